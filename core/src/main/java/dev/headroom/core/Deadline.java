@@ -1,0 +1,69 @@
+package dev.headroom.core;
+
+import dev.headroom.core.time.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A point in time on a {@link Ticker} by which something must happen. Immutable. {@link #none()} never expires.
+ */
+public final class Deadline {
+  private static final Deadline NONE = new Deadline(null, Long.MAX_VALUE);
+
+  private final Ticker ticker;
+  private final long atNanos;
+
+  private Deadline(Ticker ticker, long atNanos) {
+    this.ticker = ticker;
+    this.atNanos = atNanos;
+  }
+
+  /** A deadline {@code timeout} from now on {@code ticker}; a negative timeout is already expired. */
+  public static Deadline after(Duration timeout, Ticker ticker) {
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(ticker, "ticker");
+    long now = ticker.read();
+    long nanos = saturatedNanos(timeout);
+    long at = nanos > 0 && now + nanos < now ? Long.MAX_VALUE - 1 : now + nanos;
+    return new Deadline(ticker, at);
+  }
+
+  /** A deadline that never expires. */
+  public static Deadline none() {
+    return NONE;
+  }
+
+  /** Whether this deadline can expire. */
+  public boolean isFinite() {
+    return ticker != null;
+  }
+
+  /** Nanoseconds left (negative once expired); {@code Long.MAX_VALUE} for {@link #none()}. */
+  public long remainingNanos() {
+    return ticker == null ? Long.MAX_VALUE : atNanos - ticker.read();
+  }
+
+  /** Whether the deadline has passed. */
+  public boolean isExpired() {
+    return remainingNanos() <= 0;
+  }
+
+  /** The earlier of this deadline and {@code timeout} from now on {@code ticker}. */
+  public Deadline atMost(Duration timeout, Ticker ticker) {
+    Deadline other = after(timeout, ticker);
+    return other.remainingNanos() < remainingNanos() ? other : this;
+  }
+
+  @Override
+  public String toString() {
+    return ticker == null ? "Deadline.none()" : "Deadline{" + Duration.ofNanos(remainingNanos()) + " left}";
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException overflow) {
+      return duration.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+    }
+  }
+}

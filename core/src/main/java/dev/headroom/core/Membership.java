@@ -1,0 +1,255 @@
+package dev.headroom.core;
+
+import dev.headroom.core.time.Scheduler;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pool's endpoints and the snapshot built from them. Every change of membership or health goes through here,
+ * under one lock, and publishes a new {@link Snapshot}; the pick path only reads the published snapshot.
+ */
+final class Membership {
+  private static final Logger log = LoggerFactory.getLogger(Pool.class);
+
+  private final PoolConfig config;
+  private final PoolMetrics metrics;
+  private final Object lock = new Object();
+  private final Map<String, EndpointState> members = new LinkedHashMap<>();
+  private final Map<EndpointState, CompletableFuture<Void>> drains = new LinkedHashMap<>();
+  private final CircuitBreakerConfig breakerConfig;
+  private volatile Snapshot snapshot = new Snapshot(new EndpointState[0], 0, Long.MAX_VALUE);
+  private Scheduler.Cancellable refresh;
+  private long refreshAt = Long.MAX_VALUE;
+  private final Runnable onExpiry;
+
+  /**
+   * @param onExpiry run (outside the lock) after an ejection or open breaker expired by itself, so that waiting
+   *     callers get the capacity that came back
+   */
+  Membership(PoolConfig config, PoolMetrics metrics, Runnable onExpiry) {
+    this.config = config;
+    this.metrics = metrics;
+    this.onExpiry = onExpiry;
+    this.breakerConfig = config.circuitBreaker()
+        .map(c -> CircuitBreakerConfig.from(c).clock(config.ticker().asClock()).build())
+        .orElse(null);
+  }
+
+  /** The current snapshot, rebuilt first if an ejection or open breaker in it has expired. */
+  Snapshot current(long now) {
+    Snapshot s = snapshot;
+    return now < s.nextChangeAt() ? s : rebuild();
+  }
+
+  Snapshot published() {
+    return snapshot;
+  }
+
+  EndpointState add(Endpoint endpoint) {
+    long now = config.ticker().read();
+    synchronized (lock) {
+      if (members.containsKey(endpoint.id())) {
+        throw new ConfigException("pool '" + config.name() + "': endpoint id", endpoint.id(),
+            "must be unique in the pool");
+      }
+      String breakerName = config.name() + "/" + endpoint.id();
+      CircuitBreaker breaker = breakerConfig == null
+          ? CircuitBreaker.ofDefaults(breakerName)
+          : CircuitBreaker.of(breakerName, breakerConfig);
+      if (breakerConfig == null) {
+        breaker.transitionToDisabledState(); // permits everything, records nothing
+      }
+      EndpointState state = new EndpointState(endpoint, config.latencyHalfLife().toNanos(),
+          config.initialLatency().toNanos(), breaker, now);
+      breaker.getEventPublisher().onStateTransition(event -> onBreakerTransition(state, event));
+      members.put(endpoint.id(), state);
+      metrics.added(state, s -> s.eligible(config.ticker().read()) ? 1 : 0);
+      rebuildLocked(now);
+      return state;
+    }
+  }
+
+  Optional<EndpointState> remove(String id) {
+    synchronized (lock) {
+      EndpointState state = members.remove(id);
+      if (state == null) {
+        return Optional.empty();
+      }
+      state.draining(true);
+      metrics.removed(state);
+      rebuildLocked(config.ticker().read());
+      return Optional.of(state);
+    }
+  }
+
+  Optional<EndpointState> get(String id) {
+    synchronized (lock) {
+      return Optional.ofNullable(members.get(id));
+    }
+  }
+
+  List<EndpointState> all() {
+    synchronized (lock) {
+      return List.copyOf(members.values());
+    }
+  }
+
+  int size() {
+    synchronized (lock) {
+      return members.size();
+    }
+  }
+
+  /** Marks draining (or not) and returns the future that completes when its last lease ends. */
+  CompletableFuture<Void> drain(EndpointState state, boolean draining) {
+    synchronized (lock) {
+      state.draining(draining);
+      CompletableFuture<Void> future;
+      if (draining) {
+        future = drains.computeIfAbsent(state, s -> new CompletableFuture<>());
+      } else {
+        future = drains.remove(state);
+        if (future != null) {
+          future.cancel(false);
+        }
+        future = CompletableFuture.completedFuture(null);
+      }
+      rebuildLocked(config.ticker().read());
+      if (draining && state.inFlight() == 0) {
+        drained(state);
+      }
+      return future;
+    }
+  }
+
+  /** Completes the drain future of a draining endpoint whose last lease just ended. */
+  void drained(EndpointState state) {
+    CompletableFuture<Void> future;
+    synchronized (lock) {
+      future = state.inFlight() == 0 ? drains.remove(state) : null;
+    }
+    if (future != null) {
+      future.complete(null);
+    }
+  }
+
+  /** Ejects {@code state} unless that would pass the pool's ejection share. */
+  void tryEject(EndpointState state, long now) {
+    OutlierDetection od = config.outlierDetection();
+    synchronized (lock) {
+      if (state.isEjected(now) || members.get(state.id()) != state) {
+        return;
+      }
+      int ejected = 0;
+      for (EndpointState member : members.values()) {
+        if (member.isEjected(now)) {
+          ejected++;
+        }
+      }
+      int allowed = (int) Math.floor(od.maxEjectionShare() * members.size());
+      if (ejected + 1 > allowed) {
+        log.debug("pool '{}': not ejecting '{}': {} of {} already ejected (max share {})",
+            config.name(), state.id(), ejected, members.size(), od.maxEjectionShare());
+        return;
+      }
+      long duration = state.ejection.ejected(now, od);
+      state.eject(now + duration);
+      log.warn("pool '{}': ejected endpoint '{}' for {} ms (ejection #{})",
+          config.name(), state.id(), duration / 1_000_000, state.ejections());
+      metrics.ejected(state, "outlier");
+      rebuildLocked(now);
+    }
+  }
+
+  void probeResult(EndpointState state, boolean healthy) {
+    synchronized (lock) {
+      if (members.get(state.id()) != state || state.probeDown() == !healthy) {
+        return;
+      }
+      state.probeDown(!healthy);
+      log.warn("pool '{}': endpoint '{}' is {} by its health probe", config.name(), state.id(),
+          healthy ? "UP" : "DOWN");
+      rebuildLocked(config.ticker().read());
+    }
+  }
+
+  Snapshot rebuild() {
+    synchronized (lock) {
+      return rebuildLocked(config.ticker().read());
+    }
+  }
+
+  private void onBreakerTransition(EndpointState state, CircuitBreakerOnStateTransitionEvent event) {
+    long now = config.ticker().read();
+    synchronized (lock) {
+      CircuitBreaker.State to = event.getStateTransition().getToState();
+      if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+        long wait = to == CircuitBreaker.State.FORCED_OPEN ? Long.MAX_VALUE / 4
+            : breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) * 1_000_000L;
+        state.breakerOpened(now + wait + 1); // the breaker lets a trial call through once its wait is *over*
+        log.warn("pool '{}': circuit breaker of endpoint '{}' opened", config.name(), state.id());
+        metrics.ejected(state, "breaker");
+      } else {
+        state.breakerLeftOpen();
+      }
+      rebuildLocked(now);
+    }
+  }
+
+  private Snapshot rebuildLocked(long now) {
+    List<EndpointState> eligible = new ArrayList<>(members.size());
+    long next = Long.MAX_VALUE;
+    for (EndpointState state : members.values()) {
+      if (state.clearExpiredEjection(now)) {
+        log.info("pool '{}': endpoint '{}' returns after its ejection", config.name(), state.id());
+      }
+      if (state.eligible(now)) {
+        eligible.add(state);
+      }
+      next = Math.min(next, state.nextChangeAfter(now));
+    }
+    Snapshot built = new Snapshot(eligible.toArray(new EndpointState[0]), snapshot.version() + 1, next);
+    snapshot = built;
+    scheduleRefresh(now, next);
+    return built;
+  }
+
+  /** Makes sure the pool notices an expiry even when no request arrives to notice it. */
+  private void scheduleRefresh(long now, long at) {
+    if (at == Long.MAX_VALUE || (refresh != null && refreshAt <= at && refreshAt > now)) {
+      return;
+    }
+    if (refresh != null) {
+      refresh.cancel();
+    }
+    refreshAt = at;
+    refresh = config.scheduler().schedule(at - now, this::onRefresh);
+  }
+
+  private void onRefresh() {
+    synchronized (lock) {
+      refresh = null;
+      refreshAt = Long.MAX_VALUE;
+      rebuildLocked(config.ticker().read());
+    }
+    onExpiry.run();
+  }
+
+  void close() {
+    synchronized (lock) {
+      if (refresh != null) {
+        refresh.cancel();
+        refresh = null;
+      }
+    }
+  }
+}

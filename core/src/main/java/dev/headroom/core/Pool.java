@@ -1,0 +1,447 @@
+package dev.headroom.core;
+
+import dev.headroom.core.time.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A set of interchangeable endpoints with per-endpoint concurrency limits, a load-aware {@link Picker}, a bounded
+ * FIFO of waiting callers, passive outlier ejection, per-endpoint circuit breakers and optional active probes.
+ *
+ * <pre>{@code
+ * Pool pool = Pool.create(PoolConfig.builder("ollama")
+ *     .endpoint(Endpoint.of("gpu-1", URI.create("http://10.0.0.5:11434"), 4))
+ *     .endpoint(Endpoint.of("gpu-2", URI.create("http://10.0.0.6:11434"), 4))
+ *     .meterRegistry(registry)
+ *     .build());
+ * try (Lease lease = pool.acquire(Duration.ofMillis(500))) {
+ *   ... call lease.endpoint().uri() ...
+ *   lease.success();
+ * }
+ * }</pre>
+ *
+ * <p>Acquiring reads the current {@link Snapshot}, lets the picker choose, and reserves a slot with one CAS. When
+ * every eligible endpoint is full the caller waits in FIFO order until a slot frees or its deadline passes, and
+ * then gets a {@link PoolExhaustedException}. Thread-safe.
+ */
+public final class Pool implements AutoCloseable {
+  private static final int PICK_ATTEMPTS = 4;
+  /** What {@link #estimatedWait} says when nothing could serve: "never", without overflowing arithmetic. */
+  private static final Duration FOREVER = Duration.ofDays(365L * 100);
+
+  private final PoolConfig config;
+  private final String name;
+  private final Ticker ticker;
+  private final Picker picker;
+  private final Selector poolSelector;
+  private final PoolMetrics metrics;
+  private final Membership members;
+  private final WaitQueue waiters = new WaitQueue();
+  private final HealthChecker health;
+  private volatile boolean closed;
+
+  private Pool(PoolConfig config) {
+    this.config = config;
+    this.name = config.name();
+    this.ticker = config.ticker();
+    this.picker = config.picker();
+    this.poolSelector = config.selector();
+    this.metrics = new PoolMetrics(config.meterRegistry().orElse(null), name, config.tier());
+    this.members = new Membership(config, metrics, this::dispatch);
+    this.health = config.healthCheck()
+        .map(check -> new HealthChecker(this, check, config.scheduler(), config.random()))
+        .orElse(null);
+    metrics.queueDepth(waiters, WaitQueue::size);
+    config.endpoints().forEach(this::add);
+  }
+
+  /** Creates a pool and, when configured, starts probing its endpoints. */
+  public static Pool create(PoolConfig config) {
+    return new Pool(Objects.requireNonNull(config, "config"));
+  }
+
+  /** The pool name. */
+  public String name() {
+    return name;
+  }
+
+  /** The configuration the pool was created with (its endpoints are the initial ones). */
+  public PoolConfig config() {
+    return config;
+  }
+
+  /** The pool's time source. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  // ---------------------------------------------------------------- acquiring
+
+  /** Acquires a lease on any endpoint, waiting at most {@code maxWait}. */
+  public Lease acquire(Duration maxWait) {
+    return acquire(Selector.any(), Deadline.after(maxWait, ticker));
+  }
+
+  /** Acquires a lease on any endpoint before {@code deadline}. */
+  public Lease acquire(Deadline deadline) {
+    return acquire(Selector.any(), deadline);
+  }
+
+  /**
+   * Acquires a lease on an endpoint that {@code selector} accepts, waiting in FIFO order until {@code deadline}.
+   *
+   * @throws PoolExhaustedException when no endpoint is eligible, the queue is full or the deadline passes
+   * @throws HeadroomException when the pool is closed or the thread is interrupted while waiting
+   */
+  public Lease acquire(Selector selector, Deadline deadline) {
+    if (!closed && waiters.isEmpty()) { // fast path without a future
+      Lease lease = tryLease(poolSelector.and(selector), ticker.read());
+      if (lease != null) {
+        return lease;
+      }
+    }
+    CompletableFuture<Lease> future = acquireAsync(selector, deadline);
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (!future.cancel(false)) {
+        future.join().close(); // granted just as we were interrupted: give it back
+      }
+      throw new HeadroomException("interrupted while waiting for a lease in pool '" + name + "'", e);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  /** A lease if one is free right now (and nobody is queued ahead), else empty. Never waits. */
+  public Optional<Lease> tryAcquire(Selector selector) {
+    checkOpen();
+    if (!waiters.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(tryLease(poolSelector.and(selector), ticker.read()));
+  }
+
+  /**
+   * Acquires without blocking the caller: the future completes with a lease, or with a
+   * {@link PoolExhaustedException} when no endpoint is eligible, the queue is full or {@code deadline} passes.
+   * A future granted while waiting completes on the thread that freed the slot; keep continuations short.
+   * Cancelling the future withdraws the caller from the queue.
+   */
+  public CompletableFuture<Lease> acquireAsync(Selector selector, Deadline deadline) {
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(deadline, "deadline");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    Selector effective = poolSelector.and(selector);
+    long now = ticker.read();
+    if (waiters.isEmpty()) {
+      Lease lease = tryLease(effective, now);
+      if (lease != null) {
+        return CompletableFuture.completedFuture(lease);
+      }
+    }
+    if (!members.current(now).anyAccepted(effective)) {
+      return CompletableFuture.failedFuture(exhausted(SpillReason.NO_HEALTHY_ENDPOINT, "no eligible endpoint", 0));
+    }
+    if (deadline.isExpired()) {
+      return CompletableFuture.failedFuture(exhausted(SpillReason.SATURATED, "every endpoint is full", 0));
+    }
+    WaitQueue.Waiter waiter = new WaitQueue.Waiter(effective, now);
+    if (!waiters.offer(waiter, config.maxWaiters())) {
+      return CompletableFuture.failedFuture(exhausted(SpillReason.SATURATED,
+          "every endpoint is full and the queue is full (maxWaiters " + config.maxWaiters() + ")", 0));
+    }
+    if (deadline.isFinite()) {
+      waiter.timeout = config.scheduler().schedule(deadline.remainingNanos(), () -> expire(waiter));
+    }
+    waiter.future.whenComplete((lease, error) -> {
+      if (waiter.future.isCancelled()) {
+        withdraw(waiter);
+      }
+    });
+    dispatch(); // a slot may have freed between our failed try and joining the queue
+    return waiter.future;
+  }
+
+  /** Whether any endpoint that {@code selector} accepts is eligible now, whatever its load. */
+  public boolean hasEligible(Selector selector) {
+    return members.current(ticker.read()).anyAccepted(poolSelector.and(selector));
+  }
+
+  /**
+   * How long a new request for {@code selector} would wait for a slot, predicted from the queue ahead of it and
+   * the eligible endpoints' limits and latency EWMAs; zero when a slot is free now.
+   */
+  public Duration estimatedWait(Selector selector) {
+    long now = ticker.read();
+    Snapshot snapshot = members.current(now);
+    Selector effective = poolSelector.and(selector);
+    double slotsPerNano = 0;
+    boolean free = false;
+    for (int i = 0; i < snapshot.size(); i++) {
+      EndpointState state = snapshot.get(i);
+      if (effective.accepts(state)) {
+        free |= state.hasCapacity();
+        slotsPerNano += state.limit() / state.latencyNanos(now);
+      }
+    }
+    if (free && waiters.isEmpty()) {
+      return Duration.ZERO;
+    }
+    if (slotsPerNano == 0) {
+      return FOREVER;
+    }
+    return Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 2.0, (waiters.size() + 1) / slotsPerNano));
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** The current snapshot of eligible endpoints. */
+  public Snapshot snapshot() {
+    return members.current(ticker.read());
+  }
+
+  /** Every member endpoint, eligible or not, in the order they joined. */
+  public List<EndpointState> endpoints() {
+    return members.all();
+  }
+
+  /** The member with this id. */
+  public Optional<EndpointState> endpoint(String id) {
+    return members.get(id);
+  }
+
+  /** Leases held across all members. Returns to zero when every lease has ended. */
+  public int inFlight() {
+    int total = 0;
+    for (EndpointState state : members.all()) {
+      total += state.inFlight();
+    }
+    return total;
+  }
+
+  /** Callers waiting for a lease. */
+  public int queueDepth() {
+    return waiters.size();
+  }
+
+  /** The load of every member, for reports. */
+  public List<EndpointLoad> loads() {
+    long now = ticker.read();
+    List<EndpointLoad> loads = new ArrayList<>();
+    for (EndpointState state : members.all()) {
+      loads.add(state.load(now));
+    }
+    return loads;
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /** Adds an endpoint; it is eligible at once (and probed, if the pool has a health check). */
+  public EndpointState add(Endpoint endpoint) {
+    checkOpen();
+    EndpointState state = members.add(Objects.requireNonNull(endpoint, "endpoint"));
+    if (health != null) {
+      health.start(state);
+    }
+    dispatch();
+    return state;
+  }
+
+  /**
+   * Removes an endpoint at once: it gets no new leases, and the leases it holds still complete normally.
+   *
+   * @return completes when its last lease has ended; empty if there was no such member
+   */
+  public Optional<CompletableFuture<Void>> remove(String id) {
+    Optional<EndpointState> removed = members.remove(id);
+    removed.ifPresent(state -> {
+      if (health != null) {
+        health.stop(state);
+      }
+    });
+    return removed.map(state -> members.drain(state, true));
+  }
+
+  /**
+   * Drains an endpoint: no new leases; the ones it holds finish. It stays a member (shown as draining) until
+   * {@link #remove} or {@link #resume}.
+   *
+   * @return completes when its last lease has ended
+   */
+  public CompletableFuture<Void> drain(String id) {
+    return members.drain(member(id), true);
+  }
+
+  /** Makes a draining endpoint eligible again. */
+  public void resume(String id) {
+    members.drain(member(id), false);
+    dispatch();
+  }
+
+  /** Drains every member; completes when no lease is held. For graceful shutdown. */
+  public CompletableFuture<Void> drainAll() {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (EndpointState state : members.all()) {
+      all.add(members.drain(state, true));
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /** Stops probes and fails every waiting caller; later acquires fail. Held leases may still complete. */
+  @Override
+  public void close() {
+    closed = true;
+    if (health != null) {
+      health.close();
+    }
+    members.close();
+    for (WaitQueue.Waiter waiter : waiters.removeAll()) {
+      cancelTimeout(waiter);
+      waiter.future.completeExceptionally(closedException());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Pool{" + name + ", " + loads() + ", waiting=" + waiters.size() + '}';
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Picks and reserves, or returns null when nothing acceptable is free. */
+  Lease tryLease(Selector selector, long now) {
+    Snapshot snapshot = members.current(now);
+    for (int attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
+      int index = picker.pick(snapshot, selector, now);
+      if (index == Picker.NONE) {
+        return null;
+      }
+      EndpointState state = snapshot.get(index);
+      if (!state.tryReserve()) {
+        continue; // lost a race for the last slot: pick again
+      }
+      if (state.circuitBreaker().tryAcquirePermission()) {
+        return new Lease(this, state, now);
+      }
+      state.release(); // half-open breaker with no trial call left
+      snapshot = members.current(now);
+    }
+    return null;
+  }
+
+  void complete(Lease lease, Outcome outcome, Throwable error) {
+    long now = ticker.read();
+    EndpointState state = lease.state();
+    long rtt = Math.max(0, now - lease.startNanos());
+    int remaining = state.release();
+    CircuitBreaker breaker = state.circuitBreaker();
+    OutlierDetection od = config.outlierDetection();
+    switch (outcome) {
+      case SUCCESS, CLIENT_ERROR -> {
+        state.observeSuccess(now, rtt);
+        breaker.onSuccess(rtt, TimeUnit.NANOSECONDS);
+        if (od.enabled()) {
+          state.ejection.recordSuccess(now, od);
+        }
+      }
+      case FAILURE -> {
+        state.observeFailure(now, rtt);
+        breaker.onError(rtt, TimeUnit.NANOSECONDS, error);
+        if (od.enabled() && state.ejection.recordFailure(now, od)) {
+          members.tryEject(state, now);
+        }
+      }
+      case BUSY, CANCELLED -> breaker.releasePermission();
+    }
+    metrics.completed(state, outcome, rtt);
+    if (remaining == 0 && state.isDraining()) {
+      members.drained(state);
+    }
+    dispatch();
+  }
+
+  void probeResult(EndpointState state, boolean healthy) {
+    members.probeResult(state, healthy);
+    if (healthy) {
+      dispatch();
+    }
+  }
+
+  /** Hands free slots to waiting callers, in order. */
+  private void dispatch() {
+    if (waiters.isEmpty() || closed) {
+      return;
+    }
+    long now = ticker.read();
+    for (WaitQueue.Grant grant : waiters.grant(selector -> tryLease(selector, now))) {
+      WaitQueue.Waiter waiter = grant.waiter();
+      cancelTimeout(waiter);
+      metrics.waited(now - waiter.enqueuedAt);
+      if (!waiter.future.complete(grant.lease())) {
+        grant.lease().close(); // the caller cancelled meanwhile
+      }
+    }
+  }
+
+  private void expire(WaitQueue.Waiter waiter) {
+    if (waiters.remove(waiter)) {
+      long waited = ticker.read() - waiter.enqueuedAt;
+      metrics.waited(waited);
+      waiter.future.completeExceptionally(
+          exhausted(SpillReason.DEADLINE, "deadline passed while waiting for a slot", waited));
+    }
+  }
+
+  private void withdraw(WaitQueue.Waiter waiter) {
+    if (waiters.remove(waiter)) {
+      cancelTimeout(waiter);
+    }
+  }
+
+  private static void cancelTimeout(WaitQueue.Waiter waiter) {
+    var timeout = waiter.timeout;
+    if (timeout != null) {
+      timeout.cancel();
+    }
+  }
+
+  private PoolExhaustedException exhausted(SpillReason reason, String detail, long waitedNanos) {
+    return new PoolExhaustedException(name, reason, detail, Duration.ofNanos(waitedNanos), waiters.size(), loads());
+  }
+
+  private EndpointState member(String id) {
+    return members.get(id).orElseThrow(() -> new IllegalArgumentException(
+        "pool '" + name + "' has no endpoint '" + id + "'"));
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw closedException();
+    }
+  }
+
+  private HeadroomException closedException() {
+    return new HeadroomException("pool '" + name + "' is closed");
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new HeadroomException(cause.toString(), cause);
+  }
+}

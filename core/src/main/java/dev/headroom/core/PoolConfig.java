@@ -1,0 +1,298 @@
+package dev.headroom.core;
+
+import dev.headroom.core.pick.Pickers;
+import dev.headroom.core.pick.RandomSource;
+import dev.headroom.core.time.Scheduler;
+import dev.headroom.core.time.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The immutable configuration of a {@link Pool}. Build one with {@link #builder(String)}; every setting is
+ * validated by {@link Builder#build()}, which throws a {@link ConfigException} naming the setting.
+ */
+public final class PoolConfig {
+  private final String name;
+  private final String tier;
+  private final List<Endpoint> endpoints;
+  private final Picker picker;
+  private final Selector selector;
+  private final int maxWaiters;
+  private final Duration latencyHalfLife;
+  private final Duration initialLatency;
+  private final OutlierDetection outlierDetection;
+  private final CircuitBreakerConfig circuitBreaker;
+  private final HealthCheck healthCheck;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final RandomSource random;
+  private final MeterRegistry meterRegistry;
+
+  private PoolConfig(Builder b) {
+    this.name = b.name;
+    this.tier = b.tier != null ? b.tier : b.name;
+    this.endpoints = List.copyOf(b.endpoints);
+    this.picker = b.picker;
+    this.selector = b.selector;
+    this.maxWaiters = b.maxWaiters;
+    this.latencyHalfLife = b.latencyHalfLife;
+    this.initialLatency = b.initialLatency;
+    this.outlierDetection = b.outlierDetection;
+    this.circuitBreaker = b.circuitBreaker;
+    this.healthCheck = b.healthCheck;
+    this.ticker = b.ticker;
+    this.scheduler = b.scheduler;
+    this.random = b.random;
+    this.meterRegistry = b.meterRegistry;
+  }
+
+  /** A builder for a pool named {@code name} (used in metric tags, logs and errors). */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The pool name. */
+  public String name() {
+    return name;
+  }
+
+  /** The {@code tier} metric tag (defaults to the pool name). */
+  public String tier() {
+    return tier;
+  }
+
+  /** The endpoints the pool starts with. */
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** How an endpoint is chosen. */
+  public Picker picker() {
+    return picker;
+  }
+
+  /** The pool-wide filter applied to every request (e.g. {@code device=NPU}). */
+  public Selector selector() {
+    return selector;
+  }
+
+  /** The most callers waiting for a lease at once; beyond it, acquire fails fast. */
+  public int maxWaiters() {
+    return maxWaiters;
+  }
+
+  /** The half-life of the latency and failure EWMAs. */
+  public Duration latencyHalfLife() {
+    return latencyHalfLife;
+  }
+
+  /** The latency assumed for an endpoint before its first reply. */
+  public Duration initialLatency() {
+    return initialLatency;
+  }
+
+  /** Passive outlier detection. */
+  public OutlierDetection outlierDetection() {
+    return outlierDetection;
+  }
+
+  /** The per-endpoint circuit breaker, if enabled. */
+  public Optional<CircuitBreakerConfig> circuitBreaker() {
+    return Optional.ofNullable(circuitBreaker);
+  }
+
+  /** Active health checking, if configured. */
+  public Optional<HealthCheck> healthCheck() {
+    return Optional.ofNullable(healthCheck);
+  }
+
+  /** The time source. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** Runs waiter deadlines and probes. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Randomness for probe jitter. */
+  public RandomSource random() {
+    return random;
+  }
+
+  /** Where metrics go, if anywhere. */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
+  }
+
+  @Override
+  public String toString() {
+    return "PoolConfig{name=" + name + ", endpoints=" + endpoints.size() + ", picker=" + picker
+        + ", maxWaiters=" + maxWaiters + ", halfLife=" + latencyHalfLife + '}';
+  }
+
+  /** The default per-endpoint breaker: opens at 50% failures of the last 20 calls (10 minimum), for 10 s. */
+  public static CircuitBreakerConfig defaultCircuitBreaker() {
+    return CircuitBreakerConfig.custom()
+        .failureRateThreshold(50)
+        .slidingWindow(20, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .waitDurationInOpenState(Duration.ofSeconds(10))
+        .permittedNumberOfCallsInHalfOpenState(2)
+        .build();
+  }
+
+  /** Builds a {@link PoolConfig}. */
+  public static final class Builder {
+    private final String name;
+    private String tier;
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private Picker picker = Pickers.powerOfTwoChoices();
+    private Selector selector = Selector.any();
+    private int maxWaiters = 256;
+    private Duration latencyHalfLife = Duration.ofSeconds(10);
+    private Duration initialLatency = Duration.ofMillis(30);
+    private OutlierDetection outlierDetection = OutlierDetection.defaults();
+    private CircuitBreakerConfig circuitBreaker = defaultCircuitBreaker();
+    private HealthCheck healthCheck;
+    private Ticker ticker = Ticker.system();
+    private Scheduler scheduler = Scheduler.system();
+    private RandomSource random = RandomSource.threadLocal();
+    private MeterRegistry meterRegistry;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** Adds an endpoint. */
+    public Builder endpoint(Endpoint endpoint) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+      return this;
+    }
+
+    /** Adds endpoints. */
+    public Builder endpoints(List<Endpoint> list) {
+      list.forEach(this::endpoint);
+      return this;
+    }
+
+    /** The {@code tier} metric tag; defaults to the pool name. */
+    public Builder tier(String value) {
+      this.tier = value;
+      return this;
+    }
+
+    /** How an endpoint is chosen; default {@link Pickers#powerOfTwoChoices()}. */
+    public Builder picker(Picker value) {
+      this.picker = Objects.requireNonNull(value, "picker");
+      return this;
+    }
+
+    /** A filter applied to every request, such as {@code Selector.label("device", "NPU")}. */
+    public Builder selector(Selector value) {
+      this.selector = Objects.requireNonNull(value, "selector");
+      return this;
+    }
+
+    /** The most callers waiting at once (0: never wait); default 256. */
+    public Builder maxWaiters(int value) {
+      this.maxWaiters = value;
+      return this;
+    }
+
+    /** The half-life of the latency and failure EWMAs; default 10 s. */
+    public Builder latencyHalfLife(Duration value) {
+      this.latencyHalfLife = value;
+      return this;
+    }
+
+    /** The latency assumed before an endpoint's first reply; default 30 ms. */
+    public Builder initialLatency(Duration value) {
+      this.initialLatency = value;
+      return this;
+    }
+
+    /** Passive outlier detection; default {@link OutlierDetection#defaults()}. */
+    public Builder outlierDetection(OutlierDetection value) {
+      this.outlierDetection = Objects.requireNonNull(value, "outlierDetection");
+      return this;
+    }
+
+    /** The per-endpoint circuit breaker; default {@link PoolConfig#defaultCircuitBreaker()}. */
+    public Builder circuitBreaker(CircuitBreakerConfig value) {
+      this.circuitBreaker = Objects.requireNonNull(value, "circuitBreaker");
+      return this;
+    }
+
+    /** Turns the per-endpoint circuit breakers off. */
+    public Builder noCircuitBreaker() {
+      this.circuitBreaker = null;
+      return this;
+    }
+
+    /** Active health checking; none by default. */
+    public Builder healthCheck(HealthCheck value) {
+      this.healthCheck = Objects.requireNonNull(value, "healthCheck");
+      return this;
+    }
+
+    /** The time source; default {@link Ticker#system()}. */
+    public Builder ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /** Runs waiter deadlines and probes; default {@link Scheduler#system()}. */
+    public Builder scheduler(Scheduler value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /** Ticker and scheduler in one, e.g. {@link dev.headroom.core.time.VirtualTime}. */
+    public <T extends Ticker & Scheduler> Builder clock(T time) {
+      return ticker(time).scheduler(time);
+    }
+
+    /** Randomness for probe jitter; default thread-local. */
+    public Builder random(RandomSource value) {
+      this.random = Objects.requireNonNull(value, "random");
+      return this;
+    }
+
+    /** Where metrics go; none by default (then metrics cost nothing). */
+    public Builder meterRegistry(MeterRegistry value) {
+      this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /** Validates and builds. */
+    public PoolConfig build() {
+      if (name == null || name.isBlank()) {
+        throw new ConfigException("pool name", name, "must be non-empty");
+      }
+      String prefix = "pool '" + name + "': ";
+      if (endpoints.isEmpty()) {
+        throw new ConfigException(prefix + "endpoints", "[]", "must list at least one endpoint");
+      }
+      Set<String> ids = new HashSet<>();
+      for (Endpoint endpoint : endpoints) {
+        if (!ids.add(endpoint.id())) {
+          throw new ConfigException(prefix + "endpoint id", endpoint.id(), "must be unique in the pool");
+        }
+      }
+      if (maxWaiters < 0) {
+        throw new ConfigException(prefix + "maxWaiters", maxWaiters, "must be >= 0");
+      }
+      OutlierDetection.requirePositive(prefix + "latencyHalfLife", latencyHalfLife);
+      OutlierDetection.requirePositive(prefix + "initialLatency", initialLatency);
+      return new PoolConfig(this);
+    }
+  }
+}

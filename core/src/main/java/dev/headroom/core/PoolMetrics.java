@@ -1,0 +1,124 @@
+package dev.headroom.core;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A pool's Micrometer meters. Per-endpoint meters are registered when the endpoint joins, so recording on the hot
+ * path is a field read and an increment, never a registry lookup. Without a registry every method is a no-op.
+ *
+ * <p>Names (see {@link HeadroomMetrics}): {@code headroom.requests{pool,endpoint,tier,outcome}},
+ * {@code headroom.inflight{pool,endpoint}}, {@code headroom.latency{pool,endpoint}},
+ * {@code headroom.ejections{pool,endpoint,reason}}, {@code headroom.endpoint.up{pool,endpoint}},
+ * {@code headroom.queue.depth{pool}}, {@code headroom.queue.wait{pool}}.
+ */
+final class PoolMetrics {
+  private final MeterRegistry registry;
+  private final String pool;
+  private final String tier;
+  private final Map<EndpointState, EndpointMeters> meters = new ConcurrentHashMap<>();
+  private final Timer queueWait;
+
+  PoolMetrics(MeterRegistry registry, String pool, String tier) {
+    this.registry = registry;
+    this.pool = pool;
+    this.tier = tier;
+    this.queueWait = registry == null ? null : Timer.builder(HeadroomMetrics.QUEUE_WAIT)
+        .description("Time callers waited in the pool's queue for a lease")
+        .tags(HeadroomMetrics.POOL, pool)
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  <T> void queueDepth(T pool, ToDoubleFunction<T> depth) {
+    if (registry != null) {
+      Gauge.builder(HeadroomMetrics.QUEUE_DEPTH, pool, depth)
+          .description("Callers waiting for a lease")
+          .tags(HeadroomMetrics.POOL, this.pool)
+          .strongReference(true)
+          .register(registry);
+    }
+  }
+
+  void added(EndpointState state, ToDoubleFunction<EndpointState> up) {
+    if (registry != null) {
+      meters.put(state, new EndpointMeters(state, up));
+    }
+  }
+
+  void removed(EndpointState state) {
+    EndpointMeters m = meters.remove(state);
+    if (m != null) {
+      m.all.forEach(registry::remove);
+    }
+  }
+
+  void completed(EndpointState state, Outcome outcome, long rttNanos) {
+    EndpointMeters m = registry == null ? null : meters.get(state);
+    if (m != null) {
+      m.requests[outcome.ordinal()].increment();
+      if (outcome == Outcome.SUCCESS || outcome == Outcome.CLIENT_ERROR || outcome == Outcome.FAILURE) {
+        m.latency.record(rttNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  void ejected(EndpointState state, String reason) {
+    if (registry != null) {
+      Counter.builder(HeadroomMetrics.EJECTIONS)
+          .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, state.id(), "reason", reason)
+          .register(registry)
+          .increment();
+    }
+  }
+
+  void waited(long nanos) {
+    if (queueWait != null) {
+      queueWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The meters of one endpoint. */
+  private final class EndpointMeters {
+    final Counter[] requests = new Counter[Outcome.values().length];
+    final Timer latency;
+    final List<Meter> all = new ArrayList<>();
+
+    EndpointMeters(EndpointState state, ToDoubleFunction<EndpointState> up) {
+      Tags tags = Tags.of(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, state.id());
+      for (Outcome outcome : Outcome.values()) {
+        requests[outcome.ordinal()] = Counter.builder(HeadroomMetrics.REQUESTS)
+            .description("Leases completed, by outcome")
+            .tags(tags).tag(HeadroomMetrics.TIER, tier).tag(HeadroomMetrics.OUTCOME, outcome.tag())
+            .register(registry);
+        all.add(requests[outcome.ordinal()]);
+      }
+      latency = Timer.builder(HeadroomMetrics.LATENCY)
+          .description("Time from lease to completion")
+          .tags(tags)
+          .publishPercentileHistogram()
+          .register(registry);
+      all.add(latency);
+      all.add(Gauge.builder(HeadroomMetrics.INFLIGHT, state, EndpointState::inFlight)
+          .description("Leases currently held")
+          .tags(tags)
+          .strongReference(true)
+          .register(registry));
+      all.add(Gauge.builder(HeadroomMetrics.ENDPOINT_UP, state, up)
+          .description("1 when the endpoint is eligible for new leases, else 0")
+          .tags(tags)
+          .strongReference(true)
+          .register(registry));
+    }
+  }
+}

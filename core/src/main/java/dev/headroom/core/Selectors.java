@@ -1,0 +1,18 @@
+package dev.headroom.core;
+
+/** Holder of shared selector instances. */
+final class Selectors {
+  static final Selector ANY = new Selector() {
+    @Override
+    public boolean accepts(EndpointState endpoint) {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "Selector.any()";
+    }
+  };
+
+  private Selectors() {}
+}

@@ -1,0 +1,251 @@
+package dev.headroom.core.route;
+
+import dev.headroom.core.ConfigException;
+import dev.headroom.core.Lease;
+import dev.headroom.core.NoCapacityException;
+import dev.headroom.core.Pool;
+import dev.headroom.core.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Ordered tiers with spillover and budgeted retries: a request takes a free slot in the first tier that has one,
+ * waits in a tier's queue only while the predicted wait fits that tier's budget, and moves on with a
+ * {@link dev.headroom.core.SpillReason} when it does not, when no endpoint is eligible, or when a call failed in a
+ * way that may be retried. Retries go first to another endpoint of the same tier, and are limited per request
+ * ({@code maxAttempts}) and across requests (the {@link RetryBudget}).
+ *
+ * <pre>{@code
+ * Router router = Router.builder("chat")
+ *     .tier("local", ollamaPool, Duration.ofMillis(300))
+ *     .tier("cloud", cloudPool, Duration.ZERO)
+ *     .build();
+ * String answer = router.execute(RouteOptions.defaults(), lease -> client.chat(lease.endpoint(), prompt));
+ * }</pre>
+ *
+ * <p>When no tier can serve, {@link #execute} throws a {@link NoCapacityException} listing every tier tried and
+ * why it was passed. Thread-safe.
+ */
+public final class Router {
+  private final String name;
+  private final List<Tier> tiers;
+  private final RetryBudget retryBudget;
+  private final int maxAttempts;
+  private final FailureClassifier classifier;
+  private final Ticker ticker;
+  private final RouterMetrics metrics;
+
+  private Router(Builder b) {
+    this.name = b.name;
+    this.tiers = List.copyOf(b.tiers);
+    this.ticker = b.ticker != null ? b.ticker : tiers.get(0).pool().ticker();
+    this.retryBudget = b.retryBudget != null ? b.retryBudget : RetryBudget.defaults(ticker);
+    this.maxAttempts = b.maxAttempts;
+    this.classifier = b.classifier;
+    this.metrics = new RouterMetrics(b.meterRegistry, name);
+  }
+
+  /** A builder for a router named {@code name} (a metric tag). */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Runs {@code call} with {@link RouteOptions#defaults()}. */
+  public <T> T execute(Call<T> call) {
+    return execute(RouteOptions.defaults(), call);
+  }
+
+  /**
+   * Runs {@code call} on an endpoint chosen through the tiers, retrying as the options and budgets allow.
+   *
+   * @return the call's result
+   * @throws NoCapacityException when no tier could serve (each tier tried, and why, is listed)
+   * @throws RuntimeException the call's own exception when it is not retryable (a checked one wrapped in a
+   *     {@link dev.headroom.core.BackendException})
+   */
+  public <T> T execute(RouteOptions options, Call<T> call) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(call, "call");
+    retryBudget.deposit();
+    Route route = new Route(this, options);
+    while (true) {
+      Lease lease = route.nextLease();
+      T result;
+      try {
+        result = call.call(lease);
+      } catch (Throwable failure) {
+        if (failure instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        route.onFailure(lease, failure);
+        continue;
+      }
+      if (!lease.isDetached()) {
+        lease.success();
+      }
+      return result;
+    }
+  }
+
+  /** The non-blocking form of {@link #execute(RouteOptions, Call)}: the same tiers, waits and retries. */
+  public <T> CompletableFuture<T> executeAsync(RouteOptions options, AsyncCall<T> call) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(call, "call");
+    retryBudget.deposit();
+    CompletableFuture<T> result = new CompletableFuture<>();
+    attempt(new Route(this, options), call, result);
+    return result;
+  }
+
+  private <T> void attempt(Route route, AsyncCall<T> call, CompletableFuture<T> result) {
+    route.nextLeaseAsync().whenComplete((lease, leaseError) -> {
+      if (leaseError != null) {
+        result.completeExceptionally(FailureClassifier.unwrap(leaseError));
+        return;
+      }
+      CompletionStage<T> stage;
+      try {
+        stage = Objects.requireNonNull(call.call(lease), "AsyncCall returned null");
+      } catch (Throwable t) {
+        stage = CompletableFuture.failedFuture(t);
+      }
+      stage.whenComplete((value, failure) -> {
+        if (failure == null) {
+          if (!lease.isDetached()) {
+            lease.success();
+          }
+          result.complete(value);
+          return;
+        }
+        try {
+          route.onFailure(lease, failure);
+        } catch (Throwable refused) {
+          result.completeExceptionally(refused);
+          return;
+        }
+        attempt(route, call, result);
+      });
+    });
+  }
+
+  /** The router name. */
+  public String name() {
+    return name;
+  }
+
+  /** The tiers, in order. */
+  public List<Tier> tiers() {
+    return tiers;
+  }
+
+  /** The shared retry budget. */
+  public RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  /** The most calls one request may make (first try included). */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  FailureClassifier classifier() {
+    return classifier;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  RouterMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public String toString() {
+    return "Router{" + name + ", tiers=" + tiers.stream().map(Tier::name).toList() + ", maxAttempts="
+        + maxAttempts + '}';
+  }
+
+  /** Builds a {@link Router}. */
+  public static final class Builder {
+    private final String name;
+    private final List<Tier> tiers = new ArrayList<>();
+    private RetryBudget retryBudget;
+    private int maxAttempts = 3;
+    private FailureClassifier classifier = FailureClassifier.defaults();
+    private Ticker ticker;
+    private MeterRegistry meterRegistry;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** Appends a tier. */
+    public Builder tier(Tier tier) {
+      tiers.add(Objects.requireNonNull(tier, "tier"));
+      return this;
+    }
+
+    /** Appends a tier. */
+    public Builder tier(String tierName, Pool pool, Duration waitBudget) {
+      return tier(new Tier(tierName, pool, waitBudget));
+    }
+
+    /** The retry budget; default {@link RetryBudget#defaults} on the router's ticker. */
+    public Builder retryBudget(RetryBudget value) {
+      this.retryBudget = Objects.requireNonNull(value, "retryBudget");
+      return this;
+    }
+
+    /** The most calls per request, first try included; default 3. */
+    public Builder maxAttempts(int value) {
+      this.maxAttempts = value;
+      return this;
+    }
+
+    /** How failures are classified; default {@link FailureClassifier#defaults()}. */
+    public Builder classifier(FailureClassifier value) {
+      this.classifier = Objects.requireNonNull(value, "classifier");
+      return this;
+    }
+
+    /** The time source for request timeouts; default the first tier's pool ticker. */
+    public Builder ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /** Where spillover and retry counters go. */
+    public Builder meterRegistry(MeterRegistry value) {
+      this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /** Validates and builds. */
+    public Router build() {
+      if (name == null || name.isBlank()) {
+        throw new ConfigException("router name", name, "must be non-empty");
+      }
+      if (tiers.isEmpty()) {
+        throw new ConfigException("router '" + name + "': tiers", "[]", "must list at least one tier");
+      }
+      Set<String> names = new HashSet<>();
+      for (Tier tier : tiers) {
+        if (!names.add(tier.name())) {
+          throw new ConfigException("router '" + name + "': tier name", tier.name(), "must be unique");
+        }
+      }
+      if (maxAttempts < 1) {
+        throw new ConfigException("router '" + name + "': maxAttempts", maxAttempts, "must be >= 1");
+      }
+      return new Router(this);
+    }
+  }
+}
