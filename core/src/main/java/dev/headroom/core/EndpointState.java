@@ -14,9 +14,10 @@ public final class EndpointState {
 
   private final Endpoint endpoint;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Ewma latency;
-  private final Ewma failures;
+  private final Ewma ewma;
   private final CircuitBreaker breaker;
+  private final boolean breakerEnabled;
+  private volatile CircuitBreaker.State knownBreakerState;
   final EjectionTracker ejection;
 
   private volatile boolean draining;
@@ -26,11 +27,13 @@ public final class EndpointState {
   private volatile long breakerRetryAt;
   private volatile boolean breakerOpen;
 
-  EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker, long now) {
+  EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker,
+      boolean breakerEnabled, long now) {
     this.endpoint = endpoint;
-    this.latency = new Ewma(halfLifeNanos, true, initialLatencyNanos, now);
-    this.failures = new Ewma(halfLifeNanos, false, 0.0, now);
+    this.ewma = new Ewma(halfLifeNanos, initialLatencyNanos, now);
     this.breaker = breaker;
+    this.breakerEnabled = breakerEnabled;
+    this.knownBreakerState = breaker.getState();
     this.ejection = new EjectionTracker(now);
   }
 
@@ -61,12 +64,23 @@ public final class EndpointState {
 
   /** The peak-EWMA latency in nanoseconds at {@code now}, never below 1 ns. */
   public double latencyNanos(long now) {
-    return Math.max(MIN_LATENCY_NANOS, latency.get(now));
+    return Math.max(MIN_LATENCY_NANOS, ewma.rawLatency() * ewma.decay(now));
   }
 
   /** The failure EWMA at {@code now}: 0 when recent calls succeeded, towards 1 when they failed. */
   public double failureRate(long now) {
-    return failures.get(now);
+    return ewma.rawFailure() * ewma.decay(now);
+  }
+
+  /**
+   * The default picker's cost, {@code (inFlight + 1) × latency × (1 + 4 × failureRate) / weight}, with one
+   * {@code exp}. The failure term keeps an endpoint that fails fast from looking attractive just because its
+   * errors come back quickly.
+   */
+  public double peakEwmaCost(long now) {
+    double decay = ewma.decay(now);
+    double latency = Math.max(MIN_LATENCY_NANOS, ewma.rawLatency() * decay);
+    return (inFlight.get() + 1) * latency * (1 + 4 * ewma.rawFailure() * decay) / endpoint.weight();
   }
 
   /** Whether the endpoint accepts no new leases because it is draining. */
@@ -74,7 +88,10 @@ public final class EndpointState {
     return draining;
   }
 
-  /** The endpoint's circuit breaker (read its state and metrics; the pool records the calls). */
+  /**
+   * The endpoint's circuit breaker (read its state and metrics; the pool records the calls). When the pool has no
+   * breaker configured this is a breaker in the DISABLED state that the pool never calls.
+   */
   public CircuitBreaker circuitBreaker() {
     return breaker;
   }
@@ -141,13 +158,24 @@ public final class EndpointState {
   }
 
   void observeSuccess(long now, long rttNanos) {
-    latency.observe(now, rttNanos);
-    failures.observe(now, 0.0);
+    ewma.observe(now, rttNanos, false);
   }
 
   void observeFailure(long now, long rttNanos) {
-    latency.observe(now, rttNanos);
-    failures.observe(now, 1.0);
+    ewma.observe(now, rttNanos, true);
+  }
+
+  boolean breakerEnabled() {
+    return breakerEnabled;
+  }
+
+  /** The breaker state this pool last acted on. */
+  CircuitBreaker.State knownBreakerState() {
+    return knownBreakerState;
+  }
+
+  void knownBreakerState(CircuitBreaker.State state) {
+    knownBreakerState = state;
   }
 
   void draining(boolean value) {

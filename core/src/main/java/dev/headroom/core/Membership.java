@@ -3,7 +3,6 @@ package dev.headroom.core;
 import dev.headroom.core.time.Scheduler;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,9 +67,10 @@ final class Membership {
       if (breakerConfig == null) {
         breaker.transitionToDisabledState(); // permits everything, records nothing
       }
+      // No event consumer on the breaker: with one, resilience4j allocates an event per recorded call. The pool
+      // polls the (volatile) state after each call it records instead, see breakerMayHaveChanged.
       EndpointState state = new EndpointState(endpoint, config.latencyHalfLife().toNanos(),
-          config.initialLatency().toNanos(), breaker, now);
-      breaker.getEventPublisher().onStateTransition(event -> onBreakerTransition(state, event));
+          config.initialLatency().toNanos(), breaker, breakerConfig != null, now);
       members.put(endpoint.id(), state);
       metrics.added(state, s -> s.eligible(config.ticker().read()) ? 1 : 0);
       rebuildLocked(now);
@@ -188,18 +188,31 @@ final class Membership {
     }
   }
 
-  private void onBreakerTransition(EndpointState state, CircuitBreakerOnStateTransitionEvent event) {
+  /** Acts on a breaker state the pool has not acted on yet; cheap when nothing changed. */
+  void breakerMayHaveChanged(EndpointState state) {
+    if (state.circuitBreaker().getState() == state.knownBreakerState()) {
+      return;
+    }
     long now = config.ticker().read();
     synchronized (lock) {
-      CircuitBreaker.State to = event.getStateTransition().getToState();
+      CircuitBreaker.State to = state.circuitBreaker().getState();
+      CircuitBreaker.State from = state.knownBreakerState();
+      if (to == from) {
+        return;
+      }
+      state.knownBreakerState(to);
       if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
         long wait = to == CircuitBreaker.State.FORCED_OPEN ? Long.MAX_VALUE / 4
             : breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) * 1_000_000L;
-        state.breakerOpened(now + wait + 1); // the breaker lets a trial call through once its wait is *over*
-        log.warn("pool '{}': circuit breaker of endpoint '{}' opened", config.name(), state.id());
+        // + 1 ns: the breaker lets a trial call through once its wait is *over*
+        state.breakerOpened(now + wait + 1);
+        log.warn("pool '{}': circuit breaker of endpoint '{}' opened ({} -> {})", config.name(), state.id(), from, to);
         metrics.ejected(state, "breaker");
       } else {
         state.breakerLeftOpen();
+        if (from == CircuitBreaker.State.HALF_OPEN && to == CircuitBreaker.State.CLOSED) {
+          log.info("pool '{}': circuit breaker of endpoint '{}' closed again", config.name(), state.id());
+        }
       }
       rebuildLocked(now);
     }

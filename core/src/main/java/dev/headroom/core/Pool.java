@@ -331,7 +331,12 @@ public final class Pool implements AutoCloseable {
       if (!state.tryReserve()) {
         continue; // lost a race for the last slot: pick again
       }
-      if (state.circuitBreaker().tryAcquirePermission()) {
+      if (!state.breakerEnabled()) {
+        return new Lease(this, state, now);
+      }
+      boolean permitted = state.circuitBreaker().tryAcquirePermission();
+      members.breakerMayHaveChanged(state); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
+      if (permitted) {
         return new Lease(this, state, now);
       }
       state.release(); // half-open breaker with no trial call left
@@ -345,24 +350,35 @@ public final class Pool implements AutoCloseable {
     EndpointState state = lease.state();
     long rtt = Math.max(0, now - lease.startNanos());
     int remaining = state.release();
-    CircuitBreaker breaker = state.circuitBreaker();
+    CircuitBreaker breaker = state.breakerEnabled() ? state.circuitBreaker() : null;
     OutlierDetection od = config.outlierDetection();
     switch (outcome) {
       case SUCCESS, CLIENT_ERROR -> {
         state.observeSuccess(now, rtt);
-        breaker.onSuccess(rtt, TimeUnit.NANOSECONDS);
+        if (breaker != null) {
+          breaker.onSuccess(rtt, TimeUnit.NANOSECONDS);
+        }
         if (od.enabled()) {
           state.ejection.recordSuccess(now, od);
         }
       }
       case FAILURE -> {
         state.observeFailure(now, rtt);
-        breaker.onError(rtt, TimeUnit.NANOSECONDS, error);
+        if (breaker != null) {
+          breaker.onError(rtt, TimeUnit.NANOSECONDS, error);
+        }
         if (od.enabled() && state.ejection.recordFailure(now, od)) {
           members.tryEject(state, now);
         }
       }
-      case BUSY, CANCELLED -> breaker.releasePermission();
+      case BUSY, CANCELLED -> {
+        if (breaker != null) {
+          breaker.releasePermission();
+        }
+      }
+    }
+    if (breaker != null) {
+      members.breakerMayHaveChanged(state);
     }
     metrics.completed(state, outcome, rtt);
     if (remaining == 0 && state.isDraining()) {
