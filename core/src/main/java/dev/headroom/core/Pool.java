@@ -298,7 +298,10 @@ public final class Pool implements AutoCloseable {
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
   }
 
-  /** Stops probes and fails every waiting caller; later acquires fail. Held leases may still complete. */
+  /**
+   * Stops probes, fails every waiting caller and removes the pool's meters; later acquires fail. Held leases may
+   * still complete. For a graceful stop, {@link #drainAll()} first.
+   */
   @Override
   public void close() {
     closed = true;
@@ -306,6 +309,7 @@ public final class Pool implements AutoCloseable {
       health.close();
     }
     members.close();
+    metrics.close();
     for (WaitQueue.Waiter waiter : waiters.removeAll()) {
       cancelTimeout(waiter);
       waiter.future.completeExceptionally(closedException());

@@ -28,6 +28,7 @@ final class PoolMetrics {
   private final String tier;
   private final Map<EndpointState, EndpointMeters> meters = new ConcurrentHashMap<>();
   private final Timer queueWait;
+  private final List<Meter> poolMeters = new ArrayList<>();
 
   PoolMetrics(MeterRegistry registry, String pool, String tier) {
     this.registry = registry;
@@ -38,15 +39,18 @@ final class PoolMetrics {
         .tags(HeadroomMetrics.POOL, pool)
         .publishPercentileHistogram()
         .register(registry);
+    if (queueWait != null) {
+      poolMeters.add(queueWait);
+    }
   }
 
   <T> void queueDepth(T pool, ToDoubleFunction<T> depth) {
     if (registry != null) {
-      Gauge.builder(HeadroomMetrics.QUEUE_DEPTH, pool, depth)
+      poolMeters.add(Gauge.builder(HeadroomMetrics.QUEUE_DEPTH, pool, depth)
           .description("Callers waiting for a lease")
           .tags(HeadroomMetrics.POOL, this.pool)
           .strongReference(true)
-          .register(registry);
+          .register(registry));
     }
   }
 
@@ -60,6 +64,15 @@ final class PoolMetrics {
     EndpointMeters m = meters.remove(state);
     if (m != null) {
       m.all.forEach(registry::remove);
+    }
+  }
+
+  /** Removes every meter of the pool from the registry (the pool is closed). */
+  void close() {
+    if (registry != null) {
+      meters.values().forEach(m -> m.all.forEach(registry::remove));
+      meters.clear();
+      poolMeters.forEach(registry::remove);
     }
   }
 

@@ -72,5 +72,7 @@ class MetricsTest {
     pool.remove("a");
     assertThat(registry.find("headroom.inflight").tag("endpoint", "a").gauge()).isNull();
     assertThat(registry.find("headroom.inflight").tag("endpoint", "b").gauge()).isNotNull();
+    pool.close();
+    assertThat(registry.getMeters()).as("a closed pool leaves no meters behind").isEmpty();
   }
 }

@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code GET /health}, which answers at once (200, or 503 while {@link #unhealthy(boolean)} is set).
  */
 public final class FakeBackend implements AutoCloseable {
+  static {
+    HttpServers.enableNoDelay();
+  }
+
   private final String name;
   private final int slots;
   private final int queueLimit;

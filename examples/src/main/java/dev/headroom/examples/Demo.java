@@ -1,0 +1,52 @@
+package dev.headroom.examples;
+
+import dev.headroom.examples.routing.RoutingDemo;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The Headroom demo: runs on embedded fakes on loopback, needs no external server.
+ *
+ * <pre>
+ * java -jar examples/target/headroom-demo.jar [--small] [--requests N] [--clients N]
+ * </pre>
+ */
+public final class Demo {
+  private Demo() {}
+
+  /** Runs the demo; exits non-zero only on a usage error. */
+  public static void main(String[] args) throws Exception {
+    int code = run(args, System.out);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the demo, printing to {@code out}; returns the exit code. */
+  public static int run(String[] args, PrintStream out) throws Exception {
+    boolean small = false;
+    int requests = 4000;
+    int clients = 32;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--small" -> {
+          small = true;
+          requests = 400;
+          clients = 8;
+        }
+        case "--requests" -> requests = Integer.parseInt(args[++i]);
+        case "--clients" -> clients = Integer.parseInt(args[++i]);
+        default -> {
+          out.println("usage: headroom-demo [--small] [--requests N] [--clients N]");
+          out.println("unknown argument: " + args[i]);
+          return 2;
+        }
+      }
+    }
+    out.println("Headroom demo" + (small ? " (small)" : ""));
+    out.println();
+    out.println(String.format(Locale.ROOT, "== 1. Routing: Headroom vs round robin%n"));
+    RoutingDemo.run(out, requests, clients);
+    return 0;
+  }
+}
