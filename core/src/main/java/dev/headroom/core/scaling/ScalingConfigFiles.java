@@ -44,7 +44,7 @@ final class ScalingConfigFiles {
   }
 
   private static void requireJackson(Format format, String source) {
-    for (Format needed : format == Format.YAML ? new Format[] {Format.JSON, Format.YAML} : new Format[] {Format.JSON}) {
+    for (Format needed : format == Format.YAML ? new Format[] {Format.YAML, Format.JSON} : new Format[] {Format.JSON}) {
       try {
         Class.forName(needed.probeClass, false, ScalingConfigFiles.class.getClassLoader());
       } catch (ClassNotFoundException | LinkageError e) {
