@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * A wall-clock window with a replica target: "01:00–06:00 → scale the backend down to 1 replica". When the window
- * starts, the {@link ScalingAdvisor} sends one {@link ScalingSignal} of kind {@link ScalingSignal.Kind#SCHEDULE}
+ * starts (or at the advisor's first sample inside it), the {@link ScalingAdvisor} sends one {@link ScalingSignal}
+ * of kind {@link ScalingSignal.Kind#SCHEDULE}
  * (severity INFO) with {@link ScalingSignal#targetReplicas()}; while it lasts, the state lists it as active so a
  * listener can hold the bound. Vetoes apply to it like to any signal. Immutable; build one with {@link #builder}.
  *

@@ -87,8 +87,9 @@ class HorizontalPodAutoscalerTest {
     HpaDecision d = h.reconcile(100, wants(500));
     assertThat(d.desiredReplicas()).isEqualTo(100);
     assertThat(d.rescale()).isFalse();
-    time.advance(Duration.ofSeconds(91)); // the 9 added 90 s ago and the 5 at 60 s: 1 left in the period... all out at 121 s
-    time.advance(Duration.ofSeconds(30));
+    time.advance(Duration.ofSeconds(89)); // the newest event (+9) is 119 s old: still in the period
+    assertThat(h.reconcile(100, wants(500)).desiredReplicas()).as("91 + 5 < 100").isEqualTo(100);
+    time.advance(Duration.ofSeconds(1)); // exactly 120 s old: at the cutoff, so outside
     assertThat(h.reconcile(100, wants(500)).desiredReplicas()).isEqualTo(105);
   }
 
