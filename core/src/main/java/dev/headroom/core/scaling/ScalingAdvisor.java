@@ -1,0 +1,314 @@
+package dev.headroom.core.scaling;
+
+import dev.headroom.core.time.Scheduler;
+import dev.headroom.core.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Samples Micrometer meters on a clock, evaluates a {@link ScalingConfig}'s rules, vetoes and schedules, and sends
+ * {@link ScalingSignal}s to its listeners; {@link #state()} tells which rules fire, for a health or info endpoint.
+ *
+ * <pre>{@code
+ * ScalingAdvisor advisor = ScalingAdvisor.builder(ScalingConfig.load(Path.of("scaling.yaml")), registry)
+ *     .listener(signal -> log.info("scale {} {}", signal.service(), signal.direction()))
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p><b>Time.</b> Sampling runs on a {@link Scheduler} and measures "for" durations and cooldowns on a
+ * {@link Ticker}; pass {@link dev.headroom.core.time.VirtualTime} to {@link Builder#clock} to run in virtual time.
+ * Schedules need the wall-clock time of day, read from a {@link Clock}: by default the system clock (in the
+ * system zone) when the ticker is the system's, and otherwise {@link Ticker#asClock()}, which reads the ticker's
+ * nanoseconds as nanoseconds since 1970-01-01T00:00Z. So a simulation that starts {@code new VirtualTime(nanos)}
+ * at the epoch nanoseconds of a date runs its schedules on that date. The zone is, in order: the one set with
+ * {@link Builder#zone}, the config's, the clock's.
+ *
+ * <p><b>Threads.</b> One sample at a time (scheduled, or {@link #evaluateNow()}), under a lock; {@link #state()}
+ * reads an immutable snapshot and never blocks.
+ */
+public final class ScalingAdvisor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ScalingAdvisor.class);
+
+  private final ScalingConfig config;
+  private final MeterRegistry registry;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final Duration interval;
+  private final List<ScalingListener> listeners;
+  private final Map<MetricSource, MetricReader> readers = new LinkedHashMap<>();
+  private final List<RuleEvaluator> rules = new ArrayList<>();
+  private final List<VetoEvaluator> vetoes = new ArrayList<>();
+  private final List<ScheduleEvaluator> schedules = new ArrayList<>();
+  private final AdvisorMetrics metrics;
+  private final Object lock = new Object();
+  private volatile AdvisorState state;
+  private Scheduler.Cancellable next;
+  private long nextAt;
+  private boolean started;
+  private boolean closed;
+
+  private ScalingAdvisor(Builder b) {
+    this.config = b.config;
+    this.registry = b.registry;
+    this.ticker = b.ticker;
+    this.scheduler = b.scheduler;
+    ZoneId zone = b.zone != null ? b.zone : b.config.zone().orElse(null);
+    Clock base = b.wallClock != null ? b.wallClock
+        : b.tickerSet ? ticker.asClock() : Clock.systemDefaultZone();
+    this.clock = zone != null ? base.withZone(zone) : base;
+    this.interval = b.interval != null ? b.interval : config.sampleInterval();
+    this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+    config.rules().forEach(r -> {
+      readers.computeIfAbsent(r.metric(), MetricReader::of);
+      rules.add(new RuleEvaluator(r));
+    });
+    config.vetoes().forEach(v -> {
+      readers.computeIfAbsent(v.metric(), MetricReader::of);
+      vetoes.add(new VetoEvaluator(v));
+    });
+    config.schedules().forEach(s -> schedules.add(new ScheduleEvaluator(s, clock.getZone())));
+    this.metrics = b.export == null ? null : new AdvisorMetrics(b.export, rules, vetoes);
+    this.state = new AdvisorState(Instant.EPOCH, List.of(), List.of(), List.of());
+  }
+
+  /** A builder that reads the meters of {@code registry}. */
+  public static Builder builder(ScalingConfig config, MeterRegistry registry) {
+    return new Builder(config, registry);
+  }
+
+  /** Starts sampling: the first sample now, then one every sample interval. Returns this advisor. */
+  public ScalingAdvisor start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("advisor is closed");
+      }
+      if (!started) {
+        started = true;
+        nextAt = ticker.read();
+        next = scheduler.schedule(0, this::tick);
+      }
+    }
+    return this;
+  }
+
+  /** Takes one sample now, outside the schedule, and returns the signals it sent. */
+  public List<ScalingSignal> evaluateNow() {
+    List<ScalingSignal> signals;
+    synchronized (lock) {
+      signals = sample();
+    }
+    deliver(signals);
+    return signals;
+  }
+
+  /** The state at the last sample. */
+  public AdvisorState state() {
+    return state;
+  }
+
+  /** Adds a listener. */
+  public void addListener(ScalingListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Removes a listener. */
+  public void removeListener(ScalingListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** The configuration being evaluated. */
+  public ScalingConfig config() {
+    return config;
+  }
+
+  /** The wall clock schedules are evaluated on (see the class comment). */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Stops sampling and removes the advisor's meters. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      if (next != null) {
+        next.cancel();
+      }
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+  }
+
+  private void tick() {
+    List<ScalingSignal> signals;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      try {
+        signals = sample();
+      } catch (RuntimeException e) {
+        LOG.warn("scaling advisor: sample failed", e);
+        signals = List.of();
+      }
+      long now = ticker.read();
+      long step = interval.toNanos();
+      nextAt += step;
+      if (nextAt <= now) {
+        nextAt = now + step - Math.floorMod(now - nextAt, step);
+      }
+      next = scheduler.schedule(nextAt - now, this::tick);
+    }
+    deliver(signals);
+  }
+
+  private List<ScalingSignal> sample() {
+    long now = ticker.read();
+    Instant wallNow = clock.instant();
+    Map<MetricSource, Double> values = new LinkedHashMap<>();
+    readers.forEach((source, reader) -> values.put(source, reader.read(registry, now)));
+    for (VetoEvaluator v : vetoes) {
+      v.evaluate(values.get(v.veto.metric()), now);
+    }
+    List<ScalingSignal> signals = new ArrayList<>();
+    for (ScheduleEvaluator s : schedules) {
+      ScalingSignal signal = s.evaluate(wallNow, this::vetoing);
+      if (signal != null) {
+        signals.add(signal);
+      }
+    }
+    for (RuleEvaluator r : rules) {
+      ScalingSignal signal = r.evaluate(values.get(r.rule.metric()), now, wallNow, this::vetoing);
+      if (signal != null) {
+        signals.add(signal);
+      }
+    }
+    state = new AdvisorState(wallNow, rules.stream().map(r -> r.status(now, wallNow)).toList(),
+        vetoes.stream().map(v -> v.status(now, wallNow)).toList(),
+        schedules.stream().map(ScheduleEvaluator::status).toList());
+    if (metrics != null) {
+      signals.forEach(metrics::signalled);
+    }
+    return signals;
+  }
+
+  private String vetoing(String service, ScaleDirection direction) {
+    for (VetoEvaluator v : vetoes) {
+      if (v.blocks(service, direction)) {
+        return v.veto.name();
+      }
+    }
+    return null;
+  }
+
+  private void deliver(List<ScalingSignal> signals) {
+    for (ScalingSignal signal : signals) {
+      LOG.debug("scaling signal: {}", signal);
+      for (ScalingListener listener : listeners) {
+        try {
+          listener.onSignal(signal);
+        } catch (RuntimeException e) {
+          LOG.warn("scaling listener {} failed on {}", listener, signal, e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ScalingAdvisor{" + config + ", interval=" + interval + ", firing=" + state.firing().size() + '}';
+  }
+
+  /** Builds a {@link ScalingAdvisor}. */
+  public static final class Builder {
+    private final ScalingConfig config;
+    private final MeterRegistry registry;
+    private Ticker ticker = Ticker.system();
+    private Scheduler scheduler = Scheduler.system();
+    private boolean tickerSet;
+    private Clock wallClock;
+    private ZoneId zone;
+    private Duration interval;
+    private final List<ScalingListener> listeners = new ArrayList<>();
+    private MeterRegistry export;
+
+    private Builder(ScalingConfig config, MeterRegistry registry) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.registry = Objects.requireNonNull(registry, "registry");
+      this.export = registry;
+    }
+
+    /** Ticker and scheduler in one, e.g. {@link dev.headroom.core.time.VirtualTime}. */
+    public <T extends Ticker & Scheduler> Builder clock(T time) {
+      return ticker(time).scheduler(time);
+    }
+
+    /** The ticker for "for" durations, cooldowns and rates; default the system's. */
+    public Builder ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      this.tickerSet = true;
+      return this;
+    }
+
+    /** Runs the samples; default {@link Scheduler#system()}. */
+    public Builder scheduler(Scheduler value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /** The wall clock for schedules; default derived from the ticker as the class comment says. */
+    public Builder wallClock(Clock value) {
+      this.wallClock = Objects.requireNonNull(value, "wallClock");
+      return this;
+    }
+
+    /** The zone of schedules that name none; default the config's zone, else the wall clock's. */
+    public Builder zone(ZoneId value) {
+      this.zone = Objects.requireNonNull(value, "zone");
+      return this;
+    }
+
+    /** Overrides the config's sample interval. */
+    public Builder sampleInterval(Duration value) {
+      this.interval = Checks.positive("sampleInterval", value);
+      return this;
+    }
+
+    /** Adds a listener. */
+    public Builder listener(ScalingListener value) {
+      listeners.add(Objects.requireNonNull(value, "listener"));
+      return this;
+    }
+
+    /** Registers the advisor's own meters ({@link ScalingMetrics}) here; default the registry it reads. */
+    public Builder exportMetricsTo(MeterRegistry value) {
+      this.export = Objects.requireNonNull(value, "registry");
+      return this;
+    }
+
+    /** Registers no meters of its own. */
+    public Builder noMetrics() {
+      this.export = null;
+      return this;
+    }
+
+    /** Builds the advisor (not yet sampling: call {@link ScalingAdvisor#start()}). */
+    public ScalingAdvisor build() {
+      return new ScalingAdvisor(this);
+    }
+  }
+}
