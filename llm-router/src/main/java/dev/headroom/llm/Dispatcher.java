@@ -146,6 +146,7 @@ final class Dispatcher {
         reply = openAi.chat(lease.endpoint(), request, target.cloudModel(), timeout);
       } catch (Exception | Error e) {
         reservation.refund();
+        log.debug("cloud call failed: {}", e.toString());
         throw e;
       }
       settle(reservation, reply.stats());
@@ -157,6 +158,9 @@ final class Dispatcher {
       reply = ollama.generate(lease.endpoint(), request, target.wire(), timeout);
     } catch (ModelNotFoundException e) {
       catalog.missing(id, target.key());
+      throw e;
+    } catch (ServerBusyException e) {
+      stats.busy(id, ticker.read());
       throw e;
     }
     GenStats s = reply.stats();
@@ -214,6 +218,10 @@ final class Dispatcher {
       }
       if (e instanceof ModelNotFoundException) {
         catalog.missing(id, target.key());
+      } else if (e instanceof ServerBusyException) {
+        stats.busy(id, ticker.read());
+      } else if (toCloud) {
+        log.debug("cloud stream failed before its first token: {}", e.toString());
       }
       throw e;
     }

@@ -12,6 +12,7 @@ final class NodeStats {
   private static final double ALPHA = 0.3;
 
   private final Map<String, Stat> stats = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastBusy = new ConcurrentHashMap<>();
 
   void ttft(String node, long nanos) {
     if (nanos >= 0) {
@@ -23,6 +24,16 @@ final class NodeStats {
     if (rate > 0 && !Double.isInfinite(rate)) {
       stats.computeIfAbsent(node, k -> new Stat()).rate(rate);
     }
+  }
+
+  /** The node answered "server busy" at {@code now} (ticker nanos). */
+  void busy(String node, long now) {
+    lastBusy.put(node, now);
+  }
+
+  /** When the node last answered "server busy", or {@code Long.MIN_VALUE}. */
+  long lastBusy(String node) {
+    return lastBusy.getOrDefault(node, Long.MIN_VALUE);
   }
 
   /** The average time to first token without loading, in nanoseconds, or -1 before the first sample. */

@@ -412,7 +412,7 @@ public final class FakeOllama extends FakeServer {
           if (fault != null && i == fault.afterTokens() && midStreamFault(out)) {
             return;
           }
-          if (i > 0 && !pause(tokenNanos)) {
+          if (!pause(tokenNanos)) { // every token takes a token's time, the first one too
             return;
           }
           writeFlush(out, line(tokens.get(i), false, 0, 0));
@@ -470,7 +470,7 @@ public final class FakeOllama extends FakeServer {
       }
       long promptNanos = System.nanoTime() - evalStart;
       long genStart = System.nanoTime();
-      if (!pause((long) (1e9 / tokensPerSecond * slowdown * Math.max(0, tokens.size() - 1)))) {
+      if (!pause((long) (1e9 / tokensPerSecond * slowdown * tokens.size()))) {
         return;
       }
       String text = String.join("", tokens);
