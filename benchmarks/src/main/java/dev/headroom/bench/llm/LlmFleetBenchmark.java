@@ -1,10 +1,13 @@
 package dev.headroom.bench.llm;
 
+import dev.headroom.core.HeadroomMetrics;
 import dev.headroom.llm.ChatRequest;
 import dev.headroom.llm.CloudConfig;
 import dev.headroom.llm.LlmRouter;
 import dev.headroom.llm.OllamaNode;
 import dev.headroom.testkit.llm.FakeOllama;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -123,8 +126,10 @@ public final class LlmFleetBenchmark {
       for (FakeOllama node : s.nodes) {
         b.node(OllamaNode.of(node.name(), node.uri(), Scenario.PARALLEL));
       }
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      b.meterRegistry(registry);
       try (LlmRouter router = b.build()) {
-        return drive("Headroom", arrivals, (prompt, l) -> {
+        Result result = drive("Headroom", arrivals, (prompt, l) -> {
           AtomicBoolean first = new AtomicBoolean(true);
           router.stream(ChatRequest.chat(Scenario.MODEL).user(prompt).build())
               .forEach(chunk -> {
@@ -140,6 +145,14 @@ public final class LlmFleetBenchmark {
                 }
               });
         });
+        for (Counter c : registry.find(HeadroomMetrics.SPILLOVER).counters()) {
+          System.out.printf(Locale.ROOT, "  Headroom spillover %s -> %s (%s): %.0f%n", c.getId().getTag("from"),
+              c.getId().getTag("to"), c.getId().getTag("reason"), c.count());
+        }
+        for (FakeOllama node : s.nodes) {
+          System.out.printf(Locale.ROOT, "  Headroom served on %s: %d%n", node.name(), node.generations());
+        }
+        return result;
       }
     }
   }
