@@ -16,6 +16,7 @@ final class Fleet implements AutoCloseable {
   static final String CLOUD_MODEL = "gpt-4o-mini";
 
   final List<FakeOllama> nodes = new ArrayList<>();
+  final List<FakeOllama> others = new ArrayList<>();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   FakeOpenAi cloud;
   LlmRouter router;
@@ -23,6 +24,13 @@ final class Fleet implements AutoCloseable {
   FakeOllama node(FakeOllama.Builder builder) {
     FakeOllama node = builder.start();
     nodes.add(node);
+    return node;
+  }
+
+  /** A node that is not added to the local pool by {@link #routerBuilder} (for a second pool). */
+  FakeOllama other(FakeOllama.Builder builder) {
+    FakeOllama node = builder.start();
+    others.add(node);
     return node;
   }
 
@@ -82,6 +90,7 @@ final class Fleet implements AutoCloseable {
       router.close();
     }
     nodes.forEach(FakeOllama::close);
+    others.forEach(FakeOllama::close);
     if (cloud != null) {
       cloud.close();
     }

@@ -183,4 +183,21 @@ class RoutingTest {
     assertThat(stale.generations()).isEqualTo(1);
     assertThat(fleet.outcomes("a-stale", Outcome.FAILURE)).isZero();
   }
+
+  @Test
+  void theSecondPoolTakesTheLocalOverflowBeforeTheCloud() {
+    fleet.node(FakeOllama.builder("local-1").loaded(MODEL).tokensPerSecond(20));
+    FakeOllama remote = fleet.other(FakeOllama.builder("remote-1").loaded(MODEL).parallel(8));
+    FakeOpenAi cloud = fleet.cloud(FakeOpenAi.builder("cloud"));
+    LlmRouter router = fleet.start(fleet.routerBuilder(1).localWaitBudget(Duration.ofMillis(20))
+        .remoteNode(OllamaNode.of("remote-1", remote.uri(), 8)).cloud(Fleet.cloudConfig(cloud).build()));
+
+    List<ChatResponse> answers = concurrently(6, router);
+
+    assertThat(answers).extracting(ChatResponse::tier).contains(LlmRouter.LOCAL, LlmRouter.REMOTE)
+        .doesNotContain(LlmRouter.CLOUD);
+    assertThat(remote.requestsFor(MODEL)).isPositive();
+    assertThat(fleet.spillover(LlmRouter.LOCAL, LlmRouter.REMOTE, "SATURATED")).isEqualTo(remote.requestsFor(MODEL));
+    assertThat(cloud.requests()).isZero();
+  }
 }
