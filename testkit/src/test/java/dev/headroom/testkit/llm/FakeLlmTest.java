@@ -121,14 +121,16 @@ class FakeLlmTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"prompt\":\"x\"}")).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    List<String> seen = new ArrayList<>();
 
-    assertThat(reader.readLine()).contains("\"done\":false");
-    assertThat(reader.readLine()).contains("\"done\":false");
+    // two token lines were written before the drop; a reset may lose some in flight, but never ends cleanly
     assertThatThrownBy(() -> {
-      while (reader.readLine() != null) {
-        // drain until the cut
+      String line;
+      while ((line = reader.readLine()) != null) {
+        seen.add(line);
       }
     }).isInstanceOf(IOException.class);
+    assertThat(seen).hasSizeLessThanOrEqualTo(2).allSatisfy(l -> assertThat(l).contains("\"done\":false"));
   }
 
   @Test
