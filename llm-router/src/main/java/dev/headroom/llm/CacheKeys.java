@@ -7,7 +7,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The deterministic {@link ResponseCache} key of a request: SHA-256 over a canonical JSON of what decides the answer. */
+/**
+ * The deterministic {@link ResponseCache} key of a request: SHA-256 over a canonical JSON of what decides the
+ * answer.
+ */
 final class CacheKeys {
   private CacheKeys() {}
 

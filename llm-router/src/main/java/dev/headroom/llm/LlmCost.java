@@ -6,7 +6,8 @@ import dev.headroom.core.pick.CostFunction;
 /**
  * The cost of sending one more request to an Ollama node: the expected service time of a typical answer (time to
  * first token plus {@code expectedTokens} at the node's measured token rate), times how full the node is, inflated
- * by recent failures and, for a second after a "server busy" reply, by a cool-off factor; divided by its weight. Before a node's first measured reply its core latency average
+ * by recent failures and, for a second after a "server busy" reply, by a cool-off factor; divided by its
+ * weight. Before a node's first measured reply its core latency average
  * stands in (optimistic at first, so a new node gets tried). Model loading is added by {@link ModelSelector}.
  */
 final class LlmCost implements CostFunction {
