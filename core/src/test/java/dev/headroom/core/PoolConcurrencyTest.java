@@ -25,6 +25,10 @@ class PoolConcurrencyTest {
         .endpoint(TestPools.endpoint("b", 2))
         .endpoint(TestPools.endpoint("c", 1))
         .maxWaiters(16)
+        // health is not under test here: breakers that open only when every call fails, no ejection
+        .circuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+            .failureRateThreshold(100).build())
+        .outlierDetection(OutlierDetection.disabled())
         .build());
     Map<String, AtomicInteger> holding = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> maxSeen = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package dev.headroom.examples;
 
+import dev.headroom.examples.llm.LlmDemo;
 import dev.headroom.examples.routing.RoutingDemo;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -47,6 +48,9 @@ public final class Demo {
     out.println();
     out.println(String.format(Locale.ROOT, "== 1. Routing: Headroom vs round robin%n"));
     RoutingDemo.run(out, requests, clients);
+    out.println();
+    out.println(String.format(Locale.ROOT, "== 2. LLM router: model-aware routing over an Ollama fleet%n"));
+    LlmDemo.run(out, small);
     return 0;
   }
 }

@@ -1,0 +1,137 @@
+package dev.headroom.llm;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What each Ollama node has: the models on disk (from {@code /api/tags}; a node is sent only models it has), the
+ * models in memory and until when (from {@code /api/ps} and from replies), and how long a cold load of a model took
+ * there (from replies' {@code load_duration}). Model names are normalized ({@code name:latest}). Thread-safe; reads
+ * are a map lookup and a set lookup, cheap enough for a selector on the pick path.
+ */
+final class Catalog {
+  /** A reply's load time above this was a real (cold) load, not the few milliseconds of a warm model. */
+  static final long COLD_LOAD_THRESHOLD_NANOS = 100_000_000L;
+
+  private final long defaultColdLoadNanos;
+  private final long keepAliveNanos;
+  private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+
+  Catalog(long defaultColdLoadNanos, long keepAliveNanos) {
+    this.defaultColdLoadNanos = defaultColdLoadNanos;
+    this.keepAliveNanos = keepAliveNanos;
+  }
+
+  void register(String node) {
+    nodes.putIfAbsent(node, new Node());
+  }
+
+  /** Whether {@code node} is known to have {@code model} on disk. Unknown nodes have nothing. */
+  boolean has(String node, String model) {
+    Node n = nodes.get(node);
+    return n != null && n.available.contains(model);
+  }
+
+  /** Whether {@code node} has {@code model} in memory at {@code now}. */
+  boolean loaded(String node, String model, long now) {
+    Node n = nodes.get(node);
+    if (n == null) {
+      return false;
+    }
+    Long until = n.loadedUntil.get(model);
+    return until != null && until - now > 0;
+  }
+
+  /** The expected cold-load time of {@code model} on {@code node}: measured there, else elsewhere, else default. */
+  long expectedLoadNanos(String node, String model) {
+    Node n = nodes.get(node);
+    Long here = n == null ? null : n.loadNanos.get(model);
+    if (here != null) {
+      return here;
+    }
+    long elsewhere = -1;
+    for (Node other : nodes.values()) {
+      Long measured = other.loadNanos.get(model);
+      if (measured != null) {
+        elsewhere = Math.max(elsewhere, measured);
+      }
+    }
+    return elsewhere >= 0 ? elsewhere : defaultColdLoadNanos;
+  }
+
+  /** Whether {@code /api/tags} of {@code node} has been read at least once. */
+  boolean known(String node) {
+    Node n = nodes.get(node);
+    return n != null && n.known;
+  }
+
+  /** The result of {@code /api/tags}. */
+  void tags(String node, Set<String> models) {
+    Node n = nodes.computeIfAbsent(node, k -> new Node());
+    n.available = Set.copyOf(models);
+    n.known = true;
+    n.loadedUntil.keySet().retainAll(models);
+  }
+
+  /** The result of {@code /api/ps}: the models in memory and until when (ticker nanos). */
+  void ps(String node, Map<String, Long> loadedUntil) {
+    Node n = nodes.computeIfAbsent(node, k -> new Node());
+    n.loadedUntil.keySet().retainAll(loadedUntil.keySet());
+    n.loadedUntil.putAll(loadedUntil);
+  }
+
+  /** A node answered with {@code model}: it has it, it is loaded now, and the reply said how long loading took. */
+  void served(String node, String model, long loadNanos, long now) {
+    Node n = nodes.computeIfAbsent(node, k -> new Node());
+    if (!n.available.contains(model)) {
+      Set<String> more = new TreeSet<>(n.available);
+      more.add(model);
+      n.available = Set.copyOf(more);
+    }
+    n.loadedUntil.put(model, now + keepAliveNanos);
+    if (loadNanos > COLD_LOAD_THRESHOLD_NANOS) {
+      n.loadNanos.put(model, loadNanos);
+    }
+  }
+
+  /** A node said it does not have {@code model} (404): forget it there until the next {@code /api/tags}. */
+  void missing(String node, String model) {
+    Node n = nodes.get(node);
+    if (n != null) {
+      Set<String> fewer = new TreeSet<>(n.available);
+      fewer.remove(model);
+      n.available = Set.copyOf(fewer);
+      n.loadedUntil.remove(model);
+    }
+  }
+
+  /** The models on disk of {@code node}, sorted. */
+  Set<String> available(String node) {
+    Node n = nodes.get(node);
+    return n == null ? Set.of() : new TreeSet<>(n.available);
+  }
+
+  /** The models in memory of {@code node} at {@code now}, sorted. */
+  Set<String> loaded(String node, long now) {
+    Node n = nodes.get(node);
+    Set<String> loaded = new TreeSet<>();
+    if (n != null) {
+      n.loadedUntil.forEach((model, until) -> {
+        if (until - now > 0) {
+          loaded.add(model);
+        }
+      });
+    }
+    return loaded;
+  }
+
+  /** One node's entries. */
+  private static final class Node {
+    volatile Set<String> available = Set.of();
+    volatile boolean known;
+    final Map<String, Long> loadedUntil = new ConcurrentHashMap<>();
+    final Map<String, Long> loadNanos = new ConcurrentHashMap<>();
+  }
+}

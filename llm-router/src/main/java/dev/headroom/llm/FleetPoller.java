@@ -1,0 +1,119 @@
+package dev.headroom.llm;
+
+import dev.headroom.core.Endpoint;
+import dev.headroom.core.time.Scheduler;
+import dev.headroom.core.time.Ticker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@link Catalog} current in the background: every interval it reads {@code /api/tags} and
+ * {@code /api/ps} of each node, on the router's worker threads (never on the scheduler's thread or the pick path).
+ * A node that cannot be read keeps its last known models; its health is the pool's business.
+ */
+final class FleetPoller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FleetPoller.class);
+
+  private final List<Endpoint> nodes;
+  private final OllamaClient client;
+  private final Catalog catalog;
+  private final Scheduler scheduler;
+  private final Ticker ticker;
+  private final ExecutorService executor;
+  private final Duration interval;
+  private final Duration timeout;
+  private final Map<String, Scheduler.Cancellable> timers = new HashMap<>();
+  private volatile boolean closed;
+
+  FleetPoller(List<Endpoint> nodes, OllamaClient client, Catalog catalog, Scheduler scheduler, Ticker ticker,
+      ExecutorService executor, Duration interval, Duration timeout) {
+    this.nodes = List.copyOf(nodes);
+    this.client = client;
+    this.catalog = catalog;
+    this.scheduler = scheduler;
+    this.ticker = ticker;
+    this.executor = executor;
+    this.interval = interval;
+    this.timeout = timeout;
+  }
+
+  /** Starts the periodic polls. */
+  void start() {
+    nodes.forEach(node -> schedule(node, interval.toNanos()));
+  }
+
+  /** Polls every node now and waits (at most {@code wait}) for all of them. */
+  void refreshNow(Duration wait) {
+    List<CompletableFuture<Void>> polls = new ArrayList<>();
+    for (Endpoint node : nodes) {
+      polls.add(CompletableFuture.runAsync(() -> poll(node), executor));
+    }
+    try {
+      CompletableFuture.allOf(polls.toArray(new CompletableFuture<?>[0])).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      log.debug("fleet refresh did not finish within {}", wait);
+    }
+  }
+
+  private void schedule(Endpoint node, long delayNanos) {
+    if (closed) {
+      return;
+    }
+    Scheduler.Cancellable timer = scheduler.schedule(delayNanos, () -> {
+      if (!closed) {
+        executor.execute(() -> {
+          poll(node);
+          schedule(node, interval.toNanos());
+        });
+      }
+    });
+    synchronized (timers) {
+      timers.put(node.id(), timer);
+    }
+  }
+
+  private void poll(Endpoint node) {
+    try {
+      catalog.tags(node.id(), client.tags(node.uri(), timeout));
+      Map<String, Instant> loaded = client.ps(node.uri(), timeout);
+      long now = ticker.read();
+      Instant wallNow = Instant.now();
+      Map<String, Long> until = new HashMap<>();
+      loaded.forEach((model, expires) -> {
+        long left;
+        try {
+          left = Duration.between(wallNow, expires).toNanos();
+        } catch (ArithmeticException farFuture) { // keep_alive -1: loaded for ever
+          left = Long.MAX_VALUE / 4;
+        }
+        until.put(model, now + Math.max(0, Math.min(left, Long.MAX_VALUE / 4)));
+      });
+      catalog.ps(node.id(), until);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.debug("cannot read the models of ollama node '{}': {}", node.id(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (timers) {
+      timers.values().forEach(Scheduler.Cancellable::cancel);
+      timers.clear();
+    }
+  }
+}

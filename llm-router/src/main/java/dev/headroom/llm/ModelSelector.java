@@ -1,0 +1,47 @@
+package dev.headroom.llm;
+
+import dev.headroom.core.EndpointState;
+import dev.headroom.core.Selector;
+import dev.headroom.core.time.Ticker;
+
+/**
+ * Model-aware routing for one request: only nodes that have the model on disk are eligible (never send a model to a
+ * node that lacks it), nodes that have it in memory are preferred ({@code costFactor < 1}), and a node that would
+ * have to load it pays the measured cold-load time on top of its cost, so that it is chosen only when the others'
+ * queues are longer than a load.
+ */
+final class ModelSelector implements Selector {
+  private final Catalog catalog;
+  private final LlmCost cost;
+  private final Ticker ticker;
+  private final String model;
+  private final double loadedPreference;
+
+  ModelSelector(Catalog catalog, LlmCost cost, Ticker ticker, String model, double loadedPreference) {
+    this.catalog = catalog;
+    this.cost = cost;
+    this.ticker = ticker;
+    this.model = model;
+    this.loadedPreference = loadedPreference;
+  }
+
+  @Override
+  public boolean accepts(EndpointState endpoint) {
+    return catalog.has(endpoint.id(), model);
+  }
+
+  @Override
+  public double costFactor(EndpointState endpoint) {
+    long now = ticker.read();
+    if (catalog.loaded(endpoint.id(), model, now)) {
+      return loadedPreference;
+    }
+    double base = Math.max(1, cost.cost(endpoint, now));
+    return 1 + catalog.expectedLoadNanos(endpoint.id(), model) / base;
+  }
+
+  @Override
+  public String toString() {
+    return "model(" + model + ")";
+  }
+}

@@ -1,0 +1,223 @@
+package dev.headroom.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.core.BackendException;
+import dev.headroom.core.Endpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Ollama's HTTP API: {@code /api/chat} and {@code /api/generate} (streamed NDJSON or one object),
+ * {@code /api/embed}, {@code /api/tags}, {@code /api/ps}. Errors come as {@code {"error":"..."}}; a 503 "server busy"
+ * becomes a {@link ServerBusyException}, a 404 for a model a {@link ModelNotFoundException}, and an error object
+ * inside a 200 stream a {@link BackendException}.
+ */
+final class OllamaClient {
+  private final Http http;
+
+  OllamaClient(Http http) {
+    this.http = http;
+  }
+
+  /** A whole answer ({@code "stream": false}). */
+  Reply generate(Endpoint endpoint, ChatRequest request, String model, Duration timeout)
+      throws IOException, InterruptedException {
+    Abort abort = new Abort();
+    HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), path(request),
+        body(request, model, false), timeout), endpoint.id(), abort, errors(model));
+    JsonNode reply = Http.parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id(), 200);
+    if (reply.has("error")) {
+      throw new BackendException(endpoint.id(), 200, "error in reply: " + reply.path("error").asText(),
+          reply.toString(), null);
+    }
+    String text = request.kind() == ChatRequest.Kind.CHAT ? reply.path("message").path("content").asText(null)
+        : reply.path("response").asText(null);
+    if (text == null) {
+      throw new BackendException(endpoint.id(), 200, "reply has no "
+          + (request.kind() == ChatRequest.Kind.CHAT ? "message.content" : "response"), reply.toString(), null);
+    }
+    return new Reply(text, reply.path("model").asText(model), stats(reply));
+  }
+
+  /** Opens a streamed answer; returns once the reply headers arrived. */
+  WireStream open(Endpoint endpoint, ChatRequest request, String model, Duration headerTimeout, Abort abort)
+      throws IOException, InterruptedException {
+    HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), path(request),
+        body(request, model, true), headerTimeout), endpoint.id(), abort, errors(model));
+    boolean chat = request.kind() == ChatRequest.Kind.CHAT;
+    String id = endpoint.id();
+    return new WireStream(response.body(), http.lines(response.body(), id), line -> parseLine(line, chat, id),
+        abort);
+  }
+
+  /** Embeddings from {@code /api/embed}; the load time, if any, is reported through {@code loadNanos[0]}. */
+  List<float[]> embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, long[] loadNanos)
+      throws IOException, InterruptedException {
+    ObjectNode body = Http.JSON.createObjectNode().put("model", model);
+    ArrayNode input = body.putArray("input");
+    inputs.forEach(input::add);
+    Abort abort = new Abort();
+    HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), "/api/embed", body, timeout),
+        endpoint.id(), abort, errors(model));
+    JsonNode reply = Http.parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id(), 200);
+    JsonNode embeddings = reply.path("embeddings");
+    if (!embeddings.isArray() || embeddings.size() != inputs.size()) {
+      throw new BackendException(endpoint.id(), 200, "reply has " + embeddings.size() + " embeddings for "
+          + inputs.size() + " inputs", reply.toString(), null);
+    }
+    loadNanos[0] = reply.path("load_duration").asLong(0);
+    return vectors(embeddings, endpoint.id());
+  }
+
+  /** The models on disk, from {@code /api/tags}, with tags normalized ({@code name} becomes {@code name:latest}). */
+  Set<String> tags(URI base, Duration timeout) throws IOException, InterruptedException {
+    JsonNode reply = get(base, "/api/tags", timeout);
+    Set<String> models = new HashSet<>();
+    for (JsonNode m : reply.path("models")) {
+      String name = m.path("name").asText(m.path("model").asText(""));
+      if (!name.isEmpty()) {
+        models.add(normalize(name));
+      }
+    }
+    return models;
+  }
+
+  /** The models in memory and when they expire, from {@code /api/ps}. */
+  Map<String, Instant> ps(URI base, Duration timeout) throws IOException, InterruptedException {
+    JsonNode reply = get(base, "/api/ps", timeout);
+    Map<String, Instant> loaded = new HashMap<>();
+    for (JsonNode m : reply.path("models")) {
+      String name = m.path("name").asText(m.path("model").asText(""));
+      if (name.isEmpty()) {
+        continue;
+      }
+      Instant expires;
+      try {
+        expires = OffsetDateTime.parse(m.path("expires_at").asText("")).toInstant();
+      } catch (DateTimeParseException e) {
+        expires = Instant.now().plus(Duration.ofMinutes(5)); // Ollama's default keep_alive
+      }
+      loaded.put(normalize(name), expires);
+    }
+    return loaded;
+  }
+
+  /** Ollama's model-name convention: no tag means {@code :latest}. */
+  static String normalize(String model) {
+    return model.indexOf(':') < 0 ? model + ":latest" : model;
+  }
+
+  // ---------------------------------------------------------------- wire format
+
+  static ObjectNode body(ChatRequest request, String model, boolean stream) {
+    ObjectNode body = Http.JSON.createObjectNode().put("model", model);
+    if (request.kind() == ChatRequest.Kind.CHAT) {
+      ArrayNode messages = body.putArray("messages");
+      for (Message m : request.messages()) {
+        messages.addObject().put("role", m.role()).put("content", m.content());
+      }
+    } else {
+      body.put("prompt", request.prompt());
+      request.system().ifPresent(s -> body.put("system", s));
+    }
+    body.put("stream", stream);
+    if (request.temperature().isPresent() || request.seed().isPresent() || request.maxTokens().isPresent()) {
+      ObjectNode options = body.putObject("options");
+      request.temperature().ifPresent(t -> options.put("temperature", t));
+      request.seed().ifPresent(s -> options.put("seed", s));
+      request.maxTokens().ifPresent(n -> options.put("num_predict", n));
+    }
+    return body;
+  }
+
+  static Delta parseLine(String line, boolean chat, String endpoint) {
+    if (line.isBlank()) {
+      return null;
+    }
+    JsonNode node = Http.parse(line, endpoint);
+    if (node.has("error")) {
+      throw new BackendException(endpoint, 200, "in-band error in stream: " + node.path("error").asText(), line,
+          null);
+    }
+    JsonNode text = chat ? node.path("message").path("content") : node.path("response");
+    if (!text.isTextual() && !node.path("done").asBoolean(false)) {
+      throw new BackendException(endpoint, 200, "stream line has no "
+          + (chat ? "message.content" : "response"), line, null);
+    }
+    String content = text.asText("");
+    return node.path("done").asBoolean(false) ? Delta.end(content, stats(node)) : Delta.text(content);
+  }
+
+  static GenStats stats(JsonNode node) {
+    return new GenStats(node.path("total_duration").asLong(-1), node.path("load_duration").asLong(-1),
+        node.path("prompt_eval_count").asInt(0), node.path("prompt_eval_duration").asLong(-1),
+        node.path("eval_count").asInt(0), node.path("eval_duration").asLong(-1));
+  }
+
+  private static Http.ErrorMapper errors(String model) {
+    return (endpoint, status, body) -> {
+      String message = Http.errorMessage(body);
+      String lower = message.toLowerCase(Locale.ROOT);
+      if (status == 503 && lower.contains("server busy")) {
+        return new ServerBusyException(endpoint, status, message, body);
+      }
+      if (status == 404 && lower.contains("not found")) {
+        return new ModelNotFoundException(endpoint, model, body);
+      }
+      return new BackendException(endpoint, status, message, body, null);
+    };
+  }
+
+  private JsonNode get(URI base, String path, Duration timeout) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(Http.at(base, path)).timeout(timeout).GET().build();
+    Abort abort = new Abort();
+    String id = base.toString();
+    HttpResponse<InputStream> response = http.exchange(request, id, abort,
+        (endpoint, status, body) -> new BackendException(endpoint, status, Http.errorMessage(body), body, null));
+    return Http.parse(http.readBody(response.body(), id, abort), id, 200);
+  }
+
+  private static String path(ChatRequest request) {
+    return request.kind() == ChatRequest.Kind.CHAT ? "/api/chat" : "/api/generate";
+  }
+
+  private static HttpRequest post(URI base, String path, ObjectNode body, Duration timeout) {
+    return HttpRequest.newBuilder(Http.at(base, path))
+        .timeout(timeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toString().getBytes(StandardCharsets.UTF_8)))
+        .build();
+  }
+
+  static List<float[]> vectors(JsonNode arrays, String endpoint) {
+    List<float[]> vectors = new ArrayList<>(arrays.size());
+    for (JsonNode array : arrays) {
+      if (!array.isArray()) {
+        throw new BackendException(endpoint, 200, "an embedding is not an array", array.toString(), null);
+      }
+      float[] vector = new float[array.size()];
+      for (int i = 0; i < vector.length; i++) {
+        vector[i] = (float) array.get(i).asDouble();
+      }
+      vectors.add(vector);
+    }
+    return vectors;
+  }
+}
