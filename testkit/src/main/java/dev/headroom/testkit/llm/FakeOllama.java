@@ -61,6 +61,11 @@ public final class FakeOllama extends FakeServer {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger inService = new AtomicInteger();
   private final AtomicInteger maxInService = new AtomicInteger();
+  /**
+   * Ends this handler thread's request "in service" just before its last bytes go out: a client that has read the
+   * whole reply may send its next request at once, and that one must not overlap this one in the count.
+   */
+  private final ThreadLocal<Runnable> endOfService = new ThreadLocal<>();
   private final AtomicLong generations = new AtomicLong();
   private final AtomicLong busyReplies = new AtomicLong();
   private final AtomicLong coldLoads = new AtomicLong();
@@ -240,6 +245,12 @@ public final class FakeOllama extends FakeServer {
       Thread.currentThread().interrupt();
       return; // killed while queued
     }
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    endOfService.set(() -> {
+      if (ended.compareAndSet(false, true)) {
+        inService.decrementAndGet();
+      }
+    });
     try {
       maxInService.accumulateAndGet(inService.incrementAndGet(), Math::max);
       long loadNanos = ensureLoaded(key);
@@ -252,7 +263,8 @@ public final class FakeOllama extends FakeServer {
         new Generation(exchange, request, model, path.equals("/api/chat"), arrived, loadNanos, fault).run();
       }
     } finally {
-      inService.decrementAndGet();
+      endOfService.get().run();
+      endOfService.remove();
       slots.release();
       pending.decrementAndGet();
     }
@@ -309,6 +321,7 @@ public final class FakeOllama extends FakeServer {
     pause((long) (promptEval.toNanos() * slowdown));
     reply.put("total_duration", System.nanoTime() - arrived).put("load_duration", loadNanos)
         .put("prompt_eval_count", promptTokens);
+    endOfService.get().run();
     sendJson(exchange, 200, reply);
   }
 
@@ -422,6 +435,7 @@ public final class FakeOllama extends FakeServer {
           return;
         }
         long evalNanos = System.nanoTime() - genStart;
+        endOfService.get().run();
         writeFlush(out, finalLine(promptNanos, evalNanos, ""));
         out.close();
       } finally {
@@ -474,6 +488,7 @@ public final class FakeOllama extends FakeServer {
         return;
       }
       String text = String.join("", tokens);
+      endOfService.get().run();
       sendJson(exchange, 200, finalLine(promptNanos, System.nanoTime() - genStart, text).strip());
       sentTexts.add(text);
     }
