@@ -4,11 +4,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One endpoint's two moving averages, latency and failure, on one time stamp so that a read costs one {@code exp}.
+ * One endpoint's moving averages, on one time stamp so that a read costs one {@code exp}: a "peak" latency, a mean
+ * latency and a failure rate.
  *
- * <p>Latency is a "peak" EWMA (Finagle's and Linkerd's): a sample above the average replaces it at once, one below
- * pulls it down with weight {@code 1 - e^(-dt/tau)}. Failure is a plain EWMA of 0/1 outcomes. Reading decays both
- * toward zero with the same time constant, so an endpoint nobody has used for a while gets a fresh chance instead
+ * <p>The peak latency (Finagle's and Linkerd's) takes a sample above it at once, and one below pulls it down with
+ * weight {@code 1 - e^(-dt/tau)}: risk-averse, for choosing. The mean latency is a plain EWMA of the same samples:
+ * for predicting how soon slots free up, where the peak would overstate by as much as the service times vary.
+ * Failure is a plain EWMA of 0/1 outcomes. Reading decays all of them toward zero with the same time constant, so an endpoint nobody has used for a while gets a fresh chance instead
  * of being judged forever by one slow or failed reply.
  *
  * <p>Writes take a one-CAS spin lock (short and uncontended in practice; cheaper than a monitor, which costs two);
@@ -18,6 +20,7 @@ import java.lang.invoke.VarHandle;
 final class Ewma {
   private static final VarHandle WRITING;
   private static final VarHandle LATENCY;
+  private static final VarHandle MEAN;
   private static final VarHandle FAILURE;
   private static final VarHandle STAMP;
 
@@ -26,6 +29,7 @@ final class Ewma {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       WRITING = lookup.findVarHandle(Ewma.class, "writing", int.class);
       LATENCY = lookup.findVarHandle(Ewma.class, "latency", double.class);
+      MEAN = lookup.findVarHandle(Ewma.class, "mean", double.class);
       FAILURE = lookup.findVarHandle(Ewma.class, "failure", double.class);
       STAMP = lookup.findVarHandle(Ewma.class, "stamp", long.class);
     } catch (ReflectiveOperationException e) {
@@ -37,6 +41,7 @@ final class Ewma {
   private final double negInvTau;
   // written under the lock with release stores and read with acquire loads: plain moves on x86, no fences
   private double latency;
+  private double mean;
   private double failure;
   private long stamp;
   @SuppressWarnings("unused") // through WRITING
@@ -45,6 +50,7 @@ final class Ewma {
   Ewma(long halfLifeNanos, double initialLatency, long now) {
     this.negInvTau = -Math.log(2) / halfLifeNanos;
     this.latency = initialLatency;
+    this.mean = initialLatency;
     this.stamp = now; // published by the final field negInvTau's freeze and the pool's snapshot (volatile)
   }
 
@@ -57,6 +63,7 @@ final class Ewma {
       double w = expNeg(Math.max(0, now - last) * negInvTau);
       double l = latency;
       LATENCY.setRelease(this, latencySample > l ? latencySample : l * w + latencySample * (1 - w));
+      MEAN.setRelease(this, mean * w + latencySample * (1 - w));
       FAILURE.setRelease(this, failure * w + (failed ? 1 - w : 0));
       if (now > last) {
         STAMP.setRelease(this, now);
@@ -74,6 +81,10 @@ final class Ewma {
 
   double rawLatency() {
     return (double) LATENCY.getAcquire(this);
+  }
+
+  double rawMean() {
+    return (double) MEAN.getAcquire(this);
   }
 
   double rawFailure() {

@@ -28,5 +28,7 @@ class EwmaTest {
     ewma.observe(10 * second, 100e6, true); // a faster one pulls it down by the decay weight
     assertThat(ewma.rawLatency()).isCloseTo(150e6, within(1e-3));
     assertThat(ewma.rawFailure()).isCloseTo(0.5, within(1e-12));
+    assertThat(ewma.rawMean()).as("a sample with no time passed weighs 0; one a half-life later weighs 0.5")
+        .isCloseTo(65e6, within(1e-3)); // 30 ms x 0.5 + 100 ms x 0.5
   }
 }
