@@ -106,6 +106,10 @@ final class Route {
       throw asUnchecked(failure, lease);
     }
     SpillReason reason = kind == FailureKind.BUSY ? SpillReason.SATURATED : SpillReason.RETRYABLE_FAILURE;
+    if (deadline.isExpired()) { // a retry could not start in time: do not spend the budget on it
+      passed.add(new TierAttempt(current.name(), SpillReason.DEADLINE, "request timeout passed: " + brief(failure)));
+      throw new NoCapacityException(passed, failure);
+    }
     if (calls >= router.maxAttempts()) {
       passed.add(new TierAttempt(current.name(), reason, "gave up after " + calls + " attempts: " + brief(failure)));
       throw new NoCapacityException(passed, failure);
