@@ -4,12 +4,14 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -25,7 +27,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class CdfChart {
   private static final Color[] COLORS = {
       new Color(0x1f77b4), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
-      new Color(0x7f7f7f), new Color(0xd62728), new Color(0x2ca02c)};
+      new Color(0x7f7f7f), new Color(0xd62728), new Color(0xff9896), new Color(0x2ca02c)};
 
   private CdfChart() {}
 
@@ -57,12 +59,16 @@ final class CdfChart {
     }
     LogAxis latency = new LogAxis("latency seen by the client (s)");
     latency.setSmallestValue(0.05);
+    latency.setTickUnit(new NumberTickUnit(0.5));
+    latency.setNumberFormatOverride(new DecimalFormat("0.##"));
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(latency);
     plot.setGap(8);
-    plot.add(subplot(cdf, new NumberAxis("share of requests ≤ x"), results), 3);
+    plot.add(subplot(cdf, new NumberAxis("share of requests ≤ x"), results, true), 3);
     LogAxis share = new LogAxis("share of requests > x");
     share.setSmallestValue(1e-5);
-    plot.add(subplot(tail, share, results), 2);
+    share.setTickUnit(new NumberTickUnit(1));
+    share.setNumberFormatOverride(new DecimalFormat("0.#####"));
+    plot.add(subplot(tail, share, results, false), 2);
     JFreeChart chart = new JFreeChart(result.scenario().title(), new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
     chart.addSubtitle(new TextTitle(result.requests() + " requests per strategy, same arrivals and service draws"));
     chart.setBackgroundPaint(Color.WHITE);
@@ -70,9 +76,10 @@ final class CdfChart {
   }
 
   private static XYPlot subplot(XYSeriesCollection data, org.jfree.chart.axis.ValueAxis range,
-      List<StrategyResult> results) {
+      List<StrategyResult> results, boolean legend) {
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     for (int i = 0; i < results.size(); i++) {
+      renderer.setSeriesVisibleInLegend(i, legend);
       Strategy s = results.get(i).strategy();
       renderer.setSeriesPaint(i, COLORS[s.ordinal() % COLORS.length]);
       if (s == Strategy.HEADROOM) {

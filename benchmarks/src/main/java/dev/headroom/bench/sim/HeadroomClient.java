@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Headroom as a user would configure it, driving the real core on the run's virtual time: a {@link Pool} per tier
- * with the default picker (power of two choices on peak-EWMA cost, seeded), default outlier ejection and circuit
+ * with the default picker (power of two choices on the expected-delay cost, seeded; or, for comparison, on
+ * Finagle's peak-EWMA cost), default outlier ejection and circuit
  * breakers, an active probe on the local backends, each endpoint's concurrency limit set to the backend's slots,
  * and a {@link Router} with the default retry budget and attempt limit calling through
  * {@link Router#executeAsync}. Requests that find no free slot wait in the pool's FIFO queue (while the predicted
@@ -30,8 +31,11 @@ final class HeadroomClient extends Client {
   private final Map<String, SimBackend> byId = new HashMap<>();
   private final RouteOptions options;
 
-  HeadroomClient(SimContext context) {
+  private final CostFunction cost;
+
+  HeadroomClient(SimContext context, CostFunction cost) {
     super(context);
+    this.cost = cost;
     Scenario scenario = context.scenario();
     Pool local = pool("local", context.locals(), 1, true);
     Router.Builder builder = Router.builder("sim").tier("local", local, scenario.localWaitBudget());
@@ -45,7 +49,7 @@ final class HeadroomClient extends Client {
   private Pool pool(String name, List<SimBackend> backends, int salt, boolean probe) {
     PoolConfig.Builder config = PoolConfig.builder(name)
         .clock(context.time())
-        .picker(Pickers.powerOfTwoChoices(CostFunction.peakEwma(), RandomSource.seeded(context.seed(salt))))
+        .picker(Pickers.powerOfTwoChoices(cost, RandomSource.seeded(context.seed(salt))))
         .random(RandomSource.seeded(context.seed(salt + 1)));
     for (SimBackend backend : backends) {
       byId.put(backend.id(), backend);

@@ -22,11 +22,14 @@ final class Report {
         + "first; *spilled*: share of requests sent to the cloud tier.\n\n");
     md.append("Strategies: **round robin**, **random**, **least in-flight** (this client's own counts), **nginx "
         + "least_conn** (`max_fails=3 fail_timeout=30s`, default `proxy_next_upstream error timeout`), **first "
-        + "healthy (seed 000)** (first endpoint in list order whose 5 s probe passes), **Headroom** (defaults: "
-        + "P2C on peak-EWMA cost, per-endpoint limit = the backend's slots with a FIFO wait queue, outlier "
-        + "ejection, circuit breakers, a 10 s probe, the router's retry budget and tiers), and the **JSED oracle** "
-        + "(joins the shortest expected delay knowing every queue and every remaining service time; the limit, "
-        + "not a real option). The baselines send straight to a backend, which queues what it cannot serve; they "
+        + "healthy (seed 000)** (taken literally: the first endpoint in list order whose 5 s probe passes; an "
+        + "Ollama answers its probe however busy it is, so everything goes to the first one), **Headroom** (its "
+        + "defaults: P2C on the expected-delay cost, a per-endpoint limit equal to the backend's slots with a FIFO "
+        + "wait queue in the client, waiting for a faster endpoint's slot when that is quicker than a slow free "
+        + "one, outlier ejection, circuit breakers, a 10 s probe, the router's retry budget and tiers), "
+        + "**Headroom, peak-EWMA cost** (the same with Finagle's cost function, for comparison), and the **JSED "
+        + "oracle** (joins the shortest expected delay knowing every queue and every remaining service time; the "
+        + "limit, not a real option). The baselines send straight to a backend, which queues what it cannot serve; they "
         + "retry a connection error always and a reset or HTTP 500 when the call is idempotent (nginx: not a 500), "
         + "up to 3 calls (nginx: every server once).\n\n");
     md.append("Reproduce: `").append(command).append("`");
@@ -100,8 +103,9 @@ final class Report {
         boolean waitOk = headroom.localWaitPercentile(0.99) <= budget;
         boolean shareOk = headroom.spilledShare() <= oracle.spilledShare() * 1.1 + 1e-9;
         md.append("Target: spill no more than needed to keep the local wait p99 under the tier's budget ("
-                + seconds(budget) + "). Needed: at least ").append(percent(result.fluidSpillBound()))
-            .append(" (what arrives beyond local capacity during the burst), and the oracle, which spills exactly "
+                + seconds(budget) + "). Needed: about ").append(percent(result.fluidSpillBound()))
+            .append(" (what arrives beyond local capacity during the burst, less what queues absorb within the "
+                + "budget), and the oracle, which spills exactly "
                 + "when the best expected local wait passes the budget, spilled ").append(percent(oracle.spilledShare()))
             .append(". Headroom spilled ").append(percent(headroom.spilledShare()))
             .append(" with a local wait p99 of ").append(seconds(headroom.localWaitPercentile(0.99))).append(" — ")

@@ -1,6 +1,11 @@
 package dev.headroom.bench.sim;
 
-/** Every strategy of the comparison, in report order. */
+import dev.headroom.core.pick.CostFunction;
+
+/**
+ * Every strategy of the comparison, in report order. "Headroom" is the default configuration; "Headroom, peak-EWMA
+ * cost" is the same with Finagle's cost function instead of the default, to show what that choice is worth.
+ */
 enum Strategy {
   ROUND_ROBIN("round robin") {
     @Override
@@ -35,7 +40,13 @@ enum Strategy {
   HEADROOM("**Headroom**") {
     @Override
     Client create(SimContext context) {
-      return new HeadroomClient(context);
+      return new HeadroomClient(context, CostFunction.expectedDelay());
+    }
+  },
+  HEADROOM_PEAK_EWMA("Headroom, peak-EWMA cost") {
+    @Override
+    Client create(SimContext context) {
+      return new HeadroomClient(context, CostFunction.peakEwma());
     }
   },
   ORACLE("JSED oracle") {
