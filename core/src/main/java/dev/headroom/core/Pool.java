@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A set of interchangeable endpoints with per-endpoint concurrency limits, a load-aware {@link Picker}, a bounded
@@ -46,6 +47,7 @@ public final class Pool implements AutoCloseable {
   private final WaitQueue waiters = new WaitQueue();
   private final HealthChecker health;
   private volatile boolean closed;
+  private final AtomicBoolean recheckPending = new AtomicBoolean();
 
   private Pool(PoolConfig config) {
     this.config = config;
@@ -334,8 +336,12 @@ public final class Pool implements AutoCloseable {
         return null;
       }
       if (maxWaitNanos > 0 && members.anyAtLimit()) {
-        index = FasterSlot.choose(snapshot, selector, index, now, queuedBehind, maxWaitNanos);
+        int chosen = index;
+        index = FasterSlot.choose(snapshot, selector, chosen, now, queuedBehind, maxWaitNanos);
         if (index == FasterSlot.WAIT) {
+          // if no faster slot frees within the time the chosen endpoint would have served, decide again: the
+          // faster endpoint's calls have aged by then, and its latency with them
+          recheckAfter((long) snapshot.get(chosen).meanLatencyNanos(now));
           return null;
         }
       }
@@ -421,6 +427,16 @@ public final class Pool implements AutoCloseable {
       if (!waiter.future.complete(grant.lease())) {
         grant.lease().close(); // the caller cancelled meanwhile
       }
+    }
+  }
+
+  /** Runs {@link #dispatch()} after {@code delayNanos}, unless a re-check is already pending. */
+  private void recheckAfter(long delayNanos) {
+    if (recheckPending.compareAndSet(false, true)) {
+      config.scheduler().schedule(delayNanos, () -> {
+        recheckPending.set(false);
+        dispatch();
+      });
     }
   }
 

@@ -70,6 +70,21 @@ class FasterSlotTest {
   }
 
   @Test
+  void aWaiterWhoseFasterSlotNeverFreesTakesTheSlowOneOnceTheCallOutThereHasAged() {
+    Pool pool = trainedPool();
+    Lease stream = pool.acquire(onlyId("fast"), Deadline.none()); // held for a long time, like a stream
+
+    CompletableFuture<Lease> next = pool.acquireAsync(Selector.any(), Deadline.after(Duration.ofSeconds(30), time));
+    assertThat(next).isNotDone();
+    time.advance(Duration.ofMillis(1500)); // nothing freed; "fast" has a call out for 1.5 s, "slow" serves in 1 s
+    assertThat(next).as("re-decided without any slot freeing").isCompleted();
+    assertThat(next.join().endpoint().id()).isEqualTo("slow");
+    next.join().success();
+    stream.success();
+    assertThat(pool.inFlight()).isZero();
+  }
+
+  @Test
   void anEndpointWithACallOutLongerThanItsAverageIsAtLeastThatSlow() {
     Pool pool = trainedPool();
     EndpointState fast = pool.endpoint("fast").orElseThrow();
