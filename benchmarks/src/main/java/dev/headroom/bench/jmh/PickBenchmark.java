@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The cost of one pick + complete on the hot path (acquire with a free slot, then success) for the default picker,
  * on one thread and on two threads sharing the pool, against a baseline in the same run: an {@code AtomicInteger}
- * round robin over an array. Other pickers and the breaker-less pool are one {@code -p} away
- * ({@code -p picker=leastInFlight,roundRobin -p breaker=false}).
+ * round robin over an array. Other pickers, the breaker-less pool and outlier detection are one {@code -p} away
+ * ({@code -p picker=leastInFlight,roundRobin -p breaker=false -p ejection=true}).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar PickBenchmark -prof gc</pre>
  */
@@ -53,6 +53,10 @@ public class PickBenchmark {
   @Param({"true"})
   public boolean breaker;
 
+  /** Whether passive outlier detection counts every outcome (the pool's default) or is off. */
+  @Param({"false"})
+  public boolean ejection;
+
   private Pool pool;
   private Endpoint[] array;
   private final AtomicInteger next = new AtomicInteger();
@@ -66,7 +70,7 @@ public class PickBenchmark {
           case "leastInFlight" -> Pickers.leastInFlight();
           default -> Pickers.roundRobin();
         })
-        .outlierDetection(OutlierDetection.disabled());
+        .outlierDetection(ejection ? OutlierDetection.defaults() : OutlierDetection.disabled());
     if (!breaker) {
       config.noCircuitBreaker();
     }
