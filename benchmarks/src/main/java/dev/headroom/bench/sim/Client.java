@@ -33,8 +33,8 @@ abstract class Client {
   }
 
   /** Records the wait of a request served by a local backend. */
-  static void servedBy(SimRequest request, Job job) {
-    if (job.backend != null && !job.backend.id().equals("cloud")) {
+  final void servedBy(SimRequest request, Job job) {
+    if (job.backend != context.cloud()) {
       request.localWait = job.startedAt - request.arrival;
     }
   }
