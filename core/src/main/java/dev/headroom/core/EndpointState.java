@@ -14,6 +14,13 @@ public final class EndpointState {
 
   private final Endpoint endpoint;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** The pool's count of endpoints at their limit; changed only when this one reaches or leaves its limit. */
+  private final AtomicInteger poolAtLimit;
+  /**
+   * When it last went from idle to busy, or last saw a call end while others stayed in flight: every call in flight
+   * then is still in flight (none ended since), so the oldest one is at least {@code now - quietSince} old.
+   */
+  private volatile long quietSince;
   private final Ewma ewma;
   private final CircuitBreaker breaker;
   private final boolean breakerEnabled;
@@ -28,8 +35,9 @@ public final class EndpointState {
   private volatile boolean breakerOpen;
 
   EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker,
-      boolean breakerEnabled, long now) {
+      boolean breakerEnabled, long now, AtomicInteger poolAtLimit) {
     this.endpoint = endpoint;
+    this.poolAtLimit = poolAtLimit;
     this.ewma = new Ewma(halfLifeNanos, initialLatencyNanos, now);
     this.breaker = breaker;
     this.breakerEnabled = breakerEnabled;
@@ -62,9 +70,30 @@ public final class EndpointState {
     return inFlight.get() < endpoint.maxConcurrency();
   }
 
-  /** The peak-EWMA latency in nanoseconds at {@code now}, never below 1 ns. */
+  /**
+   * The peak-EWMA latency in nanoseconds at {@code now}, never below 1 ns, and never below the age that the oldest
+   * call in flight has at least reached: an endpoint whose calls have been out for 3 s is at least that slow, even
+   * if its average decayed while nobody used it (otherwise every return from idleness would send it a burst of
+   * calls before the first reply could say how slow it is).
+   */
   public double latencyNanos(long now) {
-    return Math.max(MIN_LATENCY_NANOS, ewma.rawLatency() * ewma.decay(now));
+    return latency(now, ewma.rawLatency(), ewma.decay(now));
+  }
+
+  /**
+   * The mean latency in nanoseconds at {@code now} (a plain EWMA, decayed like {@link #latencyNanos}, and never below
+   * the age of the oldest call in flight): what predictions of waiting time use.
+   */
+  public double meanLatencyNanos(long now) {
+    return latency(now, ewma.rawMean(), ewma.decay(now));
+  }
+
+  private double latency(long now, double raw, double decay) {
+    double latency = Math.max(MIN_LATENCY_NANOS, raw * decay);
+    if (inFlight.get() > 0) {
+      latency = Math.max(latency, now - quietSince);
+    }
+    return latency;
   }
 
   /** The failure EWMA at {@code now}: 0 when recent calls succeeded, towards 1 when they failed. */
@@ -73,14 +102,37 @@ public final class EndpointState {
   }
 
   /**
-   * The default picker's cost, {@code (inFlight + 1) × latency × (1 + 4 × failureRate) / weight}, with one
-   * {@code exp}. The failure term keeps an endpoint that fails fast from looking attractive just because its
-   * errors come back quickly.
+   * The default picker's cost: the expected delay of one more call,
+   * {@code (1 + inFlight / limit) × meanLatency × (1 + 4 × failureRate) / weight}, with at most one {@code exp}
+   * ({@code meanLatency} as {@link #meanLatencyNanos}: a plain EWMA, never below the age of the oldest call in
+   * flight). In-flight counts as a share of the endpoint's parallel slots: for a one-slot endpoint this is Finagle's
+   * {@code (inFlight + 1) × latency}; for one that serves {@code limit} calls at once, a busy slot delays a new call
+   * far less. The failure term keeps an endpoint that fails fast from looking attractive just because its errors
+   * come back quickly.
+   *
+   * <p>Why the mean and not the peak: when service times vary a lot (LLM generations do), the peak EWMA of a fast
+   * endpoint sits near its slowest recent reply, so a 3× slower endpoint looks only about 1.5× slower and keeps
+   * getting calls. A slowdown still shows at once, before any reply, through the in-flight age. See
+   * {@code benchmarks/RESULTS.md}.
+   */
+  public double expectedDelayCost(long now) {
+    return cost(now, ewma.rawMean());
+  }
+
+  /**
+   * Finagle's and Linkerd's cost on the peak EWMA: as {@link #expectedDelayCost} with {@link #latencyNanos} (the
+   * peak, which jumps to any slower reply) in place of the mean. Risk-averse: suits endpoints whose service times
+   * vary little, where a slower reply means a slower endpoint.
    */
   public double peakEwmaCost(long now) {
+    return cost(now, ewma.rawLatency());
+  }
+
+  private double cost(long now, double rawLatency) {
     double decay = ewma.decay(now);
-    double latency = Math.max(MIN_LATENCY_NANOS, ewma.rawLatency() * decay);
-    return (inFlight.get() + 1) * latency * (1 + 4 * ewma.rawFailure() * decay) / endpoint.weight();
+    double latency = latency(now, rawLatency, decay);
+    double load = 1 + (double) inFlight.get() / endpoint.maxConcurrency();
+    return load * latency * (1 + 4 * ewma.rawFailure() * decay) / endpoint.weight();
   }
 
   /** Whether the endpoint accepts no new leases because it is draining. */
@@ -140,7 +192,7 @@ public final class EndpointState {
     return next;
   }
 
-  boolean tryReserve() {
+  boolean tryReserve(long now) {
     int limit = endpoint.maxConcurrency();
     while (true) {
       int current = inFlight.get();
@@ -148,13 +200,26 @@ public final class EndpointState {
         return false;
       }
       if (inFlight.compareAndSet(current, current + 1)) {
+        if (current == 0) {
+          quietSince = now;
+        }
+        if (current + 1 == limit) {
+          poolAtLimit.incrementAndGet();
+        }
         return true;
       }
     }
   }
 
-  int release() {
-    return inFlight.decrementAndGet();
+  int release(long now) {
+    int remaining = inFlight.decrementAndGet();
+    if (remaining > 0) {
+      quietSince = now;
+    }
+    if (remaining == endpoint.maxConcurrency() - 1) {
+      poolAtLimit.decrementAndGet();
+    }
+    return remaining;
   }
 
   void observeSuccess(long now, long rttNanos) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class Membership {
   private Scheduler.Cancellable refresh;
   private long refreshAt = Long.MAX_VALUE;
   private final Runnable onExpiry;
+  /** Endpoints (members or not) whose in-flight count is at their limit right now. */
+  private final AtomicInteger atLimit = new AtomicInteger();
 
   /**
    * @param onExpiry run (outside the lock) after an ejection or open breaker expired by itself, so that waiting
@@ -41,6 +44,11 @@ final class Membership {
     this.breakerConfig = config.circuitBreaker()
         .map(c -> CircuitBreakerConfig.from(c).clock(config.ticker().asClock()).build())
         .orElse(null);
+  }
+
+  /** Whether some endpoint is at its concurrency limit (one volatile read; may lag a racing lease by a moment). */
+  boolean anyAtLimit() {
+    return atLimit.get() > 0;
   }
 
   /** The current snapshot, rebuilt first if an ejection or open breaker in it has expired. */
@@ -70,7 +78,7 @@ final class Membership {
       // No event consumer on the breaker: with one, resilience4j allocates an event per recorded call. The pool
       // polls the (volatile) state after each call it records instead, see breakerMayHaveChanged.
       EndpointState state = new EndpointState(endpoint, config.latencyHalfLife().toNanos(),
-          config.initialLatency().toNanos(), breaker, breakerConfig != null, now);
+          config.initialLatency().toNanos(), breaker, breakerConfig != null, now, atLimit);
       members.put(endpoint.id(), state);
       metrics.added(state, s -> s.eligible(config.ticker().read()) ? 1 : 0);
       rebuildLocked(now);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A set of interchangeable endpoints with per-endpoint concurrency limits, a load-aware {@link Picker}, a bounded
@@ -46,6 +47,7 @@ public final class Pool implements AutoCloseable {
   private final WaitQueue waiters = new WaitQueue();
   private final HealthChecker health;
   private volatile boolean closed;
+  private final AtomicBoolean recheckPending = new AtomicBoolean();
 
   private Pool(PoolConfig config) {
     this.config = config;
@@ -102,7 +104,7 @@ public final class Pool implements AutoCloseable {
    */
   public Lease acquire(Selector selector, Deadline deadline) {
     if (!closed && waiters.isEmpty()) { // fast path without a future
-      Lease lease = tryLease(poolSelector.and(selector), ticker.read());
+      Lease lease = tryLease(poolSelector.and(selector), ticker.read(), 0, deadline.remainingNanos());
       if (lease != null) {
         return lease;
       }
@@ -127,7 +129,7 @@ public final class Pool implements AutoCloseable {
     if (!waiters.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(tryLease(poolSelector.and(selector), ticker.read()));
+    return Optional.ofNullable(tryLease(poolSelector.and(selector), ticker.read(), 0, 0));
   }
 
   /**
@@ -145,7 +147,7 @@ public final class Pool implements AutoCloseable {
     Selector effective = poolSelector.and(selector);
     long now = ticker.read();
     if (waiters.isEmpty()) {
-      Lease lease = tryLease(effective, now);
+      Lease lease = tryLease(effective, now, 0, deadline.remainingNanos());
       if (lease != null) {
         return CompletableFuture.completedFuture(lease);
       }
@@ -156,7 +158,9 @@ public final class Pool implements AutoCloseable {
     if (deadline.isExpired()) {
       return CompletableFuture.failedFuture(exhausted(SpillReason.SATURATED, "every endpoint is full", 0));
     }
-    WaitQueue.Waiter waiter = new WaitQueue.Waiter(effective, now);
+    long remaining = deadline.remainingNanos();
+    long deadlineAt = !deadline.isFinite() || now + remaining < now ? Long.MAX_VALUE : now + remaining;
+    WaitQueue.Waiter waiter = new WaitQueue.Waiter(effective, now, deadlineAt);
     if (!waiters.offer(waiter, config.maxWaiters())) {
       return CompletableFuture.failedFuture(exhausted(SpillReason.SATURATED,
           "every endpoint is full and the queue is full (maxWaiters " + config.maxWaiters() + ")", 0));
@@ -180,7 +184,7 @@ public final class Pool implements AutoCloseable {
 
   /**
    * How long a new request for {@code selector} would wait for a slot, predicted from the queue ahead of it and
-   * the eligible endpoints' limits and latency EWMAs; zero when a slot is free now.
+   * the eligible endpoints' limits and mean latencies; zero when a slot is free now.
    */
   public Duration estimatedWait(Selector selector) {
     long now = ticker.read();
@@ -192,7 +196,7 @@ public final class Pool implements AutoCloseable {
       EndpointState state = snapshot.get(i);
       if (effective.accepts(state)) {
         free |= state.hasCapacity();
-        slotsPerNano += state.limit() / state.latencyNanos(now);
+        slotsPerNano += state.limit() / state.meanLatencyNanos(now);
       }
     }
     if (free && waiters.isEmpty()) {
@@ -323,16 +327,30 @@ public final class Pool implements AutoCloseable {
 
   // ---------------------------------------------------------------- internals
 
-  /** Picks and reserves, or returns null when nothing acceptable is free. */
-  Lease tryLease(Selector selector, long now) {
+  /**
+   * Picks and reserves, or returns null when nothing acceptable is free, or when (some endpoint being full) a
+   * faster endpoint's slot is expected to free sooner than the chosen one would serve and the caller may wait for
+   * it (see {@link FasterSlot}).
+   */
+  private Lease tryLease(Selector selector, long now, int queuedBehind, long maxWaitNanos) {
     Snapshot snapshot = members.current(now);
     for (int attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
       int index = picker.pick(snapshot, selector, now);
       if (index == Picker.NONE) {
         return null;
       }
+      if (maxWaitNanos > 0 && members.anyAtLimit()) {
+        int chosen = index;
+        index = FasterSlot.choose(snapshot, selector, chosen, now, queuedBehind, maxWaitNanos);
+        if (index == FasterSlot.WAIT) {
+          // if no faster slot frees within the time the chosen endpoint would have served, decide again: the
+          // faster endpoint's calls have aged by then, and its latency with them
+          recheckAfter((long) snapshot.get(chosen).meanLatencyNanos(now));
+          return null;
+        }
+      }
       EndpointState state = snapshot.get(index);
-      if (!state.tryReserve()) {
+      if (!state.tryReserve(now)) {
         continue; // lost a race for the last slot: pick again
       }
       if (!state.breakerEnabled()) {
@@ -343,7 +361,7 @@ public final class Pool implements AutoCloseable {
       if (permitted) {
         return new Lease(this, state, now);
       }
-      state.release(); // half-open breaker with no trial call left
+      state.release(now); // half-open breaker with no trial call left
       snapshot = members.current(now);
     }
     return null;
@@ -353,7 +371,7 @@ public final class Pool implements AutoCloseable {
     long now = ticker.read();
     EndpointState state = lease.state();
     long rtt = Math.max(0, now - lease.startNanos());
-    int remaining = state.release();
+    int remaining = state.release(now);
     CircuitBreaker breaker = state.breakerEnabled() ? state.circuitBreaker() : null;
     OutlierDetection od = config.outlierDetection();
     switch (outcome) {
@@ -404,13 +422,25 @@ public final class Pool implements AutoCloseable {
       return;
     }
     long now = ticker.read();
-    for (WaitQueue.Grant grant : waiters.grant(selector -> tryLease(selector, now))) {
+    for (WaitQueue.Grant grant : waiters.grant((waiter, behind) ->
+        tryLease(waiter.selector, now, behind, waiter.deadlineAt == Long.MAX_VALUE ? Long.MAX_VALUE
+            : waiter.deadlineAt - now))) {
       WaitQueue.Waiter waiter = grant.waiter();
       cancelTimeout(waiter);
       metrics.waited(now - waiter.enqueuedAt);
       if (!waiter.future.complete(grant.lease())) {
         grant.lease().close(); // the caller cancelled meanwhile
       }
+    }
+  }
+
+  /** Runs {@link #dispatch()} after {@code delayNanos}, unless a re-check is already pending. */
+  private void recheckAfter(long delayNanos) {
+    if (recheckPending.compareAndSet(false, true)) {
+      config.scheduler().schedule(delayNanos, () -> {
+        recheckPending.set(false);
+        dispatch();
+      });
     }
   }
 

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The bounded FIFO of callers waiting for a lease. Lock order: this queue's monitor may be held while the pool
@@ -42,16 +42,17 @@ final class WaitQueue {
   }
 
   /**
-   * Offers each waiter, in order, a lease from {@code tryLease}; stops at the first unselective waiter that gets
+   * Offers each waiter, in order, a lease from {@code tryLease} (given the waiter and about how many wait behind
+   * it); stops at the first unselective waiter that gets
    * none (nothing is free), but lets selective waiters behind it try, so that a waiter for a busy model does not
    * block one for an idle model.
    */
-  synchronized List<Grant> grant(Function<Selector, Lease> tryLease) {
+  synchronized List<Grant> grant(BiFunction<Waiter, Integer, Lease> tryLease) {
     List<Grant> grants = null;
     Iterator<Waiter> it = queue.iterator();
     while (it.hasNext()) {
       Waiter waiter = it.next();
-      Lease lease = tryLease.apply(waiter.selector);
+      Lease lease = tryLease.apply(waiter, queue.size() - 1);
       if (lease != null) {
         it.remove();
         if (grants == null) {
@@ -77,12 +78,15 @@ final class WaitQueue {
   static final class Waiter {
     final Selector selector;
     final long enqueuedAt;
+    /** The ticker time at which it gives up; {@code Long.MAX_VALUE} for never. */
+    final long deadlineAt;
     final CompletableFuture<Lease> future = new CompletableFuture<>();
     volatile Scheduler.Cancellable timeout;
 
-    Waiter(Selector selector, long enqueuedAt) {
+    Waiter(Selector selector, long enqueuedAt, long deadlineAt) {
       this.selector = selector;
       this.enqueuedAt = enqueuedAt;
+      this.deadlineAt = deadlineAt;
     }
   }
 

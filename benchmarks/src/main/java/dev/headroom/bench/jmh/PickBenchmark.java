@@ -22,11 +22,14 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of one pick + complete on the hot path (acquire with a free slot, then success) for the default picker and the
- * others, against a baseline in the same run: an {@code AtomicInteger} round robin over an array.
+ * The cost of one pick + complete on the hot path (acquire with a free slot, then success) for the default picker,
+ * on one thread and on two threads sharing the pool, against a baseline in the same run: an {@code AtomicInteger}
+ * round robin over an array. Other pickers, the breaker-less pool and outlier detection are one {@code -p} away
+ * ({@code -p picker=leastInFlight,roundRobin -p breaker=false -p ejection=true}).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar PickBenchmark -prof gc</pre>
  */
@@ -43,12 +46,16 @@ public class PickBenchmark {
   public int endpoints;
 
   /** The picker under test. */
-  @Param({"p2c", "leastInFlight", "roundRobin"})
+  @Param({"p2c"})
   public String picker;
 
   /** Whether each endpoint has its resilience4j circuit breaker (the default) or none. */
-  @Param({"true", "false"})
+  @Param({"true"})
   public boolean breaker;
+
+  /** Whether passive outlier detection counts every outcome (the pool's default) or is off. */
+  @Param({"false"})
+  public boolean ejection;
 
   private Pool pool;
   private Endpoint[] array;
@@ -63,7 +70,7 @@ public class PickBenchmark {
           case "leastInFlight" -> Pickers.leastInFlight();
           default -> Pickers.roundRobin();
         })
-        .outlierDetection(OutlierDetection.disabled());
+        .outlierDetection(ejection ? OutlierDetection.defaults() : OutlierDetection.disabled());
     if (!breaker) {
       config.noCircuitBreaker();
     }
@@ -77,15 +84,35 @@ public class PickBenchmark {
 
   /** Headroom: pick, reserve, and complete with a success (latency and breaker recorded). */
   @Benchmark
-  public Endpoint pickAndComplete() {
-    Lease lease = pool.acquire(Selector.any(), Deadline.none());
-    lease.success();
-    return lease.endpoint();
+  @Threads(1)
+  public Endpoint pickAndComplete1Thread() {
+    return pickAndComplete();
+  }
+
+  /** The same with two threads sharing the pool. */
+  @Benchmark
+  @Threads(2)
+  public Endpoint pickAndComplete2Threads() {
+    return pickAndComplete();
   }
 
   /** The baseline: an atomic counter over an array, no load awareness at all. */
   @Benchmark
-  public Endpoint baselineAtomicRoundRobin() {
+  @Threads(1)
+  public Endpoint baselineAtomicRoundRobin1Thread() {
     return array[Math.floorMod(next.getAndIncrement(), array.length)];
+  }
+
+  /** The baseline with two threads sharing the counter. */
+  @Benchmark
+  @Threads(2)
+  public Endpoint baselineAtomicRoundRobin2Threads() {
+    return array[Math.floorMod(next.getAndIncrement(), array.length)];
+  }
+
+  private Endpoint pickAndComplete() {
+    Lease lease = pool.acquire(Selector.any(), Deadline.none());
+    lease.success();
+    return lease.endpoint();
   }
 }

@@ -9,7 +9,15 @@ public interface CostFunction {
   /** The cost of {@code endpoint} at {@code nowNanos}; must be fast, non-blocking and non-negative. */
   double cost(EndpointState endpoint, long nowNanos);
 
-  /** The default: {@link EndpointState#peakEwmaCost(long)}. */
+  /**
+   * The default: {@link EndpointState#expectedDelayCost(long)}, the expected delay of one more call from the mean
+   * latency, in-flight share of the slots and failure rate.
+   */
+  static CostFunction expectedDelay() {
+    return EndpointState::expectedDelayCost;
+  }
+
+  /** Finagle's peak-EWMA cost, {@link EndpointState#peakEwmaCost(long)}. */
   static CostFunction peakEwma() {
     return EndpointState::peakEwmaCost;
   }

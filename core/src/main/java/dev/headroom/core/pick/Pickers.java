@@ -9,9 +9,12 @@ import java.util.Objects;
 public final class Pickers {
   private Pickers() {}
 
-  /** The default: power of two choices on {@link CostFunction#peakEwma()}, driven by {@link java.util.concurrent.ThreadLocalRandom}. */
+  /**
+   * The default: power of two choices on {@link CostFunction#expectedDelay()}, driven by
+   * {@link java.util.concurrent.ThreadLocalRandom}.
+   */
   public static Picker powerOfTwoChoices() {
-    return new PowerOfTwoChoices(CostFunction.peakEwma(), RandomSource.threadLocal());
+    return new PowerOfTwoChoices(CostFunction.expectedDelay(), RandomSource.threadLocal());
   }
 
   /** Power of two choices with a given cost function and random source. */

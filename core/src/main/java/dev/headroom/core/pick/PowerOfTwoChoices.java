@@ -28,8 +28,9 @@ final class PowerOfTwoChoices implements Picker {
     if (n == 1) {
       return Picker.candidate(snapshot.get(0), selector) ? 0 : NONE;
     }
-    int a = random.nextInt(n);
-    int b = random.nextInt(n - 1);
+    long bits = random.nextLong(); // both indexes from one draw (Lemire's multiply-shift on each half)
+    int a = (int) (((bits >>> 32) * n) >>> 32);
+    int b = (int) (((bits & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
     if (b >= a) {
       b++;
     }

@@ -106,6 +106,10 @@ final class Route {
       throw asUnchecked(failure, lease);
     }
     SpillReason reason = kind == FailureKind.BUSY ? SpillReason.SATURATED : SpillReason.RETRYABLE_FAILURE;
+    if (deadline.isExpired()) { // a retry could not start in time: do not spend the budget on it
+      passed.add(new TierAttempt(current.name(), SpillReason.DEADLINE, "request timeout passed: " + brief(failure)));
+      throw new NoCapacityException(passed, failure);
+    }
     if (calls >= router.maxAttempts()) {
       passed.add(new TierAttempt(current.name(), reason, "gave up after " + calls + " attempts: " + brief(failure)));
       throw new NoCapacityException(passed, failure);
@@ -133,20 +137,24 @@ final class Route {
       }
       Pool pool = current.pool();
       Selector selector = selectorFor(current);
-      Optional<Lease> now = pool.tryAcquire(selector);
-      if (now.isPresent()) {
-        calls++;
-        return new Step(current, selector, null, now.get());
+      Duration budget = current.waitBudget();
+      if (budget.isZero()) { // a slot now or nothing
+        Optional<Lease> now = pool.tryAcquire(selector);
+        if (now.isPresent()) {
+          calls++;
+          return new Step(current, selector, null, now.get());
+        }
       }
       if (!pool.hasEligible(selector)) {
         spill(SpillReason.NO_HEALTHY_ENDPOINT, "no eligible endpoint");
         continue;
       }
-      Duration budget = current.waitBudget();
       if (budget.isZero()) {
         spill(SpillReason.SATURATED, "all endpoints busy, no wait budget");
         continue;
       }
+      // a tier that may wait acquires with its budget: the pool takes a free slot at once, or waits for a faster
+      // endpoint's slot when that is expected to be quicker, or queues
       Duration predicted = pool.estimatedWait(selector);
       if (predicted.compareTo(budget) > 0) {
         spill(SpillReason.SATURATED, "predicted wait " + predicted.toMillis() + " ms > budget "

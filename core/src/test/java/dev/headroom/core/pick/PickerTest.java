@@ -61,6 +61,17 @@ class PickerTest {
   }
 
   @Test
+  void theDefaultExpectedDelayCostSendsEvenLessToTheSlowEndpointThanThePeakEwma() {
+    Map<String, Integer> mean = serveClosedLoop(
+        Pickers.powerOfTwoChoices(CostFunction.expectedDelay(), RandomSource.seeded(42)), 20_000);
+    Map<String, Integer> peak = serveClosedLoop(
+        Pickers.powerOfTwoChoices(CostFunction.peakEwma(), RandomSource.seeded(42)), 20_000);
+    double fastMean = (mean.get("fast-1") + mean.get("fast-2") + mean.get("fast-3")) / 3.0;
+    assertThat(mean.get("slow")).as("served=%s", mean).isLessThan((int) (0.5 * fastMean));
+    assertThat(mean.get("slow")).as("mean %s vs peak %s", mean, peak).isLessThanOrEqualTo(peak.get("slow"));
+  }
+
+  @Test
   void roundRobinIgnoresLatencyWhichIsWhatTheP2cTestDetects() {
     Map<String, Integer> served = serveClosedLoop(Pickers.roundRobin(), 20_000);
     assertThat(served.get("slow")).isBetween(4_900, 5_100);

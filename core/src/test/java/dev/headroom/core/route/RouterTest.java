@@ -36,6 +36,25 @@ class RouterTest {
   }
 
   @Test
+  void aFailureAfterTheRequestTimeoutEndsItWithoutSpendingTheRetryBudget() {
+    Pool local = pool("local", 2, 1);
+    RetryBudget budget = RetryBudget.create(Duration.ofSeconds(10), 1, 0, time);
+    Router router = Router.builder("r").tier("local", local, Duration.ofSeconds(1)).retryBudget(budget).build();
+    long before = budget.balance();
+    CompletableFuture<String> timedOut = new CompletableFuture<>();
+    CompletableFuture<String> result = router.executeAsync(
+        RouteOptions.builder().idempotent(true).timeout(Duration.ofMillis(500)).build(), lease -> timedOut);
+    time.advance(Duration.ofMillis(500));
+    timedOut.completeExceptionally(new java.util.concurrent.TimeoutException("client timeout"));
+
+    assertThat(result).isCompletedExceptionally();
+    NoCapacityException e = (NoCapacityException) result.handle((v, t) -> t).join();
+    assertThat(e.lastReason()).isEqualTo(SpillReason.DEADLINE);
+    assertThat(budget.balance()).as("no retry was withdrawn").isEqualTo(before);
+    assertThat(local.inFlight()).isZero();
+  }
+
+  @Test
   void spillsToTheNextTierAtOnceWhenThePredictedWaitExceedsTheBudget() {
     Pool local = pool("local", 1, 1);
     Pool cloud = pool("cloud", 1, 100);
