@@ -210,6 +210,7 @@ final class HostRuntime {
       browser = b;
       state = HostState.UP;
       upSince = runtime.ticker.read();
+      rssBytes = -1; // measured again at the next maintenance
     }
     meters.launched(true);
     b.cdp().on(CdpConnection.BROWSER, "Target.targetCrashed", params -> targetCrashed(b, params));
