@@ -117,7 +117,10 @@ public final class BrowserHost {
     return maxAge;
   }
 
-  /** A local browser is retired when the resident memory of its process tree passes this; 0 = never. */
+  /**
+   * A local browser is retired when the resident memory of its process tree passes this (summed PSS from
+   * {@code /proc/<pid>/smaps_rollup}, so shared pages count once); 0 = never.
+   */
   public long maxRssBytes() {
     return maxRssBytes;
   }

@@ -148,7 +148,7 @@ final class ChromiumProcess {
     return devTools;
   }
 
-  /** The resident memory of the browser and all its helper processes, in bytes. */
+  /** The memory of the browser and all its helper processes (summed PSS, see {@link Processes#treeRssBytes}). */
   long rssBytes() {
     return Processes.treeRssBytes(process.toHandle());
   }

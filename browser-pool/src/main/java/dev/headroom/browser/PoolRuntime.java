@@ -7,6 +7,7 @@ import dev.headroom.core.time.Ticker;
 import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -38,8 +39,12 @@ final class PoolRuntime {
     this.executor = new ScheduledThreadPoolExecutor(2, daemonThreads("headroom-browser-" + name + "-"));
     executor.setRemoveOnCancelPolicy(true);
     this.scheduler = (delayNanos, task) -> {
-      ScheduledFuture<?> future = executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-      return () -> future.cancel(false);
+      try {
+        ScheduledFuture<?> future = executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+      } catch (RejectedExecutionException closed) {
+        return () -> { }; // the pool is closed: timers no longer matter, everything has been failed
+      }
     };
     this.io = Executors.newCachedThreadPool(daemonThreads("headroom-browser-" + name + "-io-"));
     this.http = HttpClient.newBuilder()
@@ -74,9 +79,13 @@ final class PoolRuntime {
     fired.complete(null);
   }
 
-  /** Runs {@code task} on the pool's scheduler threads, logging what it throws. */
+  /** Runs {@code task} on the pool's threads; after close (clean-up racing the close) on the caller's thread. */
   void run(Runnable task) {
-    executor.execute(task);
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException closed) {
+      task.run();
+    }
   }
 
   void shutdownThreads() {

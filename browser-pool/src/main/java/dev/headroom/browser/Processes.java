@@ -65,26 +65,35 @@ final class Processes {
     return found;
   }
 
-  /** The resident memory of {@code root} and all its descendants, from {@code /proc/<pid>/status}. */
+  /**
+   * The memory of {@code root} and all its descendants: the sum of their proportional set sizes (PSS, from
+   * {@code /proc/<pid>/smaps_rollup}), so that pages the processes share (Chromium's helpers are forked from one
+   * zygote) count once; each process's VmRSS from {@code /proc/<pid>/status} where PSS cannot be read.
+   */
   static long treeRssBytes(ProcessHandle root) {
-    long total = rssBytes(root.pid()).orElse(0L);
+    long total = memoryBytes(root.pid()).orElse(0L);
     for (ProcessHandle child : (Iterable<ProcessHandle>) root.descendants()::iterator) {
-      total += rssBytes(child.pid()).orElse(0L);
+      total += memoryBytes(child.pid()).orElse(0L);
     }
     return total;
   }
 
-  /** One process's VmRSS, if it can be read. */
-  static Optional<Long> rssBytes(long pid) {
+  /** One process's PSS, or its VmRSS, if either can be read. */
+  static Optional<Long> memoryBytes(long pid) {
+    Optional<Long> pss = kilobytes(PROC.resolve(pid + "/smaps_rollup"), "Pss:");
+    return pss.isPresent() ? pss : kilobytes(PROC.resolve(pid + "/status"), "VmRSS:");
+  }
+
+  private static Optional<Long> kilobytes(Path file, String key) {
     try {
-      for (String line : Files.readAllLines(PROC.resolve(pid + "/status"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("VmRSS:")) {
-          String[] parts = line.substring(6).trim().split("\\s+");
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.startsWith(key)) {
+          String[] parts = line.substring(key.length()).trim().split("\\s+");
           return Optional.of(Long.parseLong(parts[0]) * 1024);
         }
       }
     } catch (IOException | RuntimeException e) {
-      // exited
+      // exited, or not ours to read
     }
     return Optional.empty();
   }
