@@ -5,7 +5,6 @@ import dev.headroom.core.EndpointState;
 import dev.headroom.core.Lease;
 import dev.headroom.core.time.Scheduler;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +34,7 @@ final class HostRuntime {
   private final BrowserLauncher launcher;
   private final HostMeters meters;
   private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
-  private final ArrayDeque<CompletableFuture<PageContext>> idle = new ArrayDeque<>();
+  private final WarmContexts idle;
   private final Set<BrowserSession> sessions = new LinkedHashSet<>();
   private HostState state = HostState.STARTING;
   private Browser browser;
@@ -51,8 +50,9 @@ final class HostRuntime {
     this.id = host.id();
     this.runtime = runtime;
     this.launcher = launcher;
+    this.idle = new WarmContexts(id);
     this.meters = new HostMeters(runtime.config.meterRegistry().orElse(null), runtime.name, id,
-        this::idleCount, () -> Math.max(0, rssBytes));
+        idle::size, () -> Math.max(0, rssBytes));
   }
 
   String id() {
@@ -77,20 +77,14 @@ final class HostRuntime {
       return new Taken(CompletableFuture.failedFuture(
           new BrowserCrashedException(id, "the host is " + state.name().toLowerCase(Locale.ROOT))), false);
     }
-    CompletableFuture<PageContext> context = idle.poll();
-    while (context != null && context.isCompletedExceptionally()) {
-      context = idle.poll();
-    }
-    boolean warm = context != null;
-    if (!warm) {
-      context = b.createContext();
-    }
-    if (state == HostState.UP && contextBudgetSpent(b) && idle.isEmpty()) {
+    Optional<CompletableFuture<PageContext>> ready = idle.take();
+    CompletableFuture<PageContext> context = ready.orElseGet(b::createContext);
+    if (state == HostState.UP && Retirement.contextBudgetSpent(host, b) && idle.size() == 0) {
       recycleLocked(b, "contexts");
     } else {
       replenishLocked();
     }
-    return new Taken(context, warm);
+    return new Taken(context, ready.isPresent());
   }
 
   /** Registers a session on a context that came from {@link #take()}; null when its browser is gone meanwhile. */
@@ -151,9 +145,7 @@ final class HostRuntime {
 
   /** Resident memory over the recycle limit, as a share (0 when no limit is set); the picker's penalty. */
   double memoryPressure() {
-    long limit = host.maxRssBytes();
-    long rss = rssBytes;
-    return limit <= 0 || rss <= 0 ? 0 : (double) rss / limit;
+    return Retirement.memoryPressure(host, rssBytes);
   }
 
   /** Ends every session, kills the browser and stops relaunching. */
@@ -230,7 +222,7 @@ final class HostRuntime {
       }
       state = HostState.DOWN;
       failuresInARow++;
-      delay = backoffNanos(failuresInARow);
+      delay = Retirement.backoffNanos(runtime.config, failuresInARow);
       relaunch = runtime.scheduler.schedule(delay, this::attempt);
     }
     meters.launched(false);
@@ -257,7 +249,7 @@ final class HostRuntime {
       state = HostState.DOWN;
       long upFor = runtime.ticker.read() - upSince;
       failuresInARow = upFor < runtime.config.maxRelaunchBackoff().toNanos() ? failuresInARow + 1 : 1;
-      delay = backoffNanos(failuresInARow);
+      delay = Retirement.backoffNanos(runtime.config, failuresInARow);
       relaunch = runtime.scheduler.schedule(delay, this::attempt);
     }
     runtime.core().drain(id); // before the slots come back, so that none is granted here again
@@ -279,7 +271,7 @@ final class HostRuntime {
         }
       }
       if (victim == null) {
-        idle.removeIf(f -> f.isDone() && !f.isCompletedExceptionally() && f.join().targetId().equals(targetId));
+        idle.removeTarget(targetId);
       }
     }
     if (victim != null) {
@@ -291,15 +283,6 @@ final class HostRuntime {
   private void discard(Browser b, BrowserException reason) {
     b.retire(reason);
     b.process().ifPresent(runtime.processes::kill);
-  }
-
-  private long backoffNanos(int failures) {
-    long max = runtime.config.maxRelaunchBackoff().toNanos();
-    long delay = runtime.config.relaunchBackoff().toNanos();
-    for (int i = 1; i < failures && delay < max; i++) {
-      delay = Math.min(max, delay * 2);
-    }
-    return delay;
   }
 
   // ------------------------------------------------------------------ warm contexts
@@ -316,29 +299,12 @@ final class HostRuntime {
       return;
     }
     int inFlight = inFlight();
-    while (idle.size() < host.minIdle() && inFlight + idle.size() < host.maxSessions() && !contextBudgetSpent(b)) {
-      CompletableFuture<PageContext> context = b.createContext();
-      idle.add(context);
-      context.whenComplete((ok, error) -> {
-        if (error != null) {
-          synchronized (this) {
-            idle.remove(context);
-          }
-          log.debug("browser host '{}': a warm context failed: {}", id, error.toString());
-        }
-      });
-      if (context.isCompletedExceptionally()) {
+    while (idle.size() < host.minIdle() && inFlight + idle.size() < host.maxSessions()
+        && !Retirement.contextBudgetSpent(host, b)) {
+      if (!idle.add(b.createContext())) {
         break; // the connection is gone; do not spin
       }
     }
-  }
-
-  private synchronized int idleCount() {
-    return idle.size();
-  }
-
-  private boolean contextBudgetSpent(Browser b) {
-    return host.recycleAfterContexts() > 0 && b.contextsCreated() >= host.recycleAfterContexts();
   }
 
   private int inFlight() {
@@ -363,18 +329,11 @@ final class HostRuntime {
       }
       if (b != null) {
         b.rssBytes().ifPresent(rss -> rssBytes = rss);
-        String reason = null;
-        if (host.maxRssBytes() > 0 && rssBytes > host.maxRssBytes()) {
-          reason = "rss";
-        } else if (!host.maxAge().isZero()
-            && runtime.ticker.read() - b.startedAtNanos() >= host.maxAge().toNanos()) {
-          reason = "age";
-        }
-        if (reason != null) {
+        Retirement.limitPassed(host, b, rssBytes, runtime.ticker.read()).ifPresent(reason -> {
           synchronized (this) {
             recycleLocked(b, reason);
           }
-        }
+        });
       }
     } catch (RuntimeException e) {
       log.warn("browser host '{}': maintenance failed", id, e);
