@@ -41,8 +41,8 @@ public final class BrowserPoolBench {
       System.out.println("Chromium is not installed: apt-get install -y chromium");
       return;
     }
-    System.out.printf(Locale.ROOT, "# browser pool benchmark: %d cores, %s, cold=%d warm=%d seconds=%d%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), cold, warm, seconds);
+    System.out.printf(Locale.ROOT, "# browser pool benchmark: %d cores, %s, cold=%d warm=%d seconds=%d, load %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), cold, warm, seconds, load());
     try (PageServer pages = PageServer.start()) {
       String page = pages.url("/page?title=bench");
 
@@ -104,6 +104,8 @@ public final class BrowserPoolBench {
       System.out.println("|---|---:|---:|");
       System.out.printf(Locale.ROOT, "| no warm contexts (baseline) | %.1f | 1.00 |%n", without);
       System.out.printf(Locale.ROOT, "| minIdle 1 per host | %.1f | %.2f |%n", with, with / without);
+      System.out.println();
+      System.out.println("# load at the end: " + load());
     }
   }
 
@@ -178,6 +180,15 @@ public final class BrowserPoolBench {
 
   private static double ms(long nanos) {
     return nanos / 1e6;
+  }
+
+  private static String load() {
+    try {
+      String[] parts = Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static int arg(String[] args, String name, int fallback) {
