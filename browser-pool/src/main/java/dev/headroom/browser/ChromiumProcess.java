@@ -131,8 +131,10 @@ final class ChromiumProcess {
   }
 
   /**
-   * The browser's DevTools WebSocket URL, once it has printed it. Fails with a {@link BrowserLaunchException} when
-   * the process exits first, or when neither the line nor the {@code DevToolsActivePort} file appeared in time.
+   * The browser's DevTools WebSocket URL, from the "DevTools listening on" line it prints or from the
+   * {@code DevToolsActivePort} file it writes into its profile, whichever comes first (the file is looked at with
+   * growing intervals, for wrappers that swallow Chromium's output). Fails with a {@link BrowserLaunchException}
+   * when the process exits first or when neither appears in time.
    */
   CompletableFuture<URI> devToolsUrl(Duration timeout, Scheduler scheduler) {
     Scheduler.Cancellable timer = scheduler.schedule(timeout, () -> {
@@ -145,7 +147,18 @@ final class ChromiumProcess {
       }
     });
     devTools.whenComplete((url, error) -> timer.cancel());
+    watchActivePort(scheduler, 50);
     return devTools;
+  }
+
+  private void watchActivePort(Scheduler scheduler, long delayMillis) {
+    if (devTools.isDone()) {
+      return;
+    }
+    scheduler.schedule(Duration.ofMillis(delayMillis), () -> {
+      readActivePort().ifPresentOrElse(devTools::complete,
+          () -> watchActivePort(scheduler, Math.min(1_000, delayMillis * 2)));
+    });
   }
 
   /** The memory of the browser and all its helper processes (summed PSS, see {@link Processes#treeRssBytes}). */

@@ -31,7 +31,7 @@ final class PoolRuntime {
   final HttpClient http;
   private final Object signalLock = new Object();
   private CompletableFuture<Void> hostChange = new CompletableFuture<>();
-  private Pool core;
+  private volatile Pool core;
 
   PoolRuntime(BrowserPoolConfig config) {
     this.config = config;
