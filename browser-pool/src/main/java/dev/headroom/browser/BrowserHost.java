@@ -170,7 +170,10 @@ public final class BrowserHost {
       return this;
     }
 
-    /** Adds a Chromium flag such as {@code --window-size=1280,800} (local hosts). */
+    /**
+     * Adds a Chromium flag such as {@code --window-size=1280,800} (local hosts). A {@code --disable-features=...} is
+     * merged with the features the pool turns off.
+     */
     public Builder extraArg(String flag) {
       extraArgs.add(Objects.requireNonNull(flag, "flag"));
       localOnly.add("extraArg");

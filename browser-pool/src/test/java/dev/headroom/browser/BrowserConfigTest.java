@@ -71,6 +71,10 @@ class BrowserConfigTest {
         "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800");
     assertThat(ChromiumProcess.command(Path.of("/c"), Path.of("/tmp/p"), 9222, false, List.of()))
         .doesNotContain("--no-sandbox").contains("--remote-debugging-port=9222");
+    List<String> merged = ChromiumProcess.command(Path.of("/c"), Path.of("/tmp/p"), 0, false,
+        List.of("--disable-features=Foo,Bar"));
+    assertThat(merged.stream().filter(arg -> arg.startsWith("--disable-features="))).singleElement()
+        .satisfies(arg -> assertThat(arg).contains("Translate").contains("WebUIOmniboxPopup").endsWith(",Foo,Bar"));
   }
 
   @Test
