@@ -28,12 +28,9 @@ final class BrowserLauncher {
   private CompletableFuture<Browser> launchLocal(BrowserHost host, int generation) {
     ChromiumProcess process;
     try {
-      process = ChromiumProcess.start(host.id(), host.executable(), 0, host.extraArgs());
+      process = runtime.processes.launch(host.id(), host.executable(), host.extraArgs());
     } catch (BrowserLaunchException e) {
       return CompletableFuture.failedFuture(e);
-    }
-    if (!runtime.processes.register(process)) {
-      return CompletableFuture.failedFuture(new BrowserLaunchException(host.id(), "the pool is closed"));
     }
     CompletableFuture<Browser> browser = process.devToolsUrl(runtime.config.launchTimeout(), runtime.scheduler)
         .thenCompose(url -> connect(host, generation, url, process));

@@ -62,7 +62,8 @@ class NoOrphansTest {
   void theShutdownHookKillsTheBrowsersOfAJvmThatExitsWithoutClosingThePool() throws Exception {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", classpath, ShutdownHookMain.class.getName())
+    String host = "hook" + System.nanoTime();
+    Process child = new ProcessBuilder(java, "-cp", classpath, ShutdownHookMain.class.getName(), host)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     List<Long> pids = new ArrayList<>();
@@ -89,5 +90,11 @@ class NoOrphansTest {
     Path dir = profile;
     assertThat(dir).isNotNull();
     await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir));
+    // nor anything a relaunch under way during the exit could have left: no process, no directory of this host
+    String marker = "headroom-chromium-" + host + "-";
+    assertThat(Processes.withArgument(marker)).isEmpty();
+    try (var entries = Files.list(dir.getParent())) {
+      assertThat(entries.filter(p -> p.getFileName().toString().startsWith(marker))).isEmpty();
+    }
   }
 }
