@@ -136,10 +136,6 @@ final class Browser {
     cdp.close(reason);
   }
 
-  boolean retiring() {
-    return retiring;
-  }
-
   @Override
   public String toString() {
     return "Browser{" + host + " #" + generation + (process == null ? ", remote" : ", pid " + process.pid()) + '}';

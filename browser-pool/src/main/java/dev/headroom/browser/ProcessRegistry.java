@@ -41,8 +41,4 @@ final class ProcessRegistry {
     }
     List.copyOf(live).forEach(this::kill);
   }
-
-  int size() {
-    return live.size();
-  }
 }
