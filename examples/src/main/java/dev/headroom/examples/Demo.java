@@ -1,5 +1,6 @@
 package dev.headroom.examples;
 
+import dev.headroom.examples.browser.BrowserDemo;
 import dev.headroom.examples.llm.LlmDemo;
 import dev.headroom.examples.routing.RoutingDemo;
 import java.io.PrintStream;
@@ -51,6 +52,9 @@ public final class Demo {
     out.println();
     out.println(String.format(Locale.ROOT, "== 2. LLM router: model-aware routing over an Ollama fleet%n"));
     LlmDemo.run(out, small);
+    out.println();
+    out.println(String.format(Locale.ROOT, "== 3. Browser pool: isolated Chromium sessions with a cap per host%n"));
+    BrowserDemo.run(out, small);
     return 0;
   }
 }

@@ -1,0 +1,276 @@
+package dev.headroom.browser;
+
+import dev.headroom.core.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The immutable configuration of a {@link BrowserPool}. Build one with {@link #builder(String)}; {@link
+ * Builder#build()} validates every setting and throws a {@link ConfigException} naming the one that is wrong.
+ */
+public final class BrowserPoolConfig {
+  private final String name;
+  private final List<BrowserHost> hosts;
+  private final int maxWaiters;
+  private final Duration commandTimeout;
+  private final Duration navigationTimeout;
+  private final Duration launchTimeout;
+  private final Duration relaunchBackoff;
+  private final Duration maxRelaunchBackoff;
+  private final Duration recycleDrainTimeout;
+  private final Duration maintenanceInterval;
+  private final Duration leakDetectionThreshold;
+  private final Consumer<LeaseLeak> leakListener;
+  private final MeterRegistry meterRegistry;
+  private final boolean shutdownHook;
+
+  private BrowserPoolConfig(Builder b) {
+    this.name = b.name;
+    this.hosts = List.copyOf(b.hosts);
+    this.maxWaiters = b.maxWaiters;
+    this.commandTimeout = b.commandTimeout;
+    this.navigationTimeout = b.navigationTimeout;
+    this.launchTimeout = b.launchTimeout;
+    this.relaunchBackoff = b.relaunchBackoff;
+    this.maxRelaunchBackoff = b.maxRelaunchBackoff;
+    this.recycleDrainTimeout = b.recycleDrainTimeout;
+    this.maintenanceInterval = b.maintenanceInterval;
+    this.leakDetectionThreshold = b.leakDetectionThreshold;
+    this.leakListener = b.leakListener;
+    this.meterRegistry = b.meterRegistry;
+    this.shutdownHook = b.shutdownHook;
+  }
+
+  /** A builder for a pool called {@code name} (the {@code pool} tag of its metrics). */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The pool name. */
+  public String name() {
+    return name;
+  }
+
+  /** The hosts, in the order given. */
+  public List<BrowserHost> hosts() {
+    return hosts;
+  }
+
+  /** The most callers waiting for a session at once; beyond it a lease fails at once. */
+  public int maxWaiters() {
+    return maxWaiters;
+  }
+
+  /** How long a single DevTools command may take. */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /** How long {@link BrowserSession#navigate(String)} waits for the page's load event. */
+  public Duration navigationTimeout() {
+    return navigationTimeout;
+  }
+
+  /** How long a launch (or a remote connect) may take before it counts as failed. */
+  public Duration launchTimeout() {
+    return launchTimeout;
+  }
+
+  /** The wait before the first relaunch after a crash; it doubles with each failure in a row. */
+  public Duration relaunchBackoff() {
+    return relaunchBackoff;
+  }
+
+  /** The cap on the relaunch backoff. */
+  public Duration maxRelaunchBackoff() {
+    return maxRelaunchBackoff;
+  }
+
+  /** How long a browser being recycled waits for its sessions before ending them. */
+  public Duration recycleDrainTimeout() {
+    return recycleDrainTimeout;
+  }
+
+  /** How often each host's age and resident memory are checked. */
+  public Duration maintenanceInterval() {
+    return maintenanceInterval;
+  }
+
+  /** A session held longer than this is reported as a probable leak; {@link Duration#ZERO} turns detection off. */
+  public Duration leakDetectionThreshold() {
+    return leakDetectionThreshold;
+  }
+
+  /** Called with each leak report (reports are logged at WARN in any case). */
+  public Optional<Consumer<LeaseLeak>> leakListener() {
+    return Optional.ofNullable(leakListener);
+  }
+
+  /** Where metrics go, if anywhere. */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
+  }
+
+  /** Whether a JVM shutdown hook kills the browsers the pool launched (default true). */
+  public boolean shutdownHook() {
+    return shutdownHook;
+  }
+
+  @Override
+  public String toString() {
+    return "BrowserPoolConfig{" + name + ", hosts=" + hosts + ", maxWaiters=" + maxWaiters + '}';
+  }
+
+  /** Builds a {@link BrowserPoolConfig}. */
+  public static final class Builder {
+    private final String name;
+    private final List<BrowserHost> hosts = new ArrayList<>();
+    private int maxWaiters = 256;
+    private Duration commandTimeout = Duration.ofSeconds(30);
+    private Duration navigationTimeout = Duration.ofSeconds(30);
+    private Duration launchTimeout = Duration.ofSeconds(30);
+    private Duration relaunchBackoff = Duration.ofMillis(200);
+    private Duration maxRelaunchBackoff = Duration.ofSeconds(30);
+    private Duration recycleDrainTimeout = Duration.ofMinutes(5);
+    private Duration maintenanceInterval = Duration.ofSeconds(5);
+    private Duration leakDetectionThreshold = Duration.ZERO;
+    private Consumer<LeaseLeak> leakListener;
+    private MeterRegistry meterRegistry;
+    private boolean shutdownHook = true;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** Adds a host. */
+    public Builder host(BrowserHost host) {
+      hosts.add(Objects.requireNonNull(host, "host"));
+      return this;
+    }
+
+    /** Adds a host built from {@code builder}. */
+    public Builder host(BrowserHost.Builder builder) {
+      return host(builder.build());
+    }
+
+    /** The most callers waiting at once (0: never wait); default 256. */
+    public Builder maxWaiters(int value) {
+      this.maxWaiters = value;
+      return this;
+    }
+
+    /** How long one DevTools command may take; default 30 s. */
+    public Builder commandTimeout(Duration value) {
+      this.commandTimeout = value;
+      return this;
+    }
+
+    /** How long a navigation may take to reach its load event; default 30 s. */
+    public Builder navigationTimeout(Duration value) {
+      this.navigationTimeout = value;
+      return this;
+    }
+
+    /** How long a launch or remote connect may take; default 30 s. */
+    public Builder launchTimeout(Duration value) {
+      this.launchTimeout = value;
+      return this;
+    }
+
+    /** The first relaunch delay after a crash, and its cap (it doubles per failure); default 200 ms and 30 s. */
+    public Builder relaunchBackoff(Duration initial, Duration max) {
+      this.relaunchBackoff = initial;
+      this.maxRelaunchBackoff = max;
+      return this;
+    }
+
+    /** How long recycling waits for a retiring browser's sessions; default 5 min. */
+    public Builder recycleDrainTimeout(Duration value) {
+      this.recycleDrainTimeout = value;
+      return this;
+    }
+
+    /** How often each host's age and memory are checked; default 5 s. */
+    public Builder maintenanceInterval(Duration value) {
+      this.maintenanceInterval = value;
+      return this;
+    }
+
+    /**
+     * Reports sessions held longer than {@code value}, with the stack of the code that leased them (as HikariCP's
+     * {@code leakDetectionThreshold}); zero, the default, turns it off. Capturing the stack costs a few
+     * microseconds per lease.
+     */
+    public Builder leakDetectionThreshold(Duration value) {
+      this.leakDetectionThreshold = value;
+      return this;
+    }
+
+    /** Also passes each leak report to {@code listener} (it runs on the pool's scheduler thread). */
+    public Builder leakListener(Consumer<LeaseLeak> listener) {
+      this.leakListener = Objects.requireNonNull(listener, "leakListener");
+      return this;
+    }
+
+    /** Where metrics go; none by default. */
+    public Builder meterRegistry(MeterRegistry value) {
+      this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /** Whether to install a JVM shutdown hook that kills launched browsers; default true. */
+    public Builder shutdownHook(boolean value) {
+      this.shutdownHook = value;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public BrowserPoolConfig build() {
+      if (name == null || name.isBlank()) {
+        throw new ConfigException("browser pool name", name, "must be non-empty");
+      }
+      String prefix = "browser pool '" + name + "': ";
+      if (hosts.isEmpty()) {
+        throw new ConfigException(prefix + "hosts", "[]", "must list at least one host");
+      }
+      Set<String> ids = new HashSet<>();
+      for (BrowserHost host : hosts) {
+        if (!ids.add(host.id())) {
+          throw new ConfigException(prefix + "host id", host.id(), "must be unique in the pool");
+        }
+      }
+      if (maxWaiters < 0) {
+        throw new ConfigException(prefix + "maxWaiters", maxWaiters, "must be >= 0");
+      }
+      positive(prefix + "commandTimeout", commandTimeout);
+      positive(prefix + "navigationTimeout", navigationTimeout);
+      positive(prefix + "launchTimeout", launchTimeout);
+      positive(prefix + "relaunchBackoff", relaunchBackoff);
+      positive(prefix + "maxRelaunchBackoff", maxRelaunchBackoff);
+      if (maxRelaunchBackoff.compareTo(relaunchBackoff) < 0) {
+        throw new ConfigException(prefix + "maxRelaunchBackoff", maxRelaunchBackoff,
+            "must be >= relaunchBackoff (" + relaunchBackoff + ")");
+      }
+      positive(prefix + "recycleDrainTimeout", recycleDrainTimeout);
+      positive(prefix + "maintenanceInterval", maintenanceInterval);
+      Objects.requireNonNull(leakDetectionThreshold, prefix + "leakDetectionThreshold");
+      if (leakDetectionThreshold.isNegative()) {
+        throw new ConfigException(prefix + "leakDetectionThreshold", leakDetectionThreshold, "must be >= 0 (0 = off)");
+      }
+      return new BrowserPoolConfig(this);
+    }
+
+    private static void positive(String setting, Duration value) {
+      if (value == null || value.isZero() || value.isNegative()) {
+        throw new ConfigException(setting, value, "must be > 0");
+      }
+    }
+  }
+}
