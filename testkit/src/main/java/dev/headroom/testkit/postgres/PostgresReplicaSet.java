@@ -155,6 +155,7 @@ public final class PostgresReplicaSet implements AutoCloseable {
       settings.put("wal_level", "replica");
       settings.put("hot_standby", "on");
       settings.put("wal_receiver_status_interval", "1s");
+      settings.put("wal_keep_size", "'256MB'"); // a stopped standby can catch up when started again
       settings.put("log_min_messages", "warning");
       settings.put("log_line_prefix", "'%m [%p] '");
     }
