@@ -37,6 +37,9 @@ class ReadWriteRoutingTest {
 
   @AfterAll
   static void stopDatabases() {
+    if (pg == null) {
+      return;
+    }
     primary.close();
     standby.close();
     pg.close();

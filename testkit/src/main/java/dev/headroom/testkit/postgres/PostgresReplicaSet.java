@@ -266,11 +266,15 @@ public final class PostgresReplicaSet implements AutoCloseable {
     }
   }
 
-  /** Waits (inside the primary, with a bounded server-side loop) until {@code count} standbys are streaming. */
+  /**
+   * Waits (inside the primary, with a bounded server-side loop) until {@code count} standbys are streaming. The loop
+   * runs in one transaction, which caches the backend status that {@code pg_stat_replication} reads, hence
+   * {@code pg_stat_clear_snapshot()} on every turn.
+   */
   private void awaitStreaming(int count) {
     primary.sql("DO $$ BEGIN FOR i IN 1..1500 LOOP "
         + "IF (SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming') >= " + count + " THEN RETURN; END IF; "
-        + "PERFORM pg_sleep(0.02); END LOOP; "
+        + "PERFORM pg_sleep(0.02); PERFORM pg_stat_clear_snapshot(); END LOOP; "
         + "RAISE EXCEPTION 'standbys not streaming after 30 s'; END $$");
   }
 }
