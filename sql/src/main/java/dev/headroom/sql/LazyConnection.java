@@ -1,5 +1,8 @@
 package dev.headroom.sql;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -25,7 +28,8 @@ import java.util.concurrent.Executor;
  * {@code statement.getConnection()} returns the physical one.
  */
 final class LazyConnection implements InvocationHandler {
-  private static final Class<?>[] INTERFACES = {Connection.class, RoutedConnection.class};
+  /** The proxy class's constructor, looked up once: {@code Proxy.newProxyInstance} would look it up per call. */
+  private static final MethodHandle PROXY_CONSTRUCTOR = proxyConstructor();
 
   private final Routing routing;
   private final boolean readOnlyScope;
@@ -56,8 +60,26 @@ final class LazyConnection implements InvocationHandler {
    */
   static Connection create(Routing routing, boolean readOnlyScope, TokenHolder holder, String user,
       String password) {
-    return (Connection) Proxy.newProxyInstance(RoutedConnection.class.getClassLoader(), INTERFACES,
-        new LazyConnection(routing, readOnlyScope, holder, user, password));
+    LazyConnection handler = new LazyConnection(routing, readOnlyScope, holder, user, password);
+    try {
+      return (Connection) PROXY_CONSTRUCTOR.invokeExact((InvocationHandler) handler);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot create a routed connection", e);
+    }
+  }
+
+  private static MethodHandle proxyConstructor() {
+    Object sample = Proxy.newProxyInstance(RoutedConnection.class.getClassLoader(),
+        new Class<?>[] {Connection.class, RoutedConnection.class}, (proxy, method, args) -> null);
+    try {
+      return MethodHandles.publicLookup()
+          .findConstructor(sample.getClass(), MethodType.methodType(void.class, InvocationHandler.class))
+          .asType(MethodType.methodType(Connection.class, InvocationHandler.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 
   @Override

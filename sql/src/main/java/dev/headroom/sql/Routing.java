@@ -109,7 +109,7 @@ final class Routing implements AutoCloseable {
       }
       required = holder.position();
     }
-    Set<String> failed = new HashSet<>(2);
+    Set<String> failed = Set.of(); // replaced by a mutable set on the first failure
     Selector caughtUp = required == 0 ? Selector.any() : caughtUp(required);
     for (int attempt = 0; attempt < replicas.size(); attempt++) {
       Lease lease = acquire(failed.isEmpty() ? caughtUp : caughtUp.and(Selector.excluding(failed)));
@@ -120,7 +120,7 @@ final class Routing implements AutoCloseable {
       try {
         return routedRead(new Bound(open(replica.dataSource, user, password), lease, replica.id, true, null));
       } catch (SQLException e) {
-        failed(lease, replica, e, failed);
+        failed = failed(lease, replica, e, failed);
       }
     }
     if (required != 0) {
@@ -144,7 +144,7 @@ final class Routing implements AutoCloseable {
           return fallback(FallbackReason.READ_YOUR_WRITES, user, password);
         } catch (SQLException e) {
           closeQuietly(c);
-          failed(lease, replica, e, failed);
+          failed = failed(lease, replica, e, failed);
         }
       }
     }
@@ -268,10 +268,13 @@ final class Routing implements AutoCloseable {
     return lagging ? FallbackReason.LAGGING : FallbackReason.NO_HEALTHY_REPLICA;
   }
 
-  private void failed(Lease lease, Replica replica, SQLException e, Set<String> failed) {
+  /** Records a replica's connection failure; returns the set of failed replicas with it added. */
+  private Set<String> failed(Lease lease, Replica replica, SQLException e, Set<String> failed) {
     lease.failure(e);
-    failed.add(replica.id);
     log.warn("'{}': could not get a connection from replica '{}': {}", name, replica.id, e.toString());
+    Set<String> more = new HashSet<>(failed);
+    more.add(replica.id);
+    return more;
   }
 
   private static Connection open(DataSource ds, String user, String password) throws SQLException {
