@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,25 @@ final class ReplicaProber implements HealthProbe {
     this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     this.ticker = ticker;
     this.executor = executor;
+  }
+
+  /** The executor for the probes of {@code count} replicas: one daemon thread each, created on first use. */
+  static ExecutorService executor(String owner, int count) {
+    AtomicInteger threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(count, runnable -> {
+      Thread thread = new Thread(runnable, "headroom-sql-probe-" + owner + "-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Probes every verified replica once, on the calling thread, so that lag is known before reads start. */
+  void firstReadings() {
+    for (Replica replica : replicas.values()) {
+      if (replica.verified()) {
+        probe(replica);
+      }
+    }
   }
 
   @Override

@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -73,20 +71,15 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
       replicas.put(spec.id, new Replica(b.name, spec.id, spec.dataSource, spec.maxConnections));
     }
     replicas = Collections.unmodifiableMap(replicas);
-    this.probeExecutor = Executors.newFixedThreadPool(replicas.size(), daemonThreads("headroom-sql-probe-" + name));
-    PrimaryHistory history = new PrimaryHistory();
+    this.probeExecutor = ReplicaProber.executor(name, replicas.size());
     try {
-      ReplicationDialect dialect = b.dialect;
-      StartupCheck start;
-      ReplicaProber prober;
+      StartupCheck start = b.validateOnStart ? StartupCheck.run(name, primary, b.dialect, replicas)
+          : StartupCheck.skipped(b.dialect);
+      ReplicaProber prober = new ReplicaProber(name, replicas, primary, start.dialect(), new PrimaryHistory(),
+          b.maxLagBytes, b.maxLag, b.probeTimeout, b.ticker, probeExecutor);
       if (b.validateOnStart) {
-        // the dialect may come from the primary's vendor: the prober gets it through a first, dialect-only check
-        ReplicationDialect chosen = dialect != null ? dialect : detectDialect(b);
-        prober = prober(b, replicas, chosen, history);
-        start = StartupCheck.run(name, primary, chosen, replicas, prober);
+        prober.firstReadings(); // lag is known before the first read is routed
       } else {
-        start = StartupCheck.skipped(dialect);
-        prober = prober(b, replicas, start.dialect(), history);
         replicas.values().forEach(Replica::verifiedStandby); // trusted until a probe says otherwise
       }
       this.routing = new Routing(b, start, replicas, prober);
@@ -95,21 +88,6 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
       throw e;
     }
     this.consistency = new Consistency(b.readYourWrites);
-  }
-
-  private ReplicaProber prober(Builder b, Map<String, Replica> replicas, ReplicationDialect dialect,
-      PrimaryHistory history) {
-    return new ReplicaProber(name, replicas, primary, dialect, history, b.maxLagBytes, b.maxLag, b.probeTimeout,
-        b.ticker, probeExecutor);
-  }
-
-  private static ReplicationDialect detectDialect(Builder b) {
-    try (Connection c = b.primary.getConnection()) {
-      return DatabaseVendor.dialectFor(c.getMetaData().getDatabaseProductName());
-    } catch (SQLException e) {
-      throw new HeadroomException("'" + b.name + "': cannot connect to the primary at start: " + e.getMessage()
-          + " (turn validateOnStart off to start without it)", e);
-    }
   }
 
   /** A builder for a data source called {@code name} (the {@code pool} tag of its metrics, and in logs). */
@@ -242,15 +220,6 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     if (closed) {
       throw new HeadroomException("data source '" + name + "' is closed");
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** Work run in a {@link #readOnly(Work)} scope. */

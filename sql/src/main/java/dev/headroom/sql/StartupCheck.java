@@ -37,8 +37,8 @@ record StartupCheck(ReplicationDialect dialect, boolean defaultAutoCommit, int d
    * @throws ConfigException when the primary is a standby, a replica is a primary, or the vendor has no dialect
    * @throws HeadroomException when the primary cannot be reached
    */
-  static StartupCheck run(String owner, DataSource primary, ReplicationDialect given, Map<String, Replica> replicas,
-      ReplicaProber prober) {
+  static StartupCheck run(String owner, DataSource primary, ReplicationDialect given,
+      Map<String, Replica> replicas) {
     ReplicationDialect dialect;
     boolean autoCommit;
     int isolation;
@@ -66,12 +66,6 @@ record StartupCheck(ReplicationDialect dialect, boolean defaultAutoCommit, int d
         replica.probeFailed("unreachable at start: " + e.getMessage());
         log.warn("'{}': replica '{}' is unreachable at start ({}); it gets reads once a probe verifies it", owner,
             replica.id, e.getMessage());
-      }
-    }
-    prober.samplePrimary();
-    for (Replica replica : replicas.values()) {
-      if (replica.verified()) {
-        prober.probe(replica); // the first lag reading, before any read is routed
       }
     }
     return new StartupCheck(dialect, autoCommit, isolation);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Reads to the standby, writes to the primary, on a real PostgreSQL primary and hot standby. */
 class ReadWriteRoutingTest {
@@ -170,6 +171,30 @@ class ReadWriteRoutingTest {
         .isEqualTo(1));
     assertThat(registry.get(SqlMetrics.REPLICA_LAG_BYTES).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge())
         .isNotNull();
+  }
+
+  @Test
+  void credentialsGivenToGetConnectionReachTheDataSourceThatServesIt() throws SQLException {
+    PGSimpleDataSource primaryDirect = new PGSimpleDataSource();
+    primaryDirect.setUrl(pg.primary().jdbcUrl());
+    PGSimpleDataSource standbyDirect = new PGSimpleDataSource();
+    standbyDirect.setUrl(pg.standby().jdbcUrl());
+    Db.exec(primary, "DO $$ BEGIN CREATE ROLE reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    try (ReplicaRoutingDataSource direct = ReplicaRoutingDataSource.builder("direct").primary(primaryDirect)
+        .replica("standby-1", standbyDirect).validateOnStart(false).build()) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        try (Connection c = direct.getConnection("reader", "")) {
+          c.setReadOnly(true);
+          assertThat(Db.inRecovery(c)).isTrue();
+          assertThat(Db.queryLong(c, "SELECT count(*) FROM pg_roles WHERE rolname = current_user AND rolname = 'reader'"))
+              .as("connected as the given user").isEqualTo(1);
+        }
+      });
+      try (Connection c = direct.getConnection("postgres", "")) {
+        assertThat(Db.inRecovery(c)).isFalse();
+      }
+      assertThat(direct.toString()).contains("direct").contains("standby-1");
+    }
   }
 
   @Test
