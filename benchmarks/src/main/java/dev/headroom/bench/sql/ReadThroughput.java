@@ -17,8 +17,9 @@ import javax.sql.DataSource;
 /**
  * Read throughput with N client threads, primary-only (every read on the primary's HikariCP pool) against primary +
  * standby routing (every read through {@code ReplicaRoutingDataSource}, marked read-only, so on the standby), in the
- * same run on a real PostgreSQL 15 primary and streaming standby. Each read is an index range scan summing 2,000 of
- * 200,000 rows. Each thread count runs the two setups in the order A B B A and averages, so that drift (other load on
+ * same run on a real PostgreSQL 15 primary and streaming standby. A third setup reads the standby through its bare
+ * HikariCP pool, which separates the routing layer's cost from the difference between the two servers. Each read is an index range scan summing 2,000 of
+ * 200,000 rows. Each thread count runs the setups in the order A B C C B A and averages, so that drift (other load on
  * the machine, caches warming) does not favour either. Every loop is bounded in time.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.headroom.bench.sql.ReadThroughput [seconds-per-run] [threads...]</pre>
@@ -53,17 +54,21 @@ public final class ReadThroughput {
       awaitReplica(bench);
       run(bench.primary, false, 1, 1); // warm both servers and the JIT
       run(bench.routing, true, 1, 1);
-      System.out.println("| client threads | primary only (reads/s) | primary + standby (reads/s) | ratio |");
-      System.out.println("|---:|---:|---:|---:|");
+      System.out.println("| client threads | primary only (reads/s) | primary + standby, routed (reads/s) | ratio "
+          + "| standby's bare pool (reads/s) | routed / bare standby |");
+      System.out.println("|---:|---:|---:|---:|---:|---:|");
       for (int threads : threadCounts) {
         double a1 = run(bench.primary, false, threads, seconds);
         double b1 = run(bench.routing, true, threads, seconds);
+        double c1 = run(bench.standby, false, threads, seconds);
+        double c2 = run(bench.standby, false, threads, seconds);
         double b2 = run(bench.routing, true, threads, seconds);
         double a2 = run(bench.primary, false, threads, seconds);
         double primaryOnly = (a1 + a2) / 2;
         double routed = (b1 + b2) / 2;
-        System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.2f |%n", threads, primaryOnly, routed,
-            routed / primaryOnly);
+        double bareStandby = (c1 + c2) / 2;
+        System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.2f | %.0f | %.2f |%n", threads, primaryOnly, routed,
+            routed / primaryOnly, bareStandby, routed / bareStandby);
       }
       System.out.println();
       System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
