@@ -64,6 +64,19 @@ final class Db {
     }
   }
 
+  /** Waits until {@code standby} has replayed everything {@code primary} had written when this was called. */
+  static void awaitReplayed(DataSource primary, DataSource standby) throws SQLException {
+    long target;
+    try (Connection c = primary.getConnection()) {
+      target = queryLong(c, "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
+    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+      try (Connection c = standby.getConnection()) {
+        return queryLong(c, "SELECT (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint") >= target;
+      }
+    });
+  }
+
   /** Runs a statement on a connection of {@code ds} (the primary, for a routing data source). */
   static void exec(DataSource ds, String sql) throws SQLException {
     try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

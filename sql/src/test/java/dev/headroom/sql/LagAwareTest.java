@@ -32,6 +32,7 @@ class LagAwareTest {
     primary = Db.pool(pg.primary(), "primary", 4);
     standby = Db.pool(pg.standby(), "standby", 4);
     Db.exec(primary, "CREATE TABLE events (id serial PRIMARY KEY, payload text)");
+    Db.awaitReplayed(primary, standby);
   }
 
   @AfterAll
@@ -68,7 +69,8 @@ class LagAwareTest {
   @Test
   void aStandbyThatFallsBehindByMoreThanTheByteLimitGetsNoReadsUntilItCatchesUp() throws SQLException {
     dataSource(64 * 1024, Duration.ofHours(1));
-    assertThat(Db.read(ds, "SELECT 1").node()).isEqualTo("standby-1");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Db.read(ds, "SELECT 1").node()).isEqualTo("standby-1"));
 
     Db.exec(standby, "SELECT pg_wal_replay_pause()");
     Db.exec(primary, "INSERT INTO events (payload) SELECT repeat('x', 200) FROM generate_series(1, 5000)");

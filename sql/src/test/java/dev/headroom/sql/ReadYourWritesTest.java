@@ -40,6 +40,7 @@ class ReadYourWritesTest {
     primary = Db.pool(pg.primary(), "primary", 4);
     standby = Db.pool(pg.standby(), "standby", 4);
     Db.exec(primary, "CREATE TABLE orders (id int PRIMARY KEY)");
+    Db.awaitReplayed(primary, standby);
   }
 
   @AfterAll

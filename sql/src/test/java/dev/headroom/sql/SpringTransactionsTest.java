@@ -45,6 +45,7 @@ class SpringTransactionsTest {
     primary = Db.pool(pg.primary(), "primary", 4);
     standby = Db.pool(pg.standby(), "standby", 4);
     Db.exec(primary, "CREATE TABLE notes (id int PRIMARY KEY)");
+    Db.awaitReplayed(primary, standby);
   }
 
   @AfterAll
