@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Read-your-writes with replay paused on the standby: the read after a write sees it (from the primary, or from the
  * standby after waiting for it to replay), while a read in another thread or scope still goes to the standby.
  */
+@SuppressWarnings("try") // scopes are opened for their effect on the thread, not referenced
 class ReadYourWritesTest {
   private static PostgresReplicaSet pg;
   private static HikariDataSource primary;
