@@ -1,0 +1,399 @@
+package dev.headroom.sql;
+
+import dev.headroom.core.ConfigException;
+import dev.headroom.core.HeadroomException;
+import dev.headroom.core.OutlierDetection;
+import dev.headroom.core.Picker;
+import dev.headroom.core.pick.Pickers;
+import dev.headroom.core.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} over one primary and N replicas that sends writes and read-write transactions to the primary
+ * and read-only work to a replica chosen by Headroom's picker (connections in flight and their hold-time EWMA).
+ *
+ * <pre>{@code
+ * ReplicaRoutingDataSource ds = ReplicaRoutingDataSource.builder("orders-db")
+ *     .primary(primaryPool)                       // any DataSource, e.g. a HikariDataSource
+ *     .replica("replica-1", replicaPool1)
+ *     .replica("replica-2", replicaPool2)
+ *     .maxLag(Duration.ofSeconds(5))
+ *     .meterRegistry(registry)
+ *     .build();                                   // checks every server, starts the probes
+ * }</pre>
+ *
+ * <p><b>What is a read.</b> A connection decides at its first real use (see {@code LazyConnection}): it goes to a
+ * replica when {@code setReadOnly(true)} was called before that, which is what Spring's transaction manager does for
+ * {@code @Transactional(readOnly = true)}, so no {@code LazyConnectionDataSourceProxy} is needed; or when it was taken
+ * inside {@link #readOnly(Work)}. Everything else goes to the primary.
+ *
+ * <p><b>Health and lag.</b> Each replica is probed ({@code pg_is_in_recovery()} and its replayed WAL position, with a
+ * short timeout). A replica that fails its probes, or whose connections keep failing, is taken out, and its reads
+ * go to the others; when none is left they go to the primary, or fail with {@link NoReplicaAvailableException}
+ * ({@link Builder#fallback}). A replica that lags more than {@link Builder#maxLagBytes} or {@link Builder#maxLag}
+ * behind the primary gets no reads until it catches up; lag time is measured against the primary's own positions,
+ * not from the replay timestamp (see {@code PrimaryHistory}).
+ *
+ * <p><b>Read-your-writes.</b> When a primary connection that wrote is closed, the primary's position becomes the
+ * token of the current thread ({@link ReadYourWrites#PER_THREAD}) or of the open {@link ConsistencyScope}. A read in
+ * the same thread or scope goes to a replica only if it has replayed the token; else it waits up to
+ * {@link Builder#readYourWritesWait} on one, then reads from the primary.
+ *
+ * <p>Thread-safe. {@link #close()} stops the probes; it does not close the DataSources it was given.
+ */
+public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
+  private final String name;
+  private final DataSource primary;
+  private final Routing routing;
+  private final Consistency consistency;
+  private final ExecutorService probeExecutor;
+  private volatile boolean closed;
+
+  private ReplicaRoutingDataSource(Builder b) {
+    this.name = b.name;
+    this.primary = b.primary;
+    Map<String, Replica> replicas = new LinkedHashMap<>();
+    for (ReplicaSpec spec : b.replicas) {
+      replicas.put(spec.id, new Replica(b.name, spec.id, spec.dataSource, spec.maxConnections));
+    }
+    replicas = Collections.unmodifiableMap(replicas);
+    this.probeExecutor = ReplicaProber.executor(name, replicas.size());
+    try {
+      StartupCheck start = b.validateOnStart ? StartupCheck.run(name, primary, b.dialect, replicas)
+          : StartupCheck.skipped(b.dialect);
+      ReplicaProber prober = new ReplicaProber(name, replicas, primary, start.dialect(), new PrimaryHistory(),
+          b.maxLagBytes, b.maxLag, b.probeTimeout, b.ticker, probeExecutor);
+      if (b.validateOnStart) {
+        prober.firstReadings(); // lag is known before the first read is routed
+      } else {
+        replicas.values().forEach(Replica::verifiedStandby); // trusted until a probe says otherwise
+      }
+      this.routing = new Routing(b, start, replicas, prober);
+    } catch (RuntimeException e) {
+      probeExecutor.shutdownNow();
+      throw e;
+    }
+    this.consistency = new Consistency(b.readYourWrites);
+  }
+
+  /** A builder for a data source called {@code name} (the {@code pool} tag of its metrics, and in logs). */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * A connection that goes to the primary, or to a replica if {@code setReadOnly(true)} is called before its first
+   * use or it is taken inside {@link #readOnly(Work)}. Taking it costs nothing: the physical connection is taken at
+   * first use.
+   */
+  @Override
+  public Connection getConnection() {
+    checkOpen();
+    return LazyConnection.create(routing, consistency.inReadOnlyScope(), consistency.current(), null, null);
+  }
+
+  /** As {@link #getConnection()}, with credentials passed to whichever DataSource serves it. */
+  @Override
+  public Connection getConnection(String username, String password) {
+    checkOpen();
+    return LazyConnection.create(routing, consistency.inReadOnlyScope(), consistency.current(),
+        Objects.requireNonNull(username, "username"), password);
+  }
+
+  /**
+   * Runs {@code work} with connections taken on this thread going to replicas unless they call
+   * {@code setReadOnly(false)}. Scopes nest.
+   */
+  public <T, E extends Exception> T readOnly(Work<T, E> work) throws E {
+    Objects.requireNonNull(work, "work");
+    consistency.enterReadOnly();
+    try {
+      return work.run();
+    } finally {
+      consistency.exitReadOnly();
+    }
+  }
+
+  /** Opens a read-your-writes scope on this thread with no writes yet, for example one per request. */
+  public ConsistencyScope consistencyScope() {
+    return consistency.open(0);
+  }
+
+  /** Opens a read-your-writes scope on this thread whose reads must see at least {@code token}. */
+  public ConsistencyScope consistencyScope(ReplicationToken token) {
+    return consistency.open(Objects.requireNonNull(token, "token").position());
+  }
+
+  /** The token that reads on this thread must see now (its scope's or its own), if any. */
+  public Optional<ReplicationToken> currentToken() {
+    TokenHolder holder = consistency.current();
+    return holder == null || holder.position() == 0 ? Optional.empty()
+        : Optional.of(new ReplicationToken(holder.position()));
+  }
+
+  /** Every replica's health, lag and eligibility now. */
+  public List<ReplicaStatus> replicas() {
+    return routing.statuses();
+  }
+
+  /** Connections handed out and not yet closed (returns to zero when every connection was closed). */
+  public int connectionsInUse() {
+    return routing.inFlight();
+  }
+
+  /** The name given to the builder. */
+  public String name() {
+    return name;
+  }
+
+  /** The dialect in use (given, or found from the primary's vendor). */
+  public ReplicationDialect dialect() {
+    return routing.dialect;
+  }
+
+  /** Stops the probes and refuses new connections. Open connections still work. The DataSources stay open. */
+  @Override
+  public void close() {
+    closed = true;
+    routing.close();
+    probeExecutor.shutdownNow();
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return primary.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    primary.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    primary.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return primary.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() {
+    return Logger.getLogger("dev.headroom.sql");
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    if (iface.isInstance(this)) {
+      return iface.cast(this);
+    }
+    throw new SQLException("'" + name + "' is not a wrapper for " + iface.getName());
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) {
+    return iface.isInstance(this);
+  }
+
+  @Override
+  public String toString() {
+    return "ReplicaRoutingDataSource{" + name + ", primary " + routing.primaryId + ", replicas " + replicas() + '}';
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new HeadroomException("data source '" + name + "' is closed");
+    }
+  }
+
+  /** Work run in a {@link #readOnly(Work)} scope. */
+  @FunctionalInterface
+  public interface Work<T, E extends Exception> {
+    /** Does the work. */
+    T run() throws E;
+  }
+
+  /** A replica as given to the builder. */
+  record ReplicaSpec(String id, DataSource dataSource, int maxConnections) {}
+
+  /** Builds a {@link ReplicaRoutingDataSource}; {@link #build()} validates and checks the servers. */
+  public static final class Builder {
+    final String name;
+    String primaryId = "primary";
+    DataSource primary;
+    final List<ReplicaSpec> replicas = new ArrayList<>();
+    ReplicationDialect dialect;
+    FallbackPolicy fallback = FallbackPolicy.PRIMARY;
+    ReadYourWrites readYourWrites = ReadYourWrites.PER_THREAD;
+    Duration readYourWritesWait = Duration.ZERO;
+    long maxLagBytes = 16L << 20;
+    Duration maxLag = Duration.ofSeconds(10);
+    Duration probeInterval = Duration.ofSeconds(1);
+    Duration probeTimeout = Duration.ofSeconds(1);
+    int unhealthyThreshold = 2;
+    OutlierDetection outlierDetection = OutlierDetection.builder().consecutiveFailures(3)
+        .failureRateMinRequests(0).baseEjectionTime(Duration.ofSeconds(5)).maxEjectionTime(Duration.ofMinutes(1))
+        .maxEjectionShare(1.0).build();
+    Picker picker = Pickers.powerOfTwoChoices();
+    Duration replicaAcquireTimeout = Duration.ZERO;
+    boolean validateOnStart = true;
+    MeterRegistry meterRegistry;
+    Ticker ticker = Ticker.system();
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** The primary, with id {@code primary}. Required. */
+    public Builder primary(DataSource dataSource) {
+      return primary("primary", dataSource);
+    }
+
+    /** The primary, with the id its metrics and logs use. Required. */
+    public Builder primary(String id, DataSource dataSource) {
+      this.primaryId = id;
+      this.primary = Objects.requireNonNull(dataSource, "primary dataSource");
+      return this;
+    }
+
+    /** Adds a replica with no connection limit of its own (its DataSource's pool still has one). */
+    public Builder replica(String id, DataSource dataSource) {
+      return replica(id, dataSource, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Adds a replica that may have at most {@code maxConnections} connections handed out at once; set it to the
+     * replica pool's size to have reads go elsewhere (another replica, the primary) rather than queue in that pool.
+     */
+    public Builder replica(String id, DataSource dataSource, int maxConnections) {
+      replicas.add(new ReplicaSpec(id, Objects.requireNonNull(dataSource, "dataSource of replica " + id),
+          maxConnections));
+      return this;
+    }
+
+    /** The vendor queries; by default found from the primary's {@code DatabaseMetaData} at start. */
+    public Builder dialect(ReplicationDialect value) {
+      this.dialect = Objects.requireNonNull(value, "dialect");
+      return this;
+    }
+
+    /** What a read does when no replica can serve it; default {@link FallbackPolicy#PRIMARY}. */
+    public Builder fallback(FallbackPolicy value) {
+      this.fallback = Objects.requireNonNull(value, "fallback");
+      return this;
+    }
+
+    /** Where read-your-writes tokens live outside scopes; default {@link ReadYourWrites#PER_THREAD}. */
+    public Builder readYourWrites(ReadYourWrites value) {
+      this.readYourWrites = Objects.requireNonNull(value, "readYourWrites");
+      return this;
+    }
+
+    /**
+     * How long a read that must see a write waits for a replica to replay it before it reads from the primary;
+     * default zero (check once, then go to the primary).
+     */
+    public Builder readYourWritesWait(Duration value) {
+      this.readYourWritesWait = Objects.requireNonNull(value, "readYourWritesWait");
+      return this;
+    }
+
+    /** The most WAL bytes a replica may be behind and still get reads; default 16 MiB. */
+    public Builder maxLagBytes(long value) {
+      this.maxLagBytes = value;
+      return this;
+    }
+
+    /** The longest a replica may have been behind and still get reads; default 10 s. Keep it above the interval. */
+    public Builder maxLag(Duration value) {
+      this.maxLag = Objects.requireNonNull(value, "maxLag");
+      return this;
+    }
+
+    /** Time between probes of one replica; default 1 s. */
+    public Builder probeInterval(Duration value) {
+      this.probeInterval = Objects.requireNonNull(value, "probeInterval");
+      return this;
+    }
+
+    /** A probe not answered by then failed; also the network timeout of its queries. Default 1 s. */
+    public Builder probeTimeout(Duration value) {
+      this.probeTimeout = Objects.requireNonNull(value, "probeTimeout");
+      return this;
+    }
+
+    /** Failed probes in a row that take a replica out; default 2. One passed probe brings it back. */
+    public Builder unhealthyThreshold(int value) {
+      this.unhealthyThreshold = value;
+      return this;
+    }
+
+    /** Ejection of a replica whose connections fail; default 3 in a row, 5 s doubling to 1 min, any share. */
+    public Builder outlierDetection(OutlierDetection value) {
+      this.outlierDetection = Objects.requireNonNull(value, "outlierDetection");
+      return this;
+    }
+
+    /** How a replica is chosen; default power of two choices on in-flight × hold-time EWMA. */
+    public Builder picker(Picker value) {
+      this.picker = Objects.requireNonNull(value, "picker");
+      return this;
+    }
+
+    /** How long a read waits for a free replica slot (see {@link #replica(String, DataSource, int)}); default 0. */
+    public Builder replicaAcquireTimeout(Duration value) {
+      this.replicaAcquireTimeout = Objects.requireNonNull(value, "replicaAcquireTimeout");
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} connects to every server to check its role; default true. When off, replicas are
+     * trusted until a probe says otherwise and the dialect defaults to PostgreSQL.
+     */
+    public Builder validateOnStart(boolean value) {
+      this.validateOnStart = value;
+      return this;
+    }
+
+    /** Where metrics go; none by default. */
+    public Builder meterRegistry(MeterRegistry value) {
+      this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /** The time source for lag and hold times; default {@link Ticker#system()}. */
+    public Builder ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /**
+     * Validates the settings, checks the servers (unless {@link #validateOnStart(boolean)} is off) and starts the
+     * probes.
+     *
+     * @throws ConfigException naming the setting: no primary, no replica, a duplicate id, a bad limit, a primary
+     *     that is a standby, a replica that is a primary, a vendor without a dialect
+     * @throws HeadroomException when the primary cannot be reached at start
+     */
+    public ReplicaRoutingDataSource build() {
+      BuilderChecks.validate(this);
+      return new ReplicaRoutingDataSource(this);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package dev.headroom.sql;
+
+import dev.headroom.core.Deadline;
+import dev.headroom.core.Endpoint;
+import dev.headroom.core.EndpointState;
+import dev.headroom.core.Health;
+import dev.headroom.core.HealthCheck;
+import dev.headroom.core.Lease;
+import dev.headroom.core.OutlierDetection;
+import dev.headroom.core.Pool;
+import dev.headroom.core.PoolConfig;
+import dev.headroom.core.PoolExhaustedException;
+import dev.headroom.core.Selector;
+import dev.headroom.core.time.Ticker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing decisions: a write takes a primary connection; a read takes a replica connection chosen by the core
+ * picker among the replicas that are up, verified and within the lag limits (and, for read-your-writes, known to
+ * have replayed the token, else checked and waited for on one replica), and otherwise falls back to the primary or
+ * fails, by policy. Every connection is a lease in a core pool, released when the connection closes.
+ */
+final class Routing implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaRoutingDataSource.class);
+
+  final String name;
+  final String primaryId;
+  final ReplicationDialect dialect;
+  final boolean defaultAutoCommit;
+  final int defaultIsolation;
+  private final DataSource primary;
+  private final Map<String, Replica> replicas;
+  private final Pool primaryPool;
+  private final Pool replicaPool;
+  private final FallbackPolicy fallback;
+  private final Duration rywWait;
+  private final Duration acquireTimeout;
+  private final RoutingMetrics metrics;
+  private final Ticker ticker;
+
+  Routing(ReplicaRoutingDataSource.Builder b, StartupCheck start, Map<String, Replica> replicas,
+      ReplicaProber prober) {
+    this.name = b.name;
+    this.primaryId = b.primaryId;
+    this.primary = b.primary;
+    this.dialect = start.dialect();
+    this.defaultAutoCommit = start.defaultAutoCommit();
+    this.defaultIsolation = start.defaultIsolation();
+    this.replicas = replicas;
+    this.fallback = b.fallback;
+    this.rywWait = b.readYourWritesWait;
+    this.acquireTimeout = b.replicaAcquireTimeout;
+    this.ticker = b.ticker;
+
+    PoolConfig.Builder primaryConfig = PoolConfig.builder(name + ".primary").tier("primary")
+        .endpoint(Endpoint.builder(primaryId).maxConcurrency(Integer.MAX_VALUE).label("role", "primary").build())
+        .noCircuitBreaker().outlierDetection(OutlierDetection.disabled()).maxWaiters(0).ticker(ticker);
+    PoolConfig.Builder replicaConfig = PoolConfig.builder(name).tier("replica")
+        .picker(b.picker)
+        .selector(state -> {
+          Replica r = replicas.get(state.id());
+          return r != null && r.acceptsReads();
+        })
+        .noCircuitBreaker()
+        .outlierDetection(b.outlierDetection)
+        .healthCheck(HealthCheck.builder(prober).interval(b.probeInterval).timeout(b.probeTimeout).jitter(0.1)
+            .unhealthyThreshold(b.unhealthyThreshold).healthyThreshold(1).build())
+        .maxWaiters(acquireTimeout.isZero() ? 0 : 256)
+        .ticker(ticker);
+    for (Replica r : replicas.values()) {
+      replicaConfig.endpoint(Endpoint.builder(r.id).maxConcurrency(r.maxConnections).label("role", "replica").build());
+    }
+    if (b.meterRegistry != null) {
+      primaryConfig.meterRegistry(b.meterRegistry);
+      replicaConfig.meterRegistry(b.meterRegistry);
+    }
+    this.primaryPool = Pool.create(primaryConfig.build());
+    this.replicaPool = Pool.create(replicaConfig.build());
+    this.metrics = new RoutingMetrics(b.meterRegistry, name, primaryId, replicas.values(), this::eligible,
+        fallback);
+  }
+
+  /** A connection for writes and read-write transactions. */
+  Bound write(String user, String password) throws SQLException {
+    Bound bound = primary(user, password, null);
+    metrics.routed(bound, false);
+    return bound;
+  }
+
+  /**
+   * A connection for a read. {@code holder} (may be null) carries the read-your-writes token that the replica must
+   * have replayed.
+   */
+  Bound read(TokenHolder holder, String user, String password) throws SQLException {
+    long required = 0;
+    if (holder != null) {
+      if (holder.openWrites() > 0) {
+        return fallback(FallbackReason.READ_YOUR_WRITES, user, password); // its position is not known yet
+      }
+      required = holder.position();
+    }
+    Set<String> failed = Set.of(); // replaced by a mutable set on the first failure
+    Selector caughtUp = required == 0 ? Selector.any() : caughtUp(required);
+    for (int attempt = 0; attempt < replicas.size(); attempt++) {
+      Lease lease = acquire(failed.isEmpty() ? caughtUp : caughtUp.and(Selector.excluding(failed)));
+      if (lease == null) {
+        break;
+      }
+      Replica replica = replicas.get(lease.endpoint().id());
+      try {
+        return routedRead(new Bound(open(replica.dataSource, user, password), lease, replica.id, true, null));
+      } catch (SQLException e) {
+        failed = failed(lease, replica, e, failed);
+      }
+    }
+    if (required != 0) {
+      // no replica is known to have replayed the token: check on one (it may have since its last probe) and wait
+      // up to the bound
+      Lease lease = acquire(failed.isEmpty() ? Selector.any() : Selector.excluding(failed));
+      if (lease != null) {
+        Replica replica = replicas.get(lease.endpoint().id());
+        Connection c = null;
+        try {
+          c = open(replica.dataSource, user, password);
+          long start = ticker.read();
+          boolean reached = dialect.awaitReplay(c, required, rywWait);
+          metrics.waited(ticker.read() - start, reached);
+          if (reached) {
+            replica.reached(required);
+            return routedRead(new Bound(c, lease, replica.id, true, null));
+          }
+          c.close();
+          lease.success();
+          return fallback(FallbackReason.READ_YOUR_WRITES, user, password);
+        } catch (SQLException e) {
+          closeQuietly(c);
+          failed = failed(lease, replica, e, failed);
+        }
+      }
+    }
+    return fallback(reason(failed), user, password);
+  }
+
+  /**
+   * The position after a write committed, from {@code connection} or, if that fails or is null, from a fresh
+   * primary connection (any connection will do: the position only grows). 0 when neither works.
+   */
+  long commitPosition(Connection connection) {
+    try {
+      if (connection != null) {
+        return dialect.commitPosition(connection);
+      }
+    } catch (SQLException first) {
+      log.debug("'{}': commit position from the same connection failed: {}", name, first.toString());
+    }
+    try (Connection fresh = primary.getConnection()) {
+      return dialect.commitPosition(fresh);
+    } catch (SQLException second) {
+      log.warn("'{}': could not read the primary's position after a write ({}); reads that must see it may be "
+          + "served by a replica that has not replayed it", name, second.toString());
+      return 0;
+    }
+  }
+
+  /** Every replica's status now. */
+  List<ReplicaStatus> statuses() {
+    long now = ticker.read();
+    List<ReplicaStatus> list = new ArrayList<>(replicas.size());
+    for (Replica r : replicas.values()) {
+      EndpointState state = replicaPool.endpoint(r.id).orElseThrow();
+      Health health = state.health(now);
+      String problem = health == Health.DOWN ? "down: " + r.probeProblem()
+          : health == Health.EJECTED ? "ejected after connection failures"
+          : !r.verified() ? "not verified as a standby yet: " + r.probeProblem()
+          : r.lagging() ? "lagging" : "";
+      list.add(new ReplicaStatus(r.id, health, r.verified(), r.lagging(), r.lagBytes(),
+          Duration.ofNanos(r.lagNanos()), r.replayed(), state.inFlight(), problem));
+    }
+    return list;
+  }
+
+  /** Connections handed out and not yet closed, primary and replicas. */
+  int inFlight() {
+    return primaryPool.inFlight() + replicaPool.inFlight();
+  }
+
+  @Override
+  public void close() {
+    replicaPool.close();
+    primaryPool.close();
+  }
+
+  private boolean eligible(Replica r) {
+    return replicaPool.endpoint(r.id).map(s -> s.health(ticker.read()) == Health.UP).orElse(false)
+        && r.acceptsReads();
+  }
+
+  private Bound routedRead(Bound bound) {
+    metrics.routed(bound, true);
+    return bound;
+  }
+
+  private Bound fallback(FallbackReason reason, String user, String password) throws SQLException {
+    metrics.fallback(reason);
+    if (fallback == FallbackPolicy.FAIL) {
+      throw new NoReplicaAvailableException(name, reason, statuses());
+    }
+    log.debug("'{}': read goes to the primary: {}", name, reason);
+    Bound bound = primary(user, password, reason);
+    metrics.routed(bound, true);
+    return bound;
+  }
+
+  private Bound primary(String user, String password, FallbackReason reason) throws SQLException {
+    Lease lease = primaryPool.tryAcquire(Selector.any()).orElseThrow(); // unbounded: fails only when closed
+    try {
+      return new Bound(open(primary, user, password), lease, primaryId, false, reason);
+    } catch (SQLException | RuntimeException e) {
+      lease.failure(e);
+      throw e;
+    }
+  }
+
+  private Lease acquire(Selector selector) {
+    if (acquireTimeout.isZero()) {
+      return replicaPool.tryAcquire(selector).orElse(null);
+    }
+    try {
+      return replicaPool.acquire(selector, Deadline.after(acquireTimeout, ticker));
+    } catch (PoolExhaustedException e) {
+      return null;
+    }
+  }
+
+  private Selector caughtUp(long required) {
+    return state -> {
+      Replica r = replicas.get(state.id());
+      return r != null && r.hasReplayed(required);
+    };
+  }
+
+  private FallbackReason reason(Set<String> failed) {
+    if (!failed.isEmpty()) {
+      return FallbackReason.REPLICA_FAILED;
+    }
+    long now = ticker.read();
+    boolean lagging = false;
+    for (Replica r : replicas.values()) {
+      EndpointState state = replicaPool.endpoint(r.id).orElseThrow();
+      if (state.health(now) != Health.UP || state.isDraining() || !r.verified()) {
+        continue;
+      }
+      if (!r.lagging()) {
+        return FallbackReason.SATURATED; // an eligible replica was there, but no connection could be had
+      }
+      lagging = true;
+    }
+    return lagging ? FallbackReason.LAGGING : FallbackReason.NO_HEALTHY_REPLICA;
+  }
+
+  /** Records a replica's connection failure; returns the set of failed replicas with it added. */
+  private Set<String> failed(Lease lease, Replica replica, SQLException e, Set<String> failed) {
+    lease.failure(e);
+    log.warn("'{}': could not get a connection from replica '{}': {}", name, replica.id, e.toString());
+    Set<String> more = new HashSet<>(failed);
+    more.add(replica.id);
+    return more;
+  }
+
+  private static Connection open(DataSource ds, String user, String password) throws SQLException {
+    return user == null ? ds.getConnection() : ds.getConnection(user, password);
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the replica is being given up on anyway
+      }
+    }
+  }
+}

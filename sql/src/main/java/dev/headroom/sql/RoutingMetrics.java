@@ -1,0 +1,101 @@
+package dev.headroom.sql;
+
+import dev.headroom.core.HeadroomMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The data source's own meters (see {@link SqlMetrics}), all registered up front so that recording is a map read
+ * and an increment. Without a registry every method is a no-op.
+ */
+final class RoutingMetrics {
+  private final Counter primaryWrites;
+  private final Counter primaryReads;
+  private final Map<String, Counter> replicaReads = new HashMap<>();
+  private final Map<FallbackReason, Counter> fallbacks = new EnumMap<>(FallbackReason.class);
+  private final Timer waitReached;
+  private final Timer waitTimedOut;
+
+  RoutingMetrics(MeterRegistry registry, String name, String primaryId, Collection<Replica> replicas,
+      Predicate<Replica> eligible, FallbackPolicy policy) {
+    if (registry == null) {
+      primaryWrites = null;
+      primaryReads = null;
+      waitReached = null;
+      waitTimedOut = null;
+      return;
+    }
+    primaryWrites = connections(registry, name, primaryId, "primary", "write");
+    primaryReads = connections(registry, name, primaryId, "primary", "read");
+    for (Replica replica : replicas) {
+      replicaReads.put(replica.id, connections(registry, name, replica.id, "replica", "read"));
+      Tags tags = Tags.of(HeadroomMetrics.POOL, name, HeadroomMetrics.ENDPOINT, replica.id);
+      Gauge.builder(SqlMetrics.REPLICA_LAG_BYTES, replica, Replica::lagBytes)
+          .description("WAL bytes the replica was behind the primary at its last probe")
+          .baseUnit("bytes").tags(tags).strongReference(true).register(registry);
+      TimeGauge.builder(SqlMetrics.REPLICA_LAG, replica, TimeUnit.NANOSECONDS, Replica::lagNanos)
+          .description("How long the replica has been missing WAL the primary had")
+          .tags(tags).strongReference(true).register(registry);
+      Gauge.builder(SqlMetrics.REPLICA_ELIGIBLE, replica, r -> eligible.test(r) ? 1 : 0)
+          .description("1 when reads may go to the replica")
+          .tags(tags).strongReference(true).register(registry);
+    }
+    String to = policy == FallbackPolicy.PRIMARY ? "primary" : "none";
+    for (FallbackReason reason : FallbackReason.values()) {
+      fallbacks.put(reason, Counter.builder(HeadroomMetrics.SPILLOVER)
+          .description("Reads that did not go to a replica, by reason")
+          .tags("router", name, "from", "replica", "to", to, "reason", reason.name())
+          .register(registry));
+    }
+    waitReached = waitTimer(registry, name, "reached");
+    waitTimedOut = waitTimer(registry, name, "timed_out");
+  }
+
+  private static Counter connections(MeterRegistry registry, String pool, String node, String role, String access) {
+    return Counter.builder(SqlMetrics.CONNECTIONS)
+        .description("Connections routed to each node")
+        .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, node, SqlMetrics.ROLE, role,
+            SqlMetrics.ACCESS, access)
+        .register(registry);
+  }
+
+  private static Timer waitTimer(MeterRegistry registry, String pool, String result) {
+    return Timer.builder(SqlMetrics.REPLICA_WAIT)
+        .description("Read-your-writes waits for a replica to replay a write")
+        .tags(HeadroomMetrics.POOL, pool, "result", result)
+        .register(registry);
+  }
+
+  void routed(Bound bound, boolean read) {
+    if (primaryWrites == null) {
+      return;
+    }
+    if (bound.replica()) {
+      replicaReads.get(bound.node()).increment();
+    } else {
+      (read ? primaryReads : primaryWrites).increment();
+    }
+  }
+
+  void fallback(FallbackReason reason) {
+    if (primaryWrites != null) {
+      fallbacks.get(reason).increment();
+    }
+  }
+
+  void waited(long nanos, boolean reached) {
+    if (primaryWrites != null) {
+      (reached ? waitReached : waitTimedOut).record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}
