@@ -115,12 +115,48 @@ final class ScalingConfigFactory {
       };
       int index = indexOf(m.group(1), m.group(2), p);
       String entry = AT + "." + list + (index >= 0 ? "[" + index + "]" : "");
-      ConfigException mapped = new ConfigException(entry, e.value(),
-          "(" + m.group(3) + ") " + PropertyErrors.requirement(e));
+      String property = index >= 0 ? entry + "." + subSetting(m.group(1), m.group(3), index, p) : entry;
+      ConfigException mapped = new ConfigException(property, e.value(), PropertyErrors.requirement(e));
       mapped.initCause(e);
       return mapped;
     }
     return PropertyErrors.translate(AT, e);
+  }
+
+  /** The property under an entry that a builder's setting name ("critical threshold", "replicas") stands for. */
+  private static String subSetting(String kind, String setting, int index, HeadroomScalingProperties p) {
+    switch (kind) {
+      case "rule" -> {
+        HeadroomScalingProperties.Rule rule = p.rules().get(index);
+        HeadroomScalingProperties.Levels levels = rule.above() != null ? rule.above() : rule.below();
+        String side = rule.above() != null ? "above" : "below";
+        if (setting.equals("critical threshold")) {
+          return side + ".critical";
+        }
+        if (setting.equals("warning threshold")) {
+          return levels != null && levels.critical() != null ? side + ".warning" : side;
+        }
+      }
+      case "veto" -> {
+        HeadroomScalingProperties.Veto veto = p.vetoes().get(index);
+        if (setting.equals("threshold")) {
+          return veto.above() != null ? "above" : "below";
+        }
+        if (setting.equals("service")) {
+          return "services";
+        }
+      }
+      default -> {
+        HeadroomScalingProperties.Schedule schedule = p.schedules().get(index);
+        if (setting.equals("replicas")) {
+          return schedule.scaleUpTo() != null ? "scale-up-to" : "scale-down-to";
+        }
+        if (setting.startsWith("direction and replicas")) {
+          return "scale-down-to/scale-up-to";
+        }
+      }
+    }
+    return PropertyErrors.kebabPath(setting.replace(" threshold", "").replace(' ', '-'));
   }
 
   private static int indexOf(String kind, String name, HeadroomScalingProperties p) {
