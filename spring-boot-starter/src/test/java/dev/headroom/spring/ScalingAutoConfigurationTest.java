@@ -131,6 +131,26 @@ class ScalingAutoConfigurationTest {
   }
 
   @Test
+  void aThresholdThatYamlReadsAsANumberBindsAsTheWarningLevel() {
+    Map<String, Object> yaml = new java.util.LinkedHashMap<>(); // a list binds from one property source only
+    for (int i = 0; i < 2; i++) {
+      yaml.put("headroom.scaling.rules[" + i + "].name", "r" + i);
+      yaml.put("headroom.scaling.rules[" + i + "].service", "s");
+      yaml.put("headroom.scaling.rules[" + i + "].metric.gauge", "g");
+    }
+    yaml.put("headroom.scaling.rules[0].above", 7);
+    yaml.put("headroom.scaling.rules[1].above", 0.25);
+    runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+            new org.springframework.core.env.MapPropertySource("yaml", yaml)))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          var rules = context.getBean(ScalingAdvisor.class).config().rules();
+          assertThat(rules.get(0).warning()).isEqualTo(7.0);
+          assertThat(rules.get(1).warning()).isEqualTo(0.25);
+        });
+  }
+
+  @Test
   void absentWithoutScalingProperties() {
     runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ScalingAdvisor.class));
     runner.withPropertyValues(INLINE).withPropertyValues("headroom.scaling.enabled=false").run(context ->
