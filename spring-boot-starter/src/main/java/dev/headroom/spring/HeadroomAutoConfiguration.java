@@ -1,0 +1,104 @@
+package dev.headroom.spring;
+
+import dev.headroom.core.Pool;
+import dev.headroom.core.PoolConfig;
+import dev.headroom.core.route.Router;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Headroom's core auto-configuration: a {@link HeadroomPools} from {@code headroom.pools.*} (plus the
+ * application's own {@link Pool} beans), a {@link HeadroomRouters} from {@code headroom.routers.*}, one bean per
+ * pool and router qualified by its name, meters on the application's {@link MeterRegistry}, and a graceful drain
+ * when the context stops. Off with {@code headroom.enabled=false}; every bean backs off when the application
+ * defines its own.
+ *
+ * <p>Auto-configurations of the other modules run after this one and find their pools in {@link HeadroomPools}.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+@ConditionalOnClass(Pool.class)
+@ConditionalOnBooleanProperty(name = "headroom.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HeadroomProperties.class)
+public class HeadroomAutoConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(HeadroomAutoConfiguration.class);
+
+  /** Creates the auto-configuration (Spring does). */
+  public HeadroomAutoConfiguration() {}
+
+  /** Registers a qualified bean per configured pool and router. */
+  @Bean
+  static HeadroomBeanRegistrar headroomBeanRegistrar() {
+    return new HeadroomBeanRegistrar();
+  }
+
+  /**
+   * The pools: the application's {@link Pool} beans, then the configured pools whose names they do not take.
+   * Each is built from its properties, then by every {@link HeadroomPoolCustomizer}, and validated; a bad value
+   * fails startup with a {@link dev.headroom.core.ConfigException} naming its property.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public HeadroomPools headroomPools(HeadroomProperties properties, ObjectProvider<MeterRegistry> registry,
+      ObjectProvider<HeadroomPoolCustomizer> customizers, ListableBeanFactory beanFactory) {
+    Map<String, Pool> pools = new LinkedHashMap<>();
+    for (String beanName : beanFactory.getBeanNamesForType(Pool.class)) {
+      if (!beanName.startsWith(HeadroomBeanRegistrar.POOL_BEAN_PREFIX)) {
+        Pool own = beanFactory.getBean(beanName, Pool.class);
+        pools.put(own.name(), own);
+      }
+    }
+    PoolFactory factory = new PoolFactory(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
+        Optional.ofNullable(registry.getIfAvailable()), customizers.orderedStream().toList());
+    Map<String, PoolConfig> configs = new LinkedHashMap<>();
+    properties.pools().forEach((name, p) -> {
+      if (pools.containsKey(name)) {
+        LOG.info("headroom.pools.{}: the application's Pool bean of that name is used instead", name);
+      } else {
+        configs.put(name, factory.config(name, p)); // validate all before starting any
+      }
+    });
+    Set<String> owned = new LinkedHashSet<>();
+    configs.forEach((name, config) -> {
+      pools.put(name, Pool.create(config));
+      owned.add(name);
+    });
+    return new HeadroomPools(pools, owned);
+  }
+
+  /** The routers of {@code headroom.routers.*}, over {@link HeadroomPools}. */
+  @Bean
+  @ConditionalOnMissingBean
+  public HeadroomRouters headroomRouters(HeadroomProperties properties, HeadroomPools pools,
+      ObjectProvider<MeterRegistry> registry, ObjectProvider<HeadroomRouterCustomizer> customizers) {
+    RouterFactory factory = new RouterFactory(pools, Optional.ofNullable(registry.getIfAvailable()),
+        customizers.orderedStream().toList());
+    Map<String, Router> routers = new LinkedHashMap<>();
+    properties.routers().forEach((name, p) -> routers.put(name, factory.router(name, p)));
+    return new HeadroomRouters(routers);
+  }
+
+  /** Drains and closes the pools when the context stops. */
+  @Bean
+  @ConditionalOnMissingBean
+  public HeadroomLifecycle headroomLifecycle(HeadroomPools pools, HeadroomProperties properties) {
+    return new HeadroomLifecycle(pools, properties.shutdown().drainTimeout());
+  }
+}
