@@ -143,7 +143,8 @@ public final class CacheCluster implements AutoCloseable {
   private void start() {
     health.probeNow();
     scheduleMaintenance();
-    health.awaitUp(settings.connectTimeout().plus(settings.probeTimeout()));
+    // a cold JVM takes a few seconds for its first Lettuce connection; an unreachable Redis fails much sooner
+    health.awaitFirstProbe(Duration.ofSeconds(10).plus(settings.connectTimeout()));
   }
 
   /** Every probe interval: re-subscribe moved channels; every memory-guard interval: read INFO memory. */

@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -52,13 +53,26 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     channels.values().forEach(this::subscribe);
   }
 
-  void register(String namespace, Subscriber subscriber) {
+  /** Registers a namespace and subscribes its channel; the future completes once the subscription is confirmed. */
+  CompletableFuture<Void> register(String namespace, Subscriber subscriber) {
     Channel channel = new Channel(namespace, channelOf(namespace), subscriber);
     if (channels.putIfAbsent(channel.name, channel) != null) {
       throw new dev.headroom.core.ConfigException("cache namespace", namespace,
           "must be unique per CacheCluster (a cache for it is already open)");
     }
     subscribe(channel);
+    return channel.confirmed;
+  }
+
+  /** Whether a cache for the namespace is registered. */
+  boolean registered(String namespace) {
+    return channels.containsKey(channelOf(namespace));
+  }
+
+  /** Whether the namespace's subscription has been confirmed at least once. */
+  boolean subscribed(String namespace) {
+    Channel channel = channels.get(channelOf(namespace));
+    return channel != null && channel.confirmed.isDone();
   }
 
   void unregister(String namespace) {
@@ -127,6 +141,7 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
         channel.lastSeen.replaceAll((publisher, last) -> RESYNC); // the clear below covers what was missed
       }
     }
+    channel.confirmed.complete(null);
     if (again) {
       // messages published while we were not subscribed are lost: drop what they may have invalidated
       channel.subscriber.cleared(ClearReason.RESUBSCRIBED);
@@ -221,6 +236,7 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     final String name;
     final Subscriber subscriber;
     final AtomicLong published = new AtomicLong();
+    final CompletableFuture<Void> confirmed = new CompletableFuture<>();
     final Map<String, Long> lastSeen = new HashMap<>();
     volatile String subscribedNode;
     boolean subscribedOnce;

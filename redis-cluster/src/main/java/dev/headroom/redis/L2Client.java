@@ -1,6 +1,7 @@
 package dev.headroom.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.protocol.ConnectionIntent;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisURI;
@@ -97,23 +98,58 @@ final class L2Client implements AutoCloseable {
     if (current != null) {
       return CompletableFuture.completedFuture(current);
     }
-    CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> reads = client.connectAsync(CODEC);
-    CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> masters = client.connectAsync(CODEC);
-    CompletableFuture<StatefulRedisClusterPubSubConnection<String, String>> pubSub =
-        client.connectPubSubAsync(StringCodec.UTF8);
-    return CompletableFuture.allOf(reads, masters, pubSub).handle((ignored, error) -> {
-      if (error != null) {
-        List.of(reads, masters, pubSub).forEach(f -> f.thenAccept(c -> c.closeAsync()));
-        throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-      }
-      reads.join().setReadFrom(readFrom);
-      masters.join().setReadFrom(ReadFrom.UPSTREAM);
-      Connections opened = new Connections(reads.join(), masters.join(), pubSub.join());
+    // the async connects need the topology first (the sync ones load it themselves)
+    return client.refreshPartitionsAsync().toCompletableFuture().thenCompose(loaded -> {
+      CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> reads = client.connectAsync(CODEC);
+      CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> masters = client.connectAsync(CODEC);
+      CompletableFuture<StatefulRedisClusterPubSubConnection<String, String>> pubSub =
+          client.connectPubSubAsync(StringCodec.UTF8);
+      return CompletableFuture.allOf(reads, masters, pubSub).handle((ignored, error) -> {
+        if (error != null) {
+          List.of(reads, masters, pubSub).forEach(f -> f.thenAccept(c -> c.closeAsync()));
+          throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+        }
+        reads.join().setReadFrom(readFrom);
+        masters.join().setReadFrom(ReadFrom.UPSTREAM);
+        return new Connections(reads.join(), masters.join(), pubSub.join());
+      });
+    }).thenCompose(opened -> warmUp(opened).handle((ignored, error) -> {
       synchronized (this) {
+        if (error != null || connections != null) { // failed, or a concurrent connect won
+          opened.close();
+          if (error != null) {
+            throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+          }
+          return connections;
+        }
         connections = opened;
+        return opened;
       }
-      return opened;
-    });
+    }));
+  }
+
+  /**
+   * Opens the per-node connections now. Lettuce opens them lazily on first use, and with
+   * {@code REJECT_COMMANDS} a command that finds its node's connection still opening is rejected at once: without
+   * this, the first command to each node fails. Also run after topology changes (a promoted replica).
+   */
+  CompletableFuture<Void> warmUp(Connections c) {
+    List<CompletableFuture<?>> opening = new ArrayList<>();
+    for (RedisClusterNode node : c.masters.getPartitions()) {
+      if (!LIVE_NODES.test(node)) {
+        continue;
+      }
+      // slot routing pools connections by host and port (not node id): open exactly those
+      String host = node.getUri().getHost();
+      int port = node.getUri().getPort();
+      if (node.is(NodeFlag.UPSTREAM)) {
+        opening.add(c.pubSub.getConnectionAsync(host, port));
+        opening.add(c.masters.getConnectionAsync(host, port, ConnectionIntent.WRITE));
+        opening.add(c.reads.getConnectionAsync(host, port, ConnectionIntent.WRITE));
+      }
+      opening.add(c.reads.getConnectionAsync(host, port, ConnectionIntent.READ));
+    }
+    return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
   }
 
   /** The connections, or null while not connected. */
@@ -199,9 +235,10 @@ final class L2Client implements AutoCloseable {
   CompletableFuture<Boolean> probe(Duration timeout) {
     Connections c = connections;
     if (c == null) {
-      return connect().thenCompose(opened -> probe(timeout));
+      return connect().thenCompose(opened -> probe(timeout)); // connecting is bounded by the connect timeout
     }
-    return client.refreshPartitionsAsync().toCompletableFuture().thenCompose(ignored -> {
+    return client.refreshPartitionsAsync().toCompletableFuture().thenCompose(ignored -> warmUp(c))
+        .thenCompose(ignored -> {
       Partitions partitions = c.masters.getPartitions();
       Set<String> masters = new HashSet<>();
       for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
@@ -264,9 +301,7 @@ final class L2Client implements AutoCloseable {
       connections = null;
     }
     if (c != null) {
-      c.pubSub.close();
-      c.reads.close();
-      c.masters.close();
+      c.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -281,5 +316,12 @@ final class L2Client implements AutoCloseable {
    */
   record Connections(StatefulRedisClusterConnection<String, byte[]> reads,
       StatefulRedisClusterConnection<String, byte[]> masters,
-      StatefulRedisClusterPubSubConnection<String, String> pubSub) {}
+      StatefulRedisClusterPubSubConnection<String, String> pubSub) {
+
+    void close() {
+      pubSub.close();
+      reads.close();
+      masters.close();
+    }
+  }
 }

@@ -29,7 +29,7 @@ final class L2Health {
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
-  private final CompletableFuture<Void> firstUp = new CompletableFuture<>();
+  private final CompletableFuture<Void> firstProbe = new CompletableFuture<>();
   private volatile Health state = Health.DOWN;
   private volatile long changedAt;
   private volatile boolean closed;
@@ -132,9 +132,11 @@ final class L2Health {
         if (!up) {
           log.debug("cache cluster '{}': L2 probe failed: {}", name, error == null ? "not every slot served" : error);
           scheduleProbe(probeInterval);
+          firstProbe.complete(null);
           return;
         }
         if (state == Health.UP) {
+          firstProbe.complete(null);
           return;
         }
         consecutiveFailures.set(0);
@@ -143,19 +145,22 @@ final class L2Health {
         log.info("cache cluster '{}': L2 is UP", name);
       }
       listeners.forEach(Listener::up);
-      firstUp.complete(null);
+      firstProbe.complete(null);
     });
   }
 
-  /** Waits at most {@code timeout} for the first UP; returns either way. */
-  void awaitUp(Duration timeout) {
+  /** Waits at most {@code timeout} for the first probe to finish, so a reachable L2 is UP when this returns. */
+  void awaitFirstProbe(Duration timeout) {
     try {
-      firstUp.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      firstProbe.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      log.warn("cache cluster '{}': L2 not reachable yet; starting with L1 only and probing every {}", name,
-          probeInterval);
+      // reported below
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (state != Health.UP) {
+      log.warn("cache cluster '{}': L2 not reachable yet; starting with L1 only and probing every {}", name,
+          probeInterval);
     }
   }
 

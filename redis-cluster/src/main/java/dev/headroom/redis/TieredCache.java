@@ -96,7 +96,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       public void down() {}
     };
     this.maintenance = l2::replayPending;
-    cluster.bus().register(namespace, new InvalidationBus.Subscriber() {
+    CompletableFuture<Void> subscribed = cluster.bus().register(namespace, new InvalidationBus.Subscriber() {
       @Override
       public void invalidated(String key) {
         metrics.invalidationsReceived.increment();
@@ -113,6 +113,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
     });
     cluster.l2Health().addListener(healthListener);
     cluster.addMaintenance(maintenance);
+    if (cluster.l2Health().isUp()) {
+      try { // so that invalidations published after build() returns reach this instance
+        subscribed.get(settings.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        log.warn("cache '{}': invalidation channel not subscribed yet; L1 stays unused until it is", namespace);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
@@ -134,7 +143,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     metrics.l1Miss.increment();
     Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
-    found.ifPresent(e -> l1.put(text, e));
+    found.ifPresent(e -> keep(text, e));
     tuner.record(found.isPresent());
     return found.map(Envelope::value);
   }
@@ -166,7 +175,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Envelope<V> envelope = found.get(text);
       tuner.record(envelope != null);
       if (envelope != null) {
-        l1.put(text, envelope);
+        keep(text, envelope);
         result.put(key, envelope.value());
       }
     });
@@ -203,7 +212,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
       if (found.isPresent()) {
         envelope = found.get();
-        l1.put(text, envelope);
+        keep(text, envelope);
         tuner.record(true);
       } else {
         tuner.record(false);
@@ -236,7 +245,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     long ttl = tuner.ttlMillisForWrite();
     Envelope<V> envelope = new Envelope<>(value, now, now + ttl, loadMicrosEstimate);
     byte[] bytes = l2.encode(envelope); // fails before anything changes when the value cannot be encoded
-    l1.put(text, envelope);
+    keep(text, envelope);
     l1.markChanged(text);
     return l2.put(text, bytes, ttl);
   }
@@ -313,7 +322,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     loadMicrosEstimate = loadMicrosEstimate == 0 ? micros : (loadMicrosEstimate * 7 + micros) / 8;
     long now = clock.millis();
     Envelope<V> envelope = new Envelope<>(value, now, now + tuner.ttlMillisForWrite(), micros);
-    l1.put(text, envelope);
+    keep(text, envelope);
     l2.fill(text, envelope, early);
     return envelope;
   }
@@ -350,6 +359,16 @@ public final class TieredCache<K, V> implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       flights.remove(text, mine);
       mine.complete(cached);
+    }
+  }
+
+  /**
+   * Puts an entry in L1, unless L2 is up and this instance does not hear invalidations yet: an entry cached then
+   * could go stale unnoticed. (With L2 down, L1 is all there is, and it is cleared when L2 comes back.)
+   */
+  private void keep(String text, Envelope<V> envelope) {
+    if (!l2.up() || cluster.bus().subscribed(namespace)) {
+      l1.put(text, envelope);
     }
   }
 
@@ -493,6 +512,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
     /** Validates and builds; subscribes to the namespace's invalidation channel. */
     public TieredCache<K, V> build() {
+      if (cluster.bus().registered(namespace)) {
+        throw new ConfigException("cache namespace", namespace,
+            "must be unique per CacheCluster (a cache for it is already open)");
+      }
       if (l1Enabled && l1Ttl.compareTo(ttl.maxTtl()) > 0) {
         throw new ConfigException("cache '" + namespace + "' l1 ttl", l1Ttl, "must be <= the L2 maxTtl "
             + ttl.maxTtl());
