@@ -124,12 +124,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
   }
 
-  /**
-   * A builder for the namespace {@code namespace} (letters, digits, {@code . _ -}) with String-like keys
-   * ({@link KeyCodec#string()}).
-   */
-  public static <K, V> Builder<K, V> builder(CacheCluster cluster, String namespace, ValueCodec<V> codec) {
-    return new Builder<>(cluster, namespace, codec);
+  /** A builder for the namespace {@code namespace} (letters, digits, {@code . _ -}) with String keys. */
+  public static <V> Builder<String, V> builder(CacheCluster cluster, String namespace, ValueCodec<V> codec) {
+    return new Builder<>(cluster, namespace, KeyCodec.string(), codec);
+  }
+
+  /** A builder for the namespace {@code namespace} with keys of another type, turned into text by {@code keys}. */
+  public static <K, V> Builder<K, V> builder(CacheCluster cluster, String namespace, KeyCodec<K> keys,
+      ValueCodec<V> codec) {
+    return new Builder<>(cluster, namespace, keys, codec);
   }
 
   /** The value of {@code key} from L1 or L2, or empty on a miss (and when L2 is down or slow). */
@@ -428,7 +431,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final CacheCluster cluster;
     private final String namespace;
     private final ValueCodec<V> codec;
-    private KeyCodec<K> keys = KeyCodec.string();
+    private final KeyCodec<K> keys;
     private boolean l1Enabled = true;
     private long l1MaximumSize = 10_000;
     private Duration l1Ttl = Duration.ofSeconds(60);
@@ -438,19 +441,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private int durableReplicas;
     private Duration durableTimeout = Duration.ZERO;
 
-    private Builder(CacheCluster cluster, String namespace, ValueCodec<V> codec) {
+    private Builder(CacheCluster cluster, String namespace, KeyCodec<K> keys, ValueCodec<V> codec) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
+      this.keys = Objects.requireNonNull(keys, "keys");
       if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
         throw new ConfigException("cache namespace", namespace, "must be 1-64 of letters, digits and . _ -");
       }
       this.namespace = namespace;
       this.codec = Objects.requireNonNull(codec, "codec");
-    }
-
-    /** How keys become text (default {@link KeyCodec#string()}). */
-    public Builder<K, V> keys(KeyCodec<K> value) {
-      this.keys = Objects.requireNonNull(value, "keys");
-      return this;
     }
 
     /** L1's size bound and TTL (default 10 000 entries, 60 s); an entry never outlives its L2 TTL. */

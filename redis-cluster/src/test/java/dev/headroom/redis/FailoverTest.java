@@ -32,11 +32,11 @@ class FailoverTest {
     try (RedisClusterFixture redis = RedisClusterFixture.start();
         CacheCluster cluster = TestClusters.client(redis, "failover", new SimpleMeterRegistry())
             .readTimeout(Duration.ofMillis(200)).commandTimeout(Duration.ofMillis(500)).build();
-        TieredCache<String, Answer> durable = TieredCache.<String, Answer>builder(cluster, "orders", Answer.CODEC)
+        TieredCache<String, Answer> durable = TieredCache.builder(cluster, "orders", Answer.CODEC)
             .durableWrites(1, Duration.ofMillis(500)).ttl(TtlPolicy.fixed(Duration.ofMinutes(10))).build();
-        TieredCache<String, Answer> plain = TieredCache.<String, Answer>builder(cluster, "plain", Answer.CODEC)
+        TieredCache<String, Answer> plain = TieredCache.builder(cluster, "plain", Answer.CODEC)
             .ttl(TtlPolicy.fixed(Duration.ofMinutes(10))).build();
-        TieredCache<String, Answer> catalog = TieredCache.<String, Answer>builder(cluster, "catalog", Answer.CODEC)
+        TieredCache<String, Answer> catalog = TieredCache.builder(cluster, "catalog", Answer.CODEC)
             .withoutL1().ttl(TtlPolicy.fixed(Duration.ofMinutes(10))).build()) { // every read goes to L2
 
       RedisNode victim = redis.masterForKey(plain.redisKey("probe"));

@@ -63,7 +63,7 @@ class TieredCacheClusterTest {
   }
 
   private TieredCache<String, Answer> cache(CacheCluster cluster, String namespace) {
-    return track(TieredCache.<String, Answer>builder(cluster, namespace, Answer.CODEC)
+    return track(TieredCache.builder(cluster, namespace, Answer.CODEC)
         .ttl(TtlPolicy.fixed(Duration.ofMinutes(5))).build());
   }
 
@@ -194,12 +194,12 @@ class TieredCacheClusterTest {
   void readsGoToReplicasExceptRefillsJustAfterAnInvalidationWhichGoToTheMaster() {
     VirtualTime time = new VirtualTime();
     SimpleMeterRegistry readerMetrics = new SimpleMeterRegistry();
-    TieredCache<String, Answer> writer = track(TieredCache.<String, Answer>builder(
+    TieredCache<String, Answer> writer = track(TieredCache.builder(
         client("writer", new SimpleMeterRegistry()), "replicated", Answer.CODEC)
         .durableWrites(1, Duration.ofSeconds(2)).build()); // every put is on its replica before it returns
     CacheCluster readerCluster = track(TestClusters.client(redis, "reader", readerMetrics)
         .ticker(time).masterReadWindow(Duration.ofSeconds(2)).build());
-    TieredCache<String, Answer> reader = track(TieredCache.<String, Answer>builder(readerCluster, "replicated",
+    TieredCache<String, Answer> reader = track(TieredCache.builder(readerCluster, "replicated",
         Answer.CODEC).withoutL1().ttl(TtlPolicy.fixed(Duration.ofMinutes(5))).build());
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
@@ -248,9 +248,9 @@ class TieredCacheClusterTest {
   @Test
   void namespacesAreSeparateAndWriteWithTheirOwnTtls() {
     CacheCluster cluster = client("modes", new SimpleMeterRegistry());
-    TieredCache<String, Answer> fast = track(TieredCache.<String, Answer>builder(cluster, "fast", Answer.CODEC)
+    TieredCache<String, Answer> fast = track(TieredCache.builder(cluster, "fast", Answer.CODEC)
         .l1(100, Duration.ofSeconds(30)).ttl(TtlPolicy.fixed(Duration.ofSeconds(60))).build());
-    TieredCache<String, Answer> creative = track(TieredCache.<String, Answer>builder(cluster, "creative",
+    TieredCache<String, Answer> creative = track(TieredCache.builder(cluster, "creative",
         Answer.CODEC).ttl(TtlPolicy.fixed(Duration.ofMinutes(30))).build());
     fast.put("prompt", new Answer("quick", 1));
     creative.put("prompt", new Answer("poem", 100));
@@ -272,7 +272,7 @@ class TieredCacheClusterTest {
   void aValueWrittenByAnOlderSchemaIsAMissIsDeletedAndIsLoggedOnce() throws IOException {
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     CacheCluster cluster = client("schemas", metrics);
-    TieredCache<String, AnswerV1> old = track(TieredCache.<String, AnswerV1>builder(
+    TieredCache<String, AnswerV1> old = track(TieredCache.builder(
         client("old", new SimpleMeterRegistry()), "answers", AnswerV1.CODEC).build());
     TieredCache<String, Answer> current = cache(cluster, "answers");
     old.put("k1", new AnswerV1("written by v1"));
@@ -330,7 +330,7 @@ class TieredCacheClusterTest {
     VirtualTime time = new VirtualTime();
     CacheCluster cluster = track(TestClusters.client(redis, "xfetch", new SimpleMeterRegistry()).ticker(time)
         .wallClock(time.asClock()).build());
-    TieredCache<String, Answer> cache = track(TieredCache.<String, Answer>builder(cluster, "xfetch", Answer.CODEC)
+    TieredCache<String, Answer> cache = track(TieredCache.builder(cluster, "xfetch", Answer.CODEC)
         .ttl(TtlPolicy.builder().initialTtl(Duration.ofSeconds(60)).bounds(Duration.ofSeconds(60),
             Duration.ofSeconds(60)).jitter(0).tuning(false).build())
         .earlyRefresh(1.0).refreshExecutor(Runnable::run).build());

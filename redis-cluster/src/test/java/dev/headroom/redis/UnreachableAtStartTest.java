@@ -18,7 +18,7 @@ class UnreachableAtStartTest {
     try (RedisClusterFixture redis = RedisClusterFixture.builder().build()) { // ports chosen, nothing started
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       try (CacheCluster cluster = TestClusters.client(redis, "early", metrics).build();
-          TieredCache<String, Answer> cache = TieredCache.<String, Answer>builder(cluster, "early", Answer.CODEC)
+          TieredCache<String, Answer> cache = TieredCache.builder(cluster, "early", Answer.CODEC)
               .build()) {
         assertThat(cluster.health()).isEqualTo(Health.DOWN);
         assertThat(TestClusters.gauge(metrics, CacheMetricNames.L2_UP)).isZero();
@@ -39,7 +39,7 @@ class UnreachableAtStartTest {
 
         assertThat(cache.put("p", new Answer("shared", 2))).isTrue();
         try (CacheCluster other = TestClusters.client(redis, "other").build();
-            TieredCache<String, Answer> second = TieredCache.<String, Answer>builder(other, "early", Answer.CODEC)
+            TieredCache<String, Answer> second = TieredCache.builder(other, "early", Answer.CODEC)
                 .build()) {
           assertThat(second.get("p")).contains(new Answer("shared", 2));
         }
