@@ -210,10 +210,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
       metrics.coalesced.increment();
       return join(running).value();
     }
+    Envelope<V> envelope;
+    boolean fromL2;
     try {
-      Envelope<V> envelope;
       Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
-      if (found.isPresent()) {
+      fromL2 = found.isPresent();
+      if (fromL2) {
         envelope = found.get();
         keep(text, envelope);
         tuner.record(true);
@@ -222,16 +224,16 @@ public final class TieredCache<K, V> implements AutoCloseable {
         envelope = load(key, text, loader, false);
       }
       mine.complete(envelope);
-      if (found.isPresent()) {
-        maybeRefreshEarly(key, text, envelope, loader);
-      }
-      return envelope.value();
     } catch (RuntimeException | Error e) {
       mine.completeExceptionally(e);
       throw e;
     } finally {
       flights.remove(text, mine);
     }
+    if (fromL2) {
+      maybeRefreshEarly(key, text, envelope, loader); // after the flight is gone, so the refresh can start one
+    }
+    return envelope.value();
   }
 
   /**

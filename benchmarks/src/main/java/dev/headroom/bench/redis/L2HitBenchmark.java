@@ -61,7 +61,7 @@ public class L2HitBenchmark {
     redis = RedisClusterFixture.start();
     // no master-read window: our own write below would otherwise send the first 2 s of reads to the master
     cluster = CacheCluster.builder().seeds(redis.uris()).readFrom(ReadFrom.REPLICA_PREFERRED)
-        .masterReadWindow(Duration.ZERO).build();
+        .masterReadWindow(Duration.ZERO).readTimeout(Duration.ofSeconds(1)).build(); // no timeouts on a busy machine
     cache = TieredCache.builder(cluster, "bench", BenchValue.CODEC).withoutL1()
         .ttl(TtlPolicy.fixed(Duration.ofMinutes(30))).durableWrites(1, Duration.ofSeconds(2)).build();
     if (!cache.put("warm", BenchValue.ofLength(valueLength))) {
