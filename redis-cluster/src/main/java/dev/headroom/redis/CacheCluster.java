@@ -259,7 +259,9 @@ public final class CacheCluster implements AutoCloseable {
 
     /**
      * Where cache reads go (default {@link ReadFrom#REPLICA_PREFERRED}); also {@link ReadFrom#LOWEST_LATENCY} or
-     * {@link ReadFrom#subnet(String...)}. Writes and reads just after an invalidation always go to the master.
+     * {@link ReadFrom#subnet(String...)}. Writes and reads just after an invalidation always go to the master. Note
+     * that Lettuce uses a replica only once a topology refresh has seen its replication offset above zero: until the
+     * first refresh after it started replicating, replica-preferred reads go to its master.
      */
     public Builder readFrom(ReadFrom value) {
       this.readFrom = Objects.requireNonNull(value, "readFrom");

@@ -152,6 +152,15 @@ final class L2Client implements AutoCloseable {
     return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
   }
 
+  /**
+   * Calls {@code listener} whenever one of this client's connections is lost (Lettuce reconnects it). Pub/sub
+   * messages sent meanwhile are gone, so the invalidation bus must assume it missed some.
+   */
+  void onDisconnect(Runnable listener) {
+    resources.eventBus().get().filter(event -> event instanceof io.lettuce.core.event.connection.DisconnectedEvent)
+        .subscribe(event -> listener.run(), error -> { });
+  }
+
   /** The connections, or null while not connected. */
   Connections connections() {
     return connections;
@@ -216,6 +225,26 @@ final class L2Client implements AutoCloseable {
       return notConnected();
     }
     return c.masters.async().del(key).toCompletableFuture();
+  }
+
+  private static final String DELETE_IF_NOT_NEWER = "local v = redis.call('GET', KEYS[1]) "
+      + "if not v then return 0 end "
+      + "local written = tonumber(string.match(v, '^hr1 %S+ %S+ (%d+) ')) "
+      + "if written == nil or written <= tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end "
+      + "return 0";
+
+  /**
+   * Deletes the key unless its value was written after {@code notAfterMillis} (read from the entry's header), in one
+   * script on the key's master: a delayed delete never removes a newer write.
+   */
+  CompletableFuture<Long> deleteIfNotNewer(String key, long notAfterMillis) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.async().<Long>eval(DELETE_IF_NOT_NEWER, io.lettuce.core.ScriptOutputType.INTEGER,
+        new String[] {key}, Long.toString(notAfterMillis).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toCompletableFuture();
   }
 
   /** SPUBLISH of a text message on the shard channel's master. */

@@ -37,7 +37,8 @@ final class NamespaceL2<V> {
   private final int durableReplicas;
   private final Duration durableTimeout;
   private final Set<String> loggedDecodeFailures = ConcurrentHashMap.newKeySet();
-  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> pending = new ConcurrentHashMap<>(); // key -> wall-clock time of the failed change
+  private final java.time.Clock clock;
   private volatile boolean pendingOverflowLogged;
 
   NamespaceL2(CacheCluster cluster, String namespace, ValueCodec<V> codec, NamespaceMetrics metrics,
@@ -50,6 +51,7 @@ final class NamespaceL2<V> {
     this.bus = cluster.bus();
     this.format = new EnvelopeFormat<>(codec);
     this.metrics = metrics;
+    this.clock = settings.wallClock();
     this.readTimeoutNanos = settings.readTimeout().toNanos();
     this.durableReplicas = durableReplicas;
     this.durableTimeout = durableTimeout;
@@ -156,6 +158,7 @@ final class NamespaceL2<V> {
       remember(key);
       return false;
     }
+    pending.remove(key); // this write replaced whatever a pending delete was meant for
     if (!reply.value()) {
       metrics.l2Unacknowledged.increment(); // written on the master, not yet on enough replicas
     }
@@ -187,11 +190,15 @@ final class NamespaceL2<V> {
     if (pending.isEmpty() || !health.isUp()) {
       return;
     }
-    for (String key : List.copyOf(pending)) {
-      pending.remove(key);
-      l2.del(redisKey(key)).whenComplete((deleted, error) -> {
+    for (Map.Entry<String, Long> entry : List.copyOf(pending.entrySet())) {
+      String key = entry.getKey();
+      if (!pending.remove(key, entry.getValue())) {
+        continue;
+      }
+      // only values written no later than the failed change: a newer put (here or elsewhere) survives
+      l2.deleteIfNotNewer(redisKey(key), entry.getValue()).whenComplete((deleted, error) -> {
         if (error != null) {
-          remember(key);
+          pending.merge(key, entry.getValue(), Math::max);
         } else {
           bus.publish(namespace, key, () -> {});
           metrics.invalidationsSent.increment();
@@ -205,8 +212,8 @@ final class NamespaceL2<V> {
   }
 
   private void remember(String key) {
-    if (pending.size() < MAX_PENDING) {
-      pending.add(key);
+    if (pending.size() < MAX_PENDING || pending.containsKey(key)) {
+      pending.merge(key, clock.millis(), Math::max);
     } else if (!pendingOverflowLogged) {
       pendingOverflowLogged = true;
       log.warn("cache '{}': more than {} invalidations are waiting for L2; further ones are dropped and may leave"
