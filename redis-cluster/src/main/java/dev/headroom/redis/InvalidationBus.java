@@ -37,16 +37,6 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     this.instanceId = instanceId;
     this.prefix = prefix;
     this.l2 = l2;
-    l2.onDisconnect(this::assumeMissed);
-  }
-
-  /** A connection dropped: the next confirmation of each subscription clears its namespace's L1. */
-  private void assumeMissed() {
-    for (Channel channel : channels.values()) {
-      synchronized (channel) {
-        channel.missed = true;
-      }
-    }
   }
 
   String channelOf(String namespace) {
@@ -120,9 +110,6 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
       RedisClusterNode owner = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(channel.name));
       String subscribedAt = channel.subscribedNode;
       if (subscribedAt == null || owner == null || !owner.getNodeId().equals(subscribedAt)) {
-        synchronized (channel) {
-          channel.missed |= channel.subscribedOnce; // moved or lost after it had worked
-        }
         subscribe(channel);
       }
     }
@@ -149,11 +136,10 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     String nodeId = ownerOf(name);
     boolean again;
     synchronized (channel) {
-      // Lettuce may report one subscription twice (node and cluster listeners): only a subscription that follows a
-      // lost one (disconnect, server-side unsubscribe, moved slot) means messages may have been missed
-      again = channel.subscribedOnce && channel.missed;
+      // every confirmation after the first is a re-subscription: Lettuce's after a reconnect, or ours after the
+      // server dropped the subscription or the slot moved; messages published in between are lost
+      again = channel.subscribedOnce;
       channel.subscribedOnce = true;
-      channel.missed = false;
       channel.subscribedNode = nodeId;
       if (again) {
         channel.lastSeen.replaceAll((publisher, last) -> RESYNC); // the clear below covers what was missed
@@ -172,7 +158,6 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     if (channel != null) {
       synchronized (channel) {
         channel.subscribedNode = null; // the server dropped us (slot moved): checkSubscriptions() re-subscribes
-        channel.missed = true;
       }
     }
   }
@@ -259,7 +244,6 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     final Map<String, Long> lastSeen = new HashMap<>();
     volatile String subscribedNode;
     boolean subscribedOnce;
-    boolean missed;
 
     Channel(String namespace, String name, Subscriber subscriber) {
       this.namespace = namespace;

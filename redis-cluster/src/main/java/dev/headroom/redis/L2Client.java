@@ -152,15 +152,6 @@ final class L2Client implements AutoCloseable {
     return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
   }
 
-  /**
-   * Calls {@code listener} whenever one of this client's connections is lost (Lettuce reconnects it). Pub/sub
-   * messages sent meanwhile are gone, so the invalidation bus must assume it missed some.
-   */
-  void onDisconnect(Runnable listener) {
-    resources.eventBus().get().filter(event -> event instanceof io.lettuce.core.event.connection.DisconnectedEvent)
-        .subscribe(event -> listener.run(), error -> { });
-  }
-
   /** The connections, or null while not connected. */
   Connections connections() {
     return connections;

@@ -23,8 +23,8 @@ final class TestClusters {
         .clientName("test-" + name + "-" + COUNTER.incrementAndGet())
         .probeInterval(Duration.ofMillis(200))
         .topologyRefreshPeriod(Duration.ofSeconds(1))
-        .readTimeout(Duration.ofMillis(300))
-        .commandTimeout(Duration.ofSeconds(1))
+        .readTimeout(Duration.ofSeconds(2)) // generous: the build machine is shared; tests of slowness set their own
+        .commandTimeout(Duration.ofSeconds(3))
         .settleTime(Duration.ZERO)
         .meterRegistry(registry);
   }
