@@ -1,0 +1,49 @@
+package dev.headroom.redis;
+
+/**
+ * The names and tags of the cache's Micrometer meters. Every meter has the tags {@code cache} (the
+ * {@link CacheCluster}'s name) and, except {@link #L2_UP}, {@code namespace}.
+ */
+public final class CacheMetricNames {
+  /** Counter of lookups: tags tier ({@code l1}, {@code l2}), result ({@code hit}, {@code miss}). */
+  public static final String GETS = "headroom.cache.gets";
+  /** Counter of loader calls: tag result ({@code success}, {@code failure}), kind ({@code miss}, {@code early}). */
+  public static final String LOADS = "headroom.cache.loads";
+  /** Timer of loader calls. */
+  public static final String LOAD_TIME = "headroom.cache.load.time";
+  /** Counter of callers that waited for another caller's load of the same key instead of loading. */
+  public static final String COALESCED = "headroom.cache.coalesced";
+  /** Gauge: the namespace's current L2 TTL in seconds. */
+  public static final String TTL = "headroom.cache.ttl";
+  /** Gauge: the hit-rate target (the lower edge of the band). */
+  public static final String TARGET = "headroom.cache.hit.target";
+  /** Gauge: the tuner's smoothed hit rate (NaN before its first window). */
+  public static final String HIT_RATE = "headroom.cache.hit.rate";
+  /** Gauge: 1 while the tuner reports its target unreachable, else 0. */
+  public static final String TARGET_UNREACHABLE = "headroom.cache.hit.target.unreachable";
+  /** Counter of invalidations: tag direction ({@code sent}, {@code received}). */
+  public static final String INVALIDATIONS = "headroom.cache.invalidations";
+  /** Counter of L1 clears after missed invalidations: tag reason ({@code gap}, {@code resubscribed}, ...). */
+  public static final String L1_CLEARS = "headroom.cache.l1.clears";
+  /** Counter of sequence gaps detected on the invalidation channel. */
+  public static final String GAPS = "headroom.cache.invalidation.gaps";
+  /** Counter of L2 errors: tag kind ({@code timeout}, {@code error}, {@code decode}, {@code unacknowledged}). */
+  public static final String L2_ERRORS = "headroom.cache.l2.errors";
+  /** Gauge: 1 while L2 is UP, else 0 (tag cache only). */
+  public static final String L2_UP = "headroom.cache.l2.up";
+  /** Gauge: entries in L1. */
+  public static final String L1_SIZE = "headroom.cache.l1.size";
+
+  /** Tag key: the cluster client's name. */
+  public static final String CACHE = "cache";
+  /** Tag key: the namespace. */
+  public static final String NAMESPACE = "namespace";
+  /** Tag key: the tier. */
+  public static final String TIER = "tier";
+  /** Tag key: the result. */
+  public static final String RESULT = "result";
+  /** Tag key: the kind of error or load. */
+  public static final String KIND = "kind";
+
+  private CacheMetricNames() {}
+}

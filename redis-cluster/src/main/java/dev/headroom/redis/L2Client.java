@@ -1,0 +1,347 @@
+package dev.headroom.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.protocol.ConnectionIntent;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The Lettuce side of a {@link CacheCluster}: one {@link RedisClusterClient} with the settings that Lettuce users
+ * learned to set (periodic and every adaptive topology refresh trigger, {@code REJECT_COMMANDS} while disconnected,
+ * command timeouts, a node filter that drops failed nodes) and three connections made by {@link #connect()}:
+ * cache reads with the configured {@link ReadFrom}, reads and writes on masters, and sharded pub/sub.
+ */
+final class L2Client implements AutoCloseable {
+  static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+  /** Drops nodes the cluster has marked failed (or is about to), or that have no address. */
+  static final Predicate<RedisClusterNode> LIVE_NODES = node -> !(node.is(NodeFlag.FAIL)
+      || node.is(NodeFlag.EVENTUAL_FAIL) || node.is(NodeFlag.NOADDR));
+
+  private final ClientResources resources;
+  private final RedisClusterClient client;
+  private final ReadFrom readFrom;
+  private volatile Connections connections;
+
+  L2Client(ClusterSettings settings) {
+    this.resources = DefaultClientResources.builder().ioThreadPoolSize(settings.ioThreads())
+        .computationThreadPoolSize(settings.ioThreads()).build();
+    List<RedisURI> seeds = new ArrayList<>();
+    for (java.net.URI uri : settings.seeds()) {
+      RedisURI.Builder seed = RedisURI.builder().withHost(uri.getHost()).withPort(uri.getPort())
+          .withTimeout(settings.commandTimeout()).withClientName(settings.clientName());
+      if (settings.password() != null) {
+        if (settings.user() != null) {
+          seed.withAuthentication(settings.user(), settings.password());
+        } else {
+          seed.withPassword(settings.password());
+        }
+      }
+      seeds.add(seed.build());
+    }
+    this.client = RedisClusterClient.create(resources, seeds);
+    this.client.setOptions(clientOptions(settings));
+    this.readFrom = settings.readFrom();
+  }
+
+  /** The client options; package-private so a test can check them. */
+  static ClusterClientOptions clientOptions(ClusterSettings settings) {
+    return ClusterClientOptions.builder()
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enablePeriodicRefresh(settings.topologyRefreshPeriod())
+            .enableAllAdaptiveRefreshTriggers()
+            .adaptiveRefreshTriggersTimeout(Duration.ofMillis(Math.min(30_000,
+                Math.max(100, settings.topologyRefreshPeriod().toMillis() / 4))))
+            .refreshTriggersReconnectAttempts(3)
+            .dynamicRefreshSources(true)
+            .closeStaleConnections(true)
+            .build())
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
+        .nodeFilter(LIVE_NODES)
+        .autoReconnect(true)
+        .maxRedirects(3)
+        .build();
+  }
+
+  /** Opens the three connections (fails when no seed answers); harmless when already connected. */
+  synchronized CompletableFuture<Connections> connect() {
+    Connections current = connections;
+    if (current != null) {
+      return CompletableFuture.completedFuture(current);
+    }
+    // the async connects need the topology first (the sync ones load it themselves)
+    return client.refreshPartitionsAsync().toCompletableFuture().thenCompose(loaded -> {
+      CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> reads = client.connectAsync(CODEC);
+      CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> masters = client.connectAsync(CODEC);
+      CompletableFuture<StatefulRedisClusterPubSubConnection<String, String>> pubSub =
+          client.connectPubSubAsync(StringCodec.UTF8);
+      return CompletableFuture.allOf(reads, masters, pubSub).handle((ignored, error) -> {
+        if (error != null) {
+          List.of(reads, masters, pubSub).forEach(f -> f.thenAccept(c -> c.closeAsync()));
+          throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+        }
+        reads.join().setReadFrom(readFrom);
+        masters.join().setReadFrom(ReadFrom.UPSTREAM);
+        return new Connections(reads.join(), masters.join(), pubSub.join());
+      });
+    }).thenCompose(opened -> warmUp(opened).handle((ignored, error) -> {
+      synchronized (this) {
+        if (error != null || connections != null) { // failed, or a concurrent connect won
+          opened.close();
+          if (error != null) {
+            throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+          }
+          return connections;
+        }
+        connections = opened;
+        return opened;
+      }
+    }));
+  }
+
+  /**
+   * Opens the per-node connections now. Lettuce opens them lazily on first use, and with
+   * {@code REJECT_COMMANDS} a command that finds its node's connection still opening is rejected at once: without
+   * this, the first command to each node fails. Also run after topology changes (a promoted replica).
+   */
+  CompletableFuture<Void> warmUp(Connections c) {
+    List<CompletableFuture<?>> opening = new ArrayList<>();
+    for (RedisClusterNode node : c.masters.getPartitions()) {
+      if (!LIVE_NODES.test(node)) {
+        continue;
+      }
+      // slot routing pools connections by host and port (not node id): open exactly those
+      String host = node.getUri().getHost();
+      int port = node.getUri().getPort();
+      if (node.is(NodeFlag.UPSTREAM)) {
+        opening.add(c.pubSub.getConnectionAsync(host, port));
+        opening.add(c.masters.getConnectionAsync(host, port, ConnectionIntent.WRITE));
+        opening.add(c.reads.getConnectionAsync(host, port, ConnectionIntent.WRITE));
+      }
+      opening.add(c.reads.getConnectionAsync(host, port, ConnectionIntent.READ));
+    }
+    return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+  }
+
+  /** The connections, or null while not connected. */
+  Connections connections() {
+    return connections;
+  }
+
+  /** GET on a replica (per the configured {@link ReadFrom}) or on the master. */
+  CompletableFuture<byte[]> get(String key, boolean fromMaster) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return (fromMaster ? c.masters : c.reads).async().get(key).toCompletableFuture();
+  }
+
+  /** MGET across slots (Lettuce splits it by slot). */
+  CompletableFuture<List<KeyValue<String, byte[]>>> mget(List<String> keys, boolean fromMaster) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return (fromMaster ? c.masters : c.reads).async().mget(keys.toArray(String[]::new)).toCompletableFuture();
+  }
+
+  /** SET with a TTL; {@code onlyIfAbsent} adds NX. Completes true when written. */
+  CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis, boolean onlyIfAbsent) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    SetArgs args = SetArgs.Builder.px(ttlMillis);
+    if (onlyIfAbsent) {
+      args.nx();
+    }
+    return c.masters.async().set(key, value, args).toCompletableFuture().thenApply("OK"::equals);
+  }
+
+  /**
+   * SET, then {@code WAIT replicas timeout} on the same connection to the key's master, so the wait covers this
+   * write. Completes true only when the master acknowledged the write and at least {@code replicas} replicas did.
+   */
+  CompletableFuture<Boolean> setDurably(String key, byte[] value, long ttlMillis, int replicas, Duration timeout) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    RedisClusterNode master = c.masters.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+    if (master == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no master known for slot "
+          + SlotHash.getSlot(key)));
+    }
+    return c.masters.getConnectionAsync(master.getNodeId()).thenCompose(node -> {
+      var set = node.async().set(key, value, SetArgs.Builder.px(ttlMillis)).toCompletableFuture();
+      var wait = node.async().waitForReplication(replicas, timeout.toMillis()).toCompletableFuture();
+      return set.thenCombine(wait, (ok, acked) -> "OK".equals(ok) && acked >= replicas);
+    });
+  }
+
+  /** DEL on the master. */
+  CompletableFuture<Long> del(String key) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.async().del(key).toCompletableFuture();
+  }
+
+  private static final String DELETE_IF_NOT_NEWER = "local v = redis.call('GET', KEYS[1]) "
+      + "if not v then return 0 end "
+      + "local written = tonumber(string.match(v, '^hr1 %S+ %S+ (%d+) ')) "
+      + "if written == nil or written <= tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end "
+      + "return 0";
+
+  /**
+   * Deletes the key unless its value was written after {@code notAfterMillis} (read from the entry's header), in one
+   * script on the key's master: a delayed delete never removes a newer write.
+   */
+  CompletableFuture<Long> deleteIfNotNewer(String key, long notAfterMillis) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.async().<Long>eval(DELETE_IF_NOT_NEWER, io.lettuce.core.ScriptOutputType.INTEGER,
+        new String[] {key}, Long.toString(notAfterMillis).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toCompletableFuture();
+  }
+
+  /** SPUBLISH of a text message on the shard channel's master. */
+  CompletableFuture<Long> spublish(String channel, String message) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.async().spublish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toCompletableFuture();
+  }
+
+  /**
+   * The health probe: refreshes the topology, then checks that every slot has a master and that every master
+   * answers PING. Completes true when L2 is usable.
+   */
+  CompletableFuture<Boolean> probe(Duration timeout) {
+    Connections c = connections;
+    if (c == null) {
+      return connect().thenCompose(opened -> probe(timeout)); // connecting is bounded by the connect timeout
+    }
+    return client.refreshPartitionsAsync().toCompletableFuture().thenCompose(ignored -> warmUp(c))
+        .thenCompose(ignored -> {
+      Partitions partitions = c.masters.getPartitions();
+      Set<String> masters = new HashSet<>();
+      for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
+        RedisClusterNode master = partitions.getMasterBySlot(slot);
+        if (master == null || !LIVE_NODES.test(master)) {
+          return CompletableFuture.completedFuture(false);
+        }
+        masters.add(master.getNodeId());
+      }
+      List<CompletableFuture<Boolean>> pings = new ArrayList<>();
+      for (String nodeId : masters) {
+        pings.add(c.masters.getConnectionAsync(nodeId)
+            .thenCompose(node -> node.async().ping().toCompletableFuture())
+            .thenApply("PONG"::equals));
+      }
+      return CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new))
+          .thenApply(ignored2 -> pings.stream().allMatch(CompletableFuture::join));
+    }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** {@code INFO memory} of every master: the highest {@code used_memory / maxmemory} (0 when none is set). */
+  CompletableFuture<Double> memoryUse() {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    var executions = c.masters.async().upstream().commands().info("memory");
+    CompletableFuture<String>[] replies = executions.futures();
+    return CompletableFuture.allOf(replies).thenApply(ignored -> {
+      double max = 0;
+      for (CompletableFuture<String> reply : replies) {
+        long used = field(reply.join(), "used_memory:");
+        long limit = field(reply.join(), "maxmemory:");
+        if (limit > 0) {
+          max = Math.max(max, (double) used / limit);
+        }
+      }
+      return max;
+    });
+  }
+
+  private static long field(String info, String name) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(name)) {
+        return Long.parseLong(line.substring(name.length()).strip());
+      }
+    }
+    return 0;
+  }
+
+  private static <T> CompletableFuture<T> notConnected() {
+    return CompletableFuture.failedFuture(new IllegalStateException("not connected to the Redis cluster"));
+  }
+
+  @Override
+  public void close() {
+    Connections c;
+    synchronized (this) {
+      c = connections;
+      connections = null;
+    }
+    if (c != null) {
+      c.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The open connections.
+   *
+   * @param reads cache reads with the configured {@link ReadFrom}
+   * @param masters writes, deletes, publishes and reads that must see the latest write
+   * @param pubSub sharded pub/sub subscriptions
+   */
+  record Connections(StatefulRedisClusterConnection<String, byte[]> reads,
+      StatefulRedisClusterConnection<String, byte[]> masters,
+      StatefulRedisClusterPubSubConnection<String, String> pubSub) {
+
+    void close() {
+      pubSub.close();
+      reads.close();
+      masters.close();
+    }
+  }
+}

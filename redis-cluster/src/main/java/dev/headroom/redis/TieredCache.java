@@ -1,0 +1,526 @@
+package dev.headroom.redis;
+
+import dev.headroom.core.ConfigException;
+import dev.headroom.core.time.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One namespace of a two-tier cache: L1 in this JVM (Caffeine, bounded, entries live no longer than in L2) over L2 in
+ * a Redis Cluster shared by every instance ({@link CacheCluster}), with a TTL that a {@link TtlTuner} keeps at the
+ * namespace's hit-rate target.
+ *
+ * <pre>{@code
+ * TieredCache<String, Answer> fast = TieredCache.builder(cluster, "fast", JacksonCodec.of(Answer.class, 1))
+ *     .l1(10_000, Duration.ofSeconds(60))
+ *     .ttl(TtlPolicy.builder().initialTtl(Duration.ofMinutes(5)).targetHitRate(0.60, 0.75).build())
+ *     .build();
+ * Answer answer = fast.get(promptHash, key -> model.answer(prompt));
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link #get(Object, CacheLoader)} loads a key at most once at a time in this JVM (callers of the same key
+ *       wait for the one load) and, with early refresh on, reloads a hot key shortly before it expires
+ *       (XFetch: when {@code now − δ·β·ln(rand) ≥ expiry}, δ being how long the load took), in the background.
+ *   <li>{@link #put} and {@link #invalidate} publish an invalidation that drops the key from every other instance's
+ *       L1; a refill within a short window reads from the master, never a lagging replica.
+ *   <li>When L2 is slow or down, reads wait at most the cluster's read timeout, then {@code get(key, loader)} serves
+ *       from L1 or the loader and plain {@link #get(Object)} returns empty: degradation, never an outage.
+ * </ul>
+ *
+ * <p>Thread-safe. Keys and values must not be null ({@link CacheArgumentException}).
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class TieredCache<K, V> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final int MAX_KEY_LENGTH = 1024;
+
+  private final String namespace;
+  private final CacheCluster cluster;
+  private final KeyCodec<K> keys;
+  private final L1Store<V> l1;
+  private final NamespaceL2<V> l2;
+  private final TtlTuner tuner;
+  private final NamespaceMetrics metrics;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final double beta;
+  private final Executor refreshExecutor;
+  private final Map<String, CompletableFuture<Envelope<V>>> flights = new ConcurrentHashMap<>();
+  private final L2Health.Listener healthListener;
+  private final Runnable maintenance;
+  private volatile long loadMicrosEstimate;
+
+  private TieredCache(Builder<K, V> b) {
+    this.namespace = b.namespace;
+    this.cluster = b.cluster;
+    this.keys = b.keys;
+    ClusterSettings settings = cluster.settings();
+    this.ticker = settings.ticker();
+    this.clock = settings.wallClock();
+    this.beta = b.earlyRefreshBeta;
+    this.refreshExecutor = b.refreshExecutor;
+    this.l1 = new L1Store<>(b.l1Enabled, b.l1MaximumSize, b.l1Ttl, ticker, clock, settings.masterReadWindow());
+    this.tuner = TtlTuner.create(namespace, b.ttl, ticker, cluster::memoryPressure, cluster::tunerFrozen,
+        () -> ThreadLocalRandom.current().nextDouble());
+    this.metrics = new NamespaceMetrics(cluster.registry(), cluster.name(), namespace, tuner, l1::size);
+    this.l2 = new NamespaceL2<>(cluster, namespace, b.codec, metrics, b.durableReplicas, b.durableTimeout);
+    this.healthListener = new L2Health.Listener() {
+      @Override
+      public void up() {
+        clearL1(InvalidationBus.ClearReason.L2_RECOVERED); // invalidations sent meanwhile never reached us
+        l2.replayPending();
+      }
+
+      @Override
+      public void down() {}
+    };
+    this.maintenance = l2::replayPending;
+    CompletableFuture<Void> subscribed = cluster.bus().register(namespace, new InvalidationBus.Subscriber() {
+      @Override
+      public void invalidated(String key) {
+        metrics.invalidationsReceived.increment();
+        l1.invalidate(key);
+      }
+
+      @Override
+      public void cleared(InvalidationBus.ClearReason reason) {
+        if (reason == InvalidationBus.ClearReason.GAP) {
+          metrics.gaps.increment();
+        }
+        clearL1(reason);
+      }
+    });
+    cluster.l2Health().addListener(healthListener);
+    cluster.addMaintenance(maintenance);
+    if (cluster.l2Health().isUp()) {
+      try { // so that invalidations published after build() returns reach this instance
+        subscribed.get(settings.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        log.warn("cache '{}': invalidation channel not subscribed yet; L1 stays unused until it is", namespace);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A builder for the namespace {@code namespace} (letters, digits, {@code . _ -}) with String keys. */
+  public static <V> Builder<String, V> builder(CacheCluster cluster, String namespace, ValueCodec<V> codec) {
+    return new Builder<>(cluster, namespace, KeyCodec.string(), codec);
+  }
+
+  /** A builder for the namespace {@code namespace} with keys of another type, turned into text by {@code keys}. */
+  public static <K, V> Builder<K, V> builder(CacheCluster cluster, String namespace, KeyCodec<K> keys,
+      ValueCodec<V> codec) {
+    return new Builder<>(cluster, namespace, keys, codec);
+  }
+
+  /** The value of {@code key} from L1 or L2, or empty on a miss (and when L2 is down or slow). */
+  public Optional<V> get(K key) {
+    String text = encode(key);
+    Envelope<V> cached = l1.get(text);
+    if (cached != null) {
+      metrics.l1Hit.increment();
+      tuner.record(true);
+      return Optional.of(cached.value());
+    }
+    metrics.l1Miss.increment();
+    Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
+    found.ifPresent(e -> keep(text, e));
+    tuner.record(found.isPresent());
+    return found.map(Envelope::value);
+  }
+
+  /** The values of the keys found in L1 or L2 (one MGET for the rest); missing keys are absent from the map. */
+  public Map<K, V> getAll(Collection<? extends K> requested) {
+    Objects.requireNonNull(requested, "keys");
+    Map<K, V> result = new LinkedHashMap<>();
+    Map<String, K> missing = new LinkedHashMap<>();
+    for (K key : requested) {
+      String text = encode(key);
+      Envelope<V> cached = l1.get(text);
+      if (cached != null) {
+        metrics.l1Hit.increment();
+        tuner.record(true);
+        result.put(key, cached.value());
+      } else if (missing.putIfAbsent(text, key) == null) {
+        metrics.l1Miss.increment();
+      }
+    }
+    if (missing.isEmpty()) {
+      return result;
+    }
+    List<String> fromReplicas = new ArrayList<>();
+    List<String> fromMasters = new ArrayList<>();
+    missing.keySet().forEach(text -> (l1.readFromMaster(text) ? fromMasters : fromReplicas).add(text));
+    Map<String, Envelope<V>> found = l2.readAll(fromReplicas, fromMasters);
+    missing.forEach((text, key) -> {
+      Envelope<V> envelope = found.get(text);
+      tuner.record(envelope != null);
+      if (envelope != null) {
+        keep(text, envelope);
+        result.put(key, envelope.value());
+      }
+    });
+    return result;
+  }
+
+  /**
+   * The value of {@code key}, loading it on a miss. Concurrent callers of one key in this JVM share one load. With
+   * early refresh on, a hit close to its expiry may start a background reload (the caller still gets the cached
+   * value). L2 problems never reach the caller; the loader's exceptions do (checked ones wrapped in a
+   * {@link CacheLoadException}).
+   */
+  public V get(K key, CacheLoader<? super K, ? extends V> loader) {
+    String text = encode(key);
+    if (loader == null) {
+      throw new CacheArgumentException(namespace, "loader must not be null");
+    }
+    Envelope<V> cached = l1.get(text);
+    if (cached != null) {
+      metrics.l1Hit.increment();
+      tuner.record(true);
+      maybeRefreshEarly(key, text, cached, loader);
+      return cached.value();
+    }
+    metrics.l1Miss.increment();
+    CompletableFuture<Envelope<V>> mine = new CompletableFuture<>();
+    CompletableFuture<Envelope<V>> running = flights.putIfAbsent(text, mine);
+    if (running != null) {
+      metrics.coalesced.increment();
+      return join(running).value();
+    }
+    Envelope<V> envelope;
+    boolean fromL2;
+    try {
+      Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
+      fromL2 = found.isPresent();
+      if (fromL2) {
+        envelope = found.get();
+        keep(text, envelope);
+        tuner.record(true);
+      } else {
+        tuner.record(false);
+        envelope = load(key, text, loader, false);
+      }
+      mine.complete(envelope);
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      flights.remove(text, mine);
+    }
+    if (fromL2) {
+      maybeRefreshEarly(key, text, envelope, loader); // after the flight is gone, so the refresh can start one
+    }
+    return envelope.value();
+  }
+
+  /**
+   * Writes {@code value} to L1 and L2 and drops the key from the other instances' L1. Returns true when L2
+   * acknowledged the write (with durable writes: the master and the configured number of replicas); false when L2
+   * is down or did not acknowledge in time, in which case the key is deleted from L2 once it is reachable again.
+   */
+  public boolean put(K key, V value) {
+    String text = encode(key);
+    if (value == null) {
+      throw new CacheArgumentException(namespace, "value must not be null (key '" + excerpt(text) + "')");
+    }
+    long now = clock.millis();
+    long ttl = tuner.ttlMillisForWrite();
+    Envelope<V> envelope = new Envelope<>(value, now, now + ttl, loadMicrosEstimate);
+    byte[] bytes = l2.encode(envelope); // fails before anything changes when the value cannot be encoded
+    keep(text, envelope);
+    l1.markChanged(text);
+    return l2.put(text, bytes, ttl);
+  }
+
+  /**
+   * Removes {@code key} from L1 and L2 and from the other instances' L1. Returns true when L2 acknowledged the delete;
+   * false when it is down, in which case the delete is retried once it is back.
+   */
+  public boolean invalidate(K key) {
+    String text = encode(key);
+    l1.invalidate(text);
+    return l2.delete(text);
+  }
+
+  /** The namespace. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The namespace's TTL tuner (current TTL, smoothed hit rate, history). */
+  public TtlTuner tuner() {
+    return tuner;
+  }
+
+  /** The number of entries in L1 (approximate). */
+  public long l1Size() {
+    return l1.size();
+  }
+
+  /** Stops listening for invalidations; the cluster stays open. */
+  @Override
+  public void close() {
+    cluster.bus().unregister(namespace);
+    cluster.l2Health().removeListener(healthListener);
+    cluster.removeMaintenance(maintenance);
+  }
+
+  // ---- for tests in this package
+
+  boolean inL1(K key) {
+    return l1.contains(encode(key));
+  }
+
+  String redisKey(K key) {
+    return l2.redisKey(encode(key));
+  }
+
+  // ----
+
+  private Envelope<V> load(K key, String text, CacheLoader<? super K, ? extends V> loader, boolean early) {
+    long start = ticker.read();
+    V value;
+    try {
+      value = loader.load(key);
+    } catch (RuntimeException | Error e) {
+      metrics.loadFailure.increment();
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      metrics.loadFailure.increment();
+      throw new CacheLoadException(namespace, "interrupted while loading key '" + excerpt(text) + "'", e);
+    } catch (Exception e) {
+      metrics.loadFailure.increment();
+      throw new CacheLoadException(namespace, "loader failed for key '" + excerpt(text) + "': " + e, e);
+    }
+    if (value == null) {
+      metrics.loadFailure.increment();
+      throw new CacheLoadException(namespace, "loader returned null for key '" + excerpt(text) + "'", null);
+    }
+    long took = Math.max(0, ticker.read() - start);
+    metrics.loadTime(took);
+    (early ? metrics.earlyRefresh : metrics.loadSuccess).increment();
+    long micros = took / 1_000;
+    loadMicrosEstimate = loadMicrosEstimate == 0 ? micros : (loadMicrosEstimate * 7 + micros) / 8;
+    long now = clock.millis();
+    Envelope<V> envelope = new Envelope<>(value, now, now + tuner.ttlMillisForWrite(), micros);
+    keep(text, envelope);
+    l2.fill(text, envelope, early);
+    return envelope;
+  }
+
+  /** XFetch: reload before expiry with a probability that grows as expiry nears, scaled by the load time. */
+  private void maybeRefreshEarly(K key, String text, Envelope<V> cached, CacheLoader<? super K, ? extends V> loader) {
+    if (beta <= 0) {
+      return;
+    }
+    long delta = cached.loadMicros() > 0 ? cached.loadMicros() : loadMicrosEstimate;
+    if (delta <= 0) {
+      return;
+    }
+    double rand = 1 - ThreadLocalRandom.current().nextDouble(); // (0, 1]
+    double now = clock.millis();
+    if (now - (delta / 1000.0) * beta * Math.log(rand) < cached.expiresAtMillis()) {
+      return;
+    }
+    CompletableFuture<Envelope<V>> mine = new CompletableFuture<>();
+    if (flights.putIfAbsent(text, mine) != null) {
+      return;
+    }
+    try {
+      refreshExecutor.execute(() -> {
+        try {
+          mine.complete(load(key, text, loader, true));
+        } catch (RuntimeException | Error e) {
+          mine.completeExceptionally(e);
+          log.debug("cache '{}': early refresh failed; the cached value stays until it expires", namespace, e);
+        } finally {
+          flights.remove(text, mine);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      flights.remove(text, mine);
+      mine.complete(cached);
+    }
+  }
+
+  /**
+   * Puts an entry in L1, unless L2 is up and this instance does not hear invalidations yet: an entry cached then
+   * could go stale unnoticed. (With L2 down, L1 is all there is, and it is cleared when L2 comes back.)
+   */
+  private void keep(String text, Envelope<V> envelope) {
+    if (!l2.up() || cluster.bus().subscribed(namespace)) {
+      l1.put(text, envelope);
+    }
+  }
+
+  private void clearL1(InvalidationBus.ClearReason reason) {
+    l1.clear();
+    metrics.l1Cleared(reason.name().toLowerCase(java.util.Locale.ROOT));
+    log.debug("cache '{}': L1 cleared ({})", namespace, reason);
+  }
+
+  private Envelope<V> join(CompletableFuture<Envelope<V>> flight) {
+    try {
+      return flight.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new CacheLoadException(namespace, "load failed", cause);
+    }
+  }
+
+  private String encode(K key) {
+    if (key == null) {
+      throw new CacheArgumentException(namespace, "key must not be null");
+    }
+    String text = keys.encode(key);
+    if (text == null || text.isEmpty()) {
+      throw new CacheArgumentException(namespace, "key codec returned an empty key for " + key.getClass().getName());
+    }
+    if (text.length() > MAX_KEY_LENGTH) {
+      throw new CacheArgumentException(namespace, "key is " + text.length() + " characters long; at most "
+          + MAX_KEY_LENGTH + " allowed (hash long keys)");
+    }
+    return text;
+  }
+
+  private static String excerpt(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+  }
+
+  @Override
+  public String toString() {
+    return "TieredCache{" + namespace + ", ttl=" + tuner.currentTtl() + ", l1=" + l1.size() + ", l2="
+        + cluster.health() + '}';
+  }
+
+  /**
+   * Settings of one namespace.
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   */
+  public static final class Builder<K, V> {
+    private final CacheCluster cluster;
+    private final String namespace;
+    private final ValueCodec<V> codec;
+    private final KeyCodec<K> keys;
+    private boolean l1Enabled = true;
+    private long l1MaximumSize = 10_000;
+    private Duration l1Ttl = Duration.ofSeconds(60);
+    private TtlPolicy ttl = TtlPolicy.builder().build();
+    private double earlyRefreshBeta = 1.0;
+    private Executor refreshExecutor = ForkJoinPool.commonPool();
+    private int durableReplicas;
+    private Duration durableTimeout = Duration.ZERO;
+
+    private Builder(CacheCluster cluster, String namespace, KeyCodec<K> keys, ValueCodec<V> codec) {
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
+      this.keys = Objects.requireNonNull(keys, "keys");
+      if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+        throw new ConfigException("cache namespace", namespace, "must be 1-64 of letters, digits and . _ -");
+      }
+      this.namespace = namespace;
+      this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    /** L1's size bound and TTL (default 10 000 entries, 60 s); an entry never outlives its L2 TTL. */
+    public Builder<K, V> l1(long maximumSize, Duration ttl) {
+      if (maximumSize < 1) {
+        throw new ConfigException("cache '" + namespace + "' l1 maximumSize", maximumSize, "must be >= 1");
+      }
+      if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+        throw new ConfigException("cache '" + namespace + "' l1 ttl", ttl, "must be > 0");
+      }
+      this.l1MaximumSize = maximumSize;
+      this.l1Ttl = ttl;
+      this.l1Enabled = true;
+      return this;
+    }
+
+    /** No L1: every read goes to L2 (for values that must be as fresh as L2). */
+    public Builder<K, V> withoutL1() {
+      this.l1Enabled = false;
+      return this;
+    }
+
+    /** The L2 TTL policy (default: tuned, seed policy: 5 min start, 60%-75% band, ×1.5 / ×0.8). */
+    public Builder<K, V> ttl(TtlPolicy value) {
+      this.ttl = Objects.requireNonNull(value, "ttl");
+      return this;
+    }
+
+    /** XFetch's β (default 1; higher refreshes earlier; 0 turns early refresh off). */
+    public Builder<K, V> earlyRefresh(double beta) {
+      if (!(beta >= 0 && beta <= 100)) {
+        throw new ConfigException("cache '" + namespace + "' earlyRefresh beta", beta, "must be in [0, 100]");
+      }
+      this.earlyRefreshBeta = beta;
+      return this;
+    }
+
+    /** Where early refreshes run (default the common pool). */
+    public Builder<K, V> refreshExecutor(Executor value) {
+      this.refreshExecutor = Objects.requireNonNull(value, "refreshExecutor");
+      return this;
+    }
+
+    /**
+     * Durable writes: {@link TieredCache#put} sends {@code WAIT replicas timeout} after the SET and reports success
+     * only when that many replicas have the write, so a failover cannot lose it.
+     */
+    public Builder<K, V> durableWrites(int replicas, Duration timeout) {
+      if (replicas < 1) {
+        throw new ConfigException("cache '" + namespace + "' durableWrites replicas", replicas, "must be >= 1");
+      }
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new ConfigException("cache '" + namespace + "' durableWrites timeout", timeout, "must be > 0");
+      }
+      this.durableReplicas = replicas;
+      this.durableTimeout = timeout;
+      return this;
+    }
+
+    /** Validates and builds; subscribes to the namespace's invalidation channel. */
+    public TieredCache<K, V> build() {
+      if (cluster.bus().registered(namespace)) {
+        throw new ConfigException("cache namespace", namespace,
+            "must be unique per CacheCluster (a cache for it is already open)");
+      }
+      if (l1Enabled && l1Ttl.compareTo(ttl.maxTtl()) > 0) {
+        throw new ConfigException("cache '" + namespace + "' l1 ttl", l1Ttl, "must be <= the L2 maxTtl "
+            + ttl.maxTtl());
+      }
+      return new TieredCache<>(this);
+    }
+  }
+}

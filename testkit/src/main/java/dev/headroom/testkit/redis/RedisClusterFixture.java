@@ -1,0 +1,559 @@
+package dev.headroom.testkit.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Redis Cluster for tests: {@code masters × (1 + replicasPerMaster)} {@code redis-server} processes on free
+ * loopback ports, each in its own folder under one temporary directory ({@code cluster-enabled yes}, a short
+ * {@code cluster-node-timeout}, no RDB or AOF persistence), joined with
+ * {@code redis-cli --cluster create … --cluster-replicas N --cluster-yes}. {@link #start()} returns once every node
+ * reports {@code cluster_state:ok}, knows every other node, and every replica's link to its master is up.
+ *
+ * <p>Nodes can be killed with SIGKILL ({@link #kill(RedisNode)}, like {@code kill -9}), stopped gracefully
+ * ({@link #stop(RedisNode)}) and restarted on the same port with the same {@code nodes.conf}
+ * ({@link #restart(RedisNode)}), after which they rejoin the cluster. {@link #close()} kills every process and deletes
+ * the directory; a JVM shutdown hook does the same if the test forgets to close it.
+ *
+ * <p>Needs the Debian packages {@code redis-server} and {@code redis-tools} ({@code scripts/test.sh} installs them).
+ * Never touches any Redis it did not start.
+ */
+public final class RedisClusterFixture implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RedisClusterFixture.class);
+  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Builder config;
+  private final RedisCli cli;
+  private final Path root;
+  private final List<RedisNode> nodes = new ArrayList<>();
+  private final Map<RedisNode, Process> processes = new HashMap<>();
+  private final Map<RedisNode, List<int[]>> slotsAtStop = new HashMap<>();
+  private final Thread shutdownHook;
+  private boolean started;
+  private boolean closed;
+
+  private RedisClusterFixture(Builder config) {
+    this.config = config;
+    this.cli = new RedisCli(config.redisCli);
+    try {
+      this.root = Files.createTempDirectory("headroom-redis-cluster-");
+      int count = config.masters * (1 + config.replicasPerMaster);
+      for (int i = 0; i < count; i++) {
+        Path dir = Files.createDirectory(root.resolve("node-" + i));
+        int[] ports = freePortPair();
+        nodes.add(new RedisNode(i, ports[0], ports[1], dir));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the cluster's directories", e);
+    }
+    this.shutdownHook = new Thread(this::destroyAll, "redis-cluster-fixture-cleanup");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** A builder with the defaults: 3 masters, 1 replica each, cluster-node-timeout 2000 ms. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts a default cluster (3 masters + 3 replicas) and waits until it is ready. */
+  public static RedisClusterFixture start() {
+    return builder().start();
+  }
+
+  /** Every node, in creation order (the first {@code masters} were created as masters). */
+  public List<RedisNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** The nodes' URIs, to seed a cluster client. */
+  public List<URI> uris() {
+    return nodes.stream().map(RedisNode::uri).toList();
+  }
+
+  /** Starts every node and creates the cluster, if not done yet; returns this fixture once it is ready. */
+  public synchronized RedisClusterFixture startCluster() {
+    if (started) {
+      return this;
+    }
+    try {
+      for (RedisNode node : nodes) {
+        writeConfig(node);
+        launch(node);
+      }
+      List<String> args = new ArrayList<>(List.of("--cluster", "create"));
+      nodes.forEach(n -> args.add("127.0.0.1:" + n.port()));
+      args.addAll(List.of("--cluster-replicas", Integer.toString(config.replicasPerMaster), "--cluster-yes"));
+      cli.raw(config.startTimeout, root.resolve("cluster-create.log"), args.toArray(String[]::new));
+      for (RedisNode node : nodes) {
+        node.nodeId(command(node, "CLUSTER", "MYID"));
+      }
+      started = true;
+      awaitClusterOk(config.startTimeout);
+      log.info("Redis Cluster ready: {} nodes on ports {} in {}", nodes.size(),
+          nodes.stream().map(n -> Integer.toString(n.port())).toList(), root);
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Runs a command on one node with {@code redis-cli} and returns its reply as text. */
+  public String command(RedisNode node, String... args) {
+    return cli.run(node.port(), CLI_TIMEOUT, args);
+  }
+
+  /** The cluster as a live node sees it ({@code CLUSTER NODES}). */
+  public List<ClusterNodeInfo> topology() {
+    RedisNode any = nodes.stream().filter(this::isRunning).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no node is running"));
+    return ClusterNodeInfo.parse(command(any, "CLUSTER", "NODES"));
+  }
+
+  /** The live master serving {@code slot}, as a live node sees it. */
+  public RedisNode masterForSlot(int slot) {
+    return topology().stream().filter(n -> n.isLiveMaster() && n.servesSlot(slot)).findFirst()
+        .map(n -> byPort(n.port())).orElseThrow(() -> new IllegalStateException("no live master serves slot " + slot));
+  }
+
+  /** The live master serving {@code key}. */
+  public RedisNode masterForKey(String key) {
+    return masterForSlot(slotOf(key));
+  }
+
+  /** The hash slot of {@code key} ({@code CLUSTER KEYSLOT}). */
+  public int slotOf(String key) {
+    RedisNode any = nodes.stream().filter(this::isRunning).findFirst().orElseThrow();
+    return Integer.parseInt(command(any, "CLUSTER", "KEYSLOT", key));
+  }
+
+  /** The nodes that are live masters now. */
+  public List<RedisNode> masters() {
+    return topology().stream().filter(ClusterNodeInfo::isLiveMaster).map(n -> byPort(n.port())).toList();
+  }
+
+  /** The running nodes that are replicas now. */
+  public List<RedisNode> replicas() {
+    return topology().stream().filter(n -> n.isReplica() && !n.flags().contains("fail"))
+        .map(n -> byPort(n.port())).filter(this::isRunning).toList();
+  }
+
+  /** The node on {@code port}. */
+  public RedisNode byPort(int port) {
+    return nodes.stream().filter(n -> n.port() == port).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no node of this fixture on port " + port));
+  }
+
+  /** Calls per command on one node since start or {@link #resetStats()}, from {@code INFO commandstats}. */
+  public Map<String, Long> commandCalls(RedisNode node) {
+    Map<String, Long> calls = new LinkedHashMap<>();
+    for (String line : command(node, "INFO", "commandstats").split("\n")) {
+      line = line.strip();
+      if (line.startsWith("cmdstat_")) {
+        String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+        int from = line.indexOf("calls=") + "calls=".length();
+        int to = line.indexOf(',', from);
+        calls.put(name, Long.parseLong(line.substring(from, to)));
+      }
+    }
+    return calls;
+  }
+
+  /** Runs {@code CONFIG RESETSTAT} on every running node. */
+  public void resetStats() {
+    nodes.stream().filter(this::isRunning).forEach(n -> command(n, "CONFIG", "RESETSTAT"));
+  }
+
+  /** Kills the node's process with SIGKILL ({@code kill -9}) and waits until it is gone. */
+  public void kill(RedisNode node) {
+    rememberSlots(node);
+    Process process;
+    synchronized (this) {
+      process = processes.remove(node);
+    }
+    if (process != null) {
+      process.destroyForcibly();
+      waitForExit(process, node);
+    }
+  }
+
+  /** Stops the node with SIGTERM (a clean shutdown; nothing is saved) and waits until it is gone. */
+  public void stop(RedisNode node) {
+    rememberSlots(node);
+    Process process;
+    synchronized (this) {
+      process = processes.remove(node);
+    }
+    if (process != null) {
+      process.destroy();
+      waitForExit(process, node);
+    }
+  }
+
+  private void rememberSlots(RedisNode node) {
+    if (!isRunning(node)) {
+      return;
+    }
+    List<int[]> slots = topology().stream().filter(i -> i.port() == node.port() && i.isLiveMaster()).findFirst()
+        .map(ClusterNodeInfo::slotRanges).orElse(List.of());
+    synchronized (this) {
+      slotsAtStop.put(node, slots);
+    }
+  }
+
+  /** Starts a killed or stopped node again on its port; it rejoins with its {@code nodes.conf}. */
+  public void restart(RedisNode node) {
+    synchronized (this) {
+      if (processes.containsKey(node)) {
+        return;
+      }
+    }
+    launch(node);
+  }
+
+  /** Whether the node's process is running. */
+  public synchronized boolean isRunning(RedisNode node) {
+    Process process = processes.get(node);
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * Waits until every running node reports {@code cluster_state:ok}, sees every slot served, agrees with the others
+   * on who serves what, and every running replica's link to its master is up.
+   */
+  public void awaitClusterOk(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (true) {
+      Optional<String> problem = clusterProblem();
+      if (problem.isEmpty()) {
+        return;
+      }
+      last = problem.get();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cluster not ready after " + timeout + ": " + last);
+      }
+      pause(100);
+    }
+  }
+
+  /**
+   * After {@code deadMaster} was killed or stopped: waits until another running node serves the slots it served when
+   * it went down and every running node reports the cluster ok again, and returns that new master.
+   */
+  public RedisNode awaitFailover(RedisNode deadMaster, Duration timeout) {
+    List<int[]> slots;
+    synchronized (this) {
+      slots = slotsAtStop.get(deadMaster);
+    }
+    if (slots == null || slots.isEmpty()) {
+      throw new IllegalArgumentException(deadMaster + " was not a master serving slots when it was stopped");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        RedisNode master = masterForSlot(slots.get(0)[0]);
+        if (master != deadMaster && isRunning(master) && clusterProblem().isEmpty()) {
+          return master;
+        }
+      } catch (IllegalStateException notYet) {
+        // no live master for the slot yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no replica of " + deadMaster + " was promoted within " + timeout);
+      }
+      pause(50);
+    }
+  }
+
+  private Optional<String> clusterProblem() {
+    List<RedisNode> running;
+    synchronized (this) {
+      running = nodes.stream().filter(this::isRunning).toList();
+    }
+    String reference = null;
+    for (RedisNode node : running) {
+      String info;
+      String nodesReply;
+      try {
+        info = command(node, "CLUSTER", "INFO");
+        nodesReply = command(node, "CLUSTER", "NODES");
+      } catch (RuntimeException e) {
+        return Optional.of(node + " does not answer: " + e.getMessage());
+      }
+      if (!info.contains("cluster_state:ok")) {
+        return Optional.of(node + " is not ok");
+      }
+      if (!info.contains("cluster_slots_ok:16384")) {
+        return Optional.of(node + " does not see all slots ok");
+      }
+      if (!info.contains("cluster_known_nodes:" + nodes.size())) {
+        return Optional.of(node + " does not know every node yet");
+      }
+      List<ClusterNodeInfo> view = ClusterNodeInfo.parse(nodesReply);
+      String signature = signature(view);
+      if (reference == null) {
+        reference = signature;
+      } else if (!reference.equals(signature)) {
+        return Optional.of("nodes disagree on the topology");
+      }
+      ClusterNodeInfo self = view.stream().filter(i -> i.flags().contains("myself")).findFirst().orElseThrow();
+      if (self.isReplica()) {
+        if (!command(node, "INFO", "replication").contains("master_link_status:up")) {
+          return Optional.of(node + " is a replica whose link to its master is not up");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String signature(List<ClusterNodeInfo> view) {
+    StringBuilder out = new StringBuilder();
+    view.stream().sorted(Comparator.comparing(ClusterNodeInfo::nodeId)).forEach(i -> {
+      out.append(i.nodeId()).append(i.flags().contains("master") ? " M " : " R ").append(i.masterId());
+      i.slotRanges().forEach(r -> out.append(' ').append(r[0]).append('-').append(r[1]));
+      out.append('\n');
+    });
+    return out.toString();
+  }
+
+  /** Kills every node and deletes the cluster's directory. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    destroyAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook is running or ran: nothing more to do
+    }
+  }
+
+  private void destroyAll() {
+    List<Process> all;
+    synchronized (this) {
+      all = new ArrayList<>(processes.values());
+      processes.clear();
+    }
+    all.forEach(Process::destroyForcibly);
+    for (Process process : all) {
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    deleteTree(root);
+  }
+
+  private void writeConfig(RedisNode node) {
+    StringBuilder conf = new StringBuilder()
+        .append("port ").append(node.port()).append('\n')
+        .append("bind 127.0.0.1\n")
+        .append("cluster-enabled yes\n")
+        .append("cluster-config-file nodes.conf\n")
+        .append("cluster-node-timeout ").append(config.nodeTimeout.toMillis()).append('\n')
+        .append("cluster-port ").append(node.busPort()).append('\n')
+        .append("dir ").append(node.dir()).append('\n')
+        .append("save \"\"\n")
+        .append("appendonly no\n")
+        .append("daemonize no\n")
+        .append("logfile redis.log\n");
+    config.extraConfig.forEach((key, value) -> conf.append(key).append(' ').append(value).append('\n'));
+    try {
+      Files.writeString(node.dir().resolve("redis.conf"), conf.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch(RedisNode node) {
+    Process process;
+    try {
+      process = new ProcessBuilder(config.redisServer, node.dir().resolve("redis.conf").toString())
+          .directory(node.dir().toFile()).redirectErrorStream(true)
+          .redirectOutput(node.dir().resolve("stdout.log").toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + config.redisServer
+          + " (install the Debian package redis-server)", e);
+    }
+    synchronized (this) {
+      processes.put(node, process);
+    }
+    long deadline = System.nanoTime() + config.startTimeout.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        synchronized (this) {
+          processes.remove(node);
+        }
+        throw new IllegalStateException(node + " exited at start with " + process.exitValue() + "; log:\n"
+            + tail(node.logFile()) + tail(node.dir().resolve("stdout.log")));
+      }
+      try {
+        if ("PONG".equals(cli.run(node.port(), CLI_TIMEOUT, "PING"))) {
+          return;
+        }
+      } catch (IllegalStateException notYet) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(node + " did not answer PING within " + config.startTimeout);
+      }
+      pause(20);
+    }
+  }
+
+  private static void waitForExit(Process process, RedisNode node) {
+    try {
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException(node + " did not exit");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + node + " to exit", e);
+    }
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Two free loopback ports: the client port and the cluster bus port. */
+  private static int[] freePortPair() throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket a = new ServerSocket(0, 1, loopback); ServerSocket b = new ServerSocket(0, 1, loopback)) {
+      return new int[] {a.getLocalPort(), b.getLocalPort()};
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis); // polling an external process between checks, never a test assertion
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort: a file a dying process still writes may reappear
+        }
+      });
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisClusterFixture{" + nodes.size() + " nodes in " + root + '}';
+  }
+
+  /** Settings of a {@link RedisClusterFixture}. */
+  public static final class Builder {
+    private int masters = 3;
+    private int replicasPerMaster = 1;
+    private Duration nodeTimeout = Duration.ofMillis(2000);
+    private Duration startTimeout = Duration.ofSeconds(60);
+    private String redisServer = "redis-server";
+    private String redisCli = "redis-cli";
+    private final Map<String, String> extraConfig = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The number of masters (at least 3, as Redis Cluster requires). */
+    public Builder masters(int value) {
+      if (value < 3) {
+        throw new IllegalArgumentException("masters must be >= 3 but was " + value);
+      }
+      this.masters = value;
+      return this;
+    }
+
+    /** The number of replicas of each master (0 or more). */
+    public Builder replicasPerMaster(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("replicasPerMaster must be >= 0 but was " + value);
+      }
+      this.replicasPerMaster = value;
+      return this;
+    }
+
+    /** {@code cluster-node-timeout}: how long a node may be unreachable before it is failed over. */
+    public Builder nodeTimeout(Duration value) {
+      this.nodeTimeout = Objects.requireNonNull(value, "nodeTimeout");
+      return this;
+    }
+
+    /** How long starting a node or the whole cluster may take. */
+    public Builder startTimeout(Duration value) {
+      this.startTimeout = Objects.requireNonNull(value, "startTimeout");
+      return this;
+    }
+
+    /** Another {@code redis.conf} line for every node, such as {@code maxmemory 64mb}. */
+    public Builder config(String key, String value) {
+      extraConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The {@code redis-server} executable (default: from the PATH). */
+    public Builder redisServer(String path) {
+      this.redisServer = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** The {@code redis-cli} executable (default: from the PATH). */
+    public Builder redisCli(String path) {
+      this.redisCli = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * Chooses the ports and directories without starting anything: {@link #uris()} are known, and
+     * {@link #startCluster()} starts the cluster later (to test a client that starts before its Redis).
+     */
+    public RedisClusterFixture build() {
+      return new RedisClusterFixture(this);
+    }
+
+    /** Builds and starts the cluster, and waits until it is ready. */
+    public RedisClusterFixture start() {
+      return build().startCluster();
+    }
+  }
+}
