@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A set of interchangeable endpoints with per-endpoint concurrency limits, a load-aware {@link Picker}, a bounded
@@ -44,10 +43,9 @@ public final class Pool implements AutoCloseable {
   private final Selector poolSelector;
   private final PoolMetrics metrics;
   private final Membership members;
-  private final WaitQueue waiters = new WaitQueue();
+  private final Admission admission;
   private final HealthChecker health;
   private volatile boolean closed;
-  private final AtomicBoolean recheckPending = new AtomicBoolean();
 
   private Pool(PoolConfig config) {
     this.config = config;
@@ -56,11 +54,11 @@ public final class Pool implements AutoCloseable {
     this.picker = config.picker();
     this.poolSelector = config.selector();
     this.metrics = new PoolMetrics(config.meterRegistry().orElse(null), name, config.tier());
-    this.members = new Membership(config, metrics, this::dispatch);
+    this.admission = new Admission(config, metrics, this::tryLease, this::exhausted);
+    this.members = new Membership(config, metrics, admission::dispatch);
     this.health = config.healthCheck()
         .map(check -> new HealthChecker(this, check, config.scheduler(), config.random()))
         .orElse(null);
-    metrics.queueDepth(waiters, WaitQueue::size);
     config.endpoints().forEach(this::add);
   }
 
@@ -103,7 +101,7 @@ public final class Pool implements AutoCloseable {
    * @throws HeadroomException when the pool is closed or the thread is interrupted while waiting
    */
   public Lease acquire(Selector selector, Deadline deadline) {
-    if (!closed && waiters.isEmpty()) { // fast path without a future
+    if (!closed && admission.isEmpty()) { // fast path without a future
       Lease lease = tryLease(poolSelector.and(selector), ticker.read(), 0, deadline.remainingNanos());
       if (lease != null) {
         return lease;
@@ -126,7 +124,7 @@ public final class Pool implements AutoCloseable {
   /** A lease if one is free right now (and nobody is queued ahead), else empty. Never waits. */
   public Optional<Lease> tryAcquire(Selector selector) {
     checkOpen();
-    if (!waiters.isEmpty()) {
+    if (!admission.isEmpty()) {
       return Optional.empty();
     }
     return Optional.ofNullable(tryLease(poolSelector.and(selector), ticker.read(), 0, 0));
@@ -146,7 +144,7 @@ public final class Pool implements AutoCloseable {
     }
     Selector effective = poolSelector.and(selector);
     long now = ticker.read();
-    if (waiters.isEmpty()) {
+    if (admission.isEmpty()) {
       Lease lease = tryLease(effective, now, 0, deadline.remainingNanos());
       if (lease != null) {
         return CompletableFuture.completedFuture(lease);
@@ -158,23 +156,7 @@ public final class Pool implements AutoCloseable {
     if (deadline.isExpired()) {
       return CompletableFuture.failedFuture(exhausted(SpillReason.SATURATED, "every endpoint is full", 0));
     }
-    long remaining = deadline.remainingNanos();
-    long deadlineAt = !deadline.isFinite() || now + remaining < now ? Long.MAX_VALUE : now + remaining;
-    WaitQueue.Waiter waiter = new WaitQueue.Waiter(effective, now, deadlineAt);
-    if (!waiters.offer(waiter, config.maxWaiters())) {
-      return CompletableFuture.failedFuture(exhausted(SpillReason.SATURATED,
-          "every endpoint is full and the queue is full (maxWaiters " + config.maxWaiters() + ")", 0));
-    }
-    if (deadline.isFinite()) {
-      waiter.timeout = config.scheduler().schedule(deadline.remainingNanos(), () -> expire(waiter));
-    }
-    waiter.future.whenComplete((lease, error) -> {
-      if (waiter.future.isCancelled()) {
-        withdraw(waiter);
-      }
-    });
-    dispatch(); // a slot may have freed between our failed try and joining the queue
-    return waiter.future;
+    return admission.enqueue(effective, deadline, now);
   }
 
   /** Whether any endpoint that {@code selector} accepts is eligible now, whatever its load. */
@@ -199,13 +181,13 @@ public final class Pool implements AutoCloseable {
         slotsPerNano += state.limit() / state.meanLatencyNanos(now);
       }
     }
-    if (free && waiters.isEmpty()) {
+    if (free && admission.isEmpty()) {
       return Duration.ZERO;
     }
     if (slotsPerNano == 0) {
       return FOREVER;
     }
-    return Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 2.0, (waiters.size() + 1) / slotsPerNano));
+    return Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 2.0, (admission.size() + 1) / slotsPerNano));
   }
 
   // ---------------------------------------------------------------- state
@@ -236,7 +218,7 @@ public final class Pool implements AutoCloseable {
 
   /** Callers waiting for a lease. */
   public int queueDepth() {
-    return waiters.size();
+    return admission.size();
   }
 
   /** The load of every member, for reports. */
@@ -258,7 +240,7 @@ public final class Pool implements AutoCloseable {
     if (health != null) {
       health.start(state);
     }
-    dispatch();
+    admission.dispatch();
     return state;
   }
 
@@ -290,7 +272,7 @@ public final class Pool implements AutoCloseable {
   /** Makes a draining endpoint eligible again. */
   public void resume(String id) {
     members.drain(member(id), false);
-    dispatch();
+    admission.dispatch();
   }
 
   /** Drains every member; completes when no lease is held. For graceful shutdown. */
@@ -314,15 +296,12 @@ public final class Pool implements AutoCloseable {
     }
     members.close();
     metrics.close();
-    for (WaitQueue.Waiter waiter : waiters.removeAll()) {
-      cancelTimeout(waiter);
-      waiter.future.completeExceptionally(closedException());
-    }
+    admission.close(this::closedException);
   }
 
   @Override
   public String toString() {
-    return "Pool{" + name + ", " + loads() + ", waiting=" + waiters.size() + '}';
+    return "Pool{" + name + ", " + loads() + ", waiting=" + admission.size() + '}';
   }
 
   // ---------------------------------------------------------------- internals
@@ -332,7 +311,7 @@ public final class Pool implements AutoCloseable {
    * faster endpoint's slot is expected to free sooner than the chosen one would serve and the caller may wait for
    * it (see {@link FasterSlot}).
    */
-  private Lease tryLease(Selector selector, long now, int queuedBehind, long maxWaitNanos) {
+  Lease tryLease(Selector selector, long now, int queuedBehind, long maxWaitNanos) {
     Snapshot snapshot = members.current(now);
     for (int attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
       int index = picker.pick(snapshot, selector, now);
@@ -345,7 +324,7 @@ public final class Pool implements AutoCloseable {
         if (index == FasterSlot.WAIT) {
           // if no faster slot frees within the time the chosen endpoint would have served, decide again: the
           // faster endpoint's calls have aged by then, and its latency with them
-          recheckAfter((long) snapshot.get(chosen).meanLatencyNanos(now));
+          admission.recheckAfter((long) snapshot.get(chosen).meanLatencyNanos(now));
           return null;
         }
       }
@@ -406,68 +385,18 @@ public final class Pool implements AutoCloseable {
     if (remaining == 0 && state.isDraining()) {
       members.drained(state);
     }
-    dispatch();
+    admission.dispatch();
   }
 
   void probeResult(EndpointState state, boolean healthy) {
     members.probeResult(state, healthy);
     if (healthy) {
-      dispatch();
-    }
-  }
-
-  /** Hands free slots to waiting callers, in order. */
-  private void dispatch() {
-    if (waiters.isEmpty() || closed) {
-      return;
-    }
-    long now = ticker.read();
-    for (WaitQueue.Grant grant : waiters.grant((waiter, behind) ->
-        tryLease(waiter.selector, now, behind, waiter.deadlineAt == Long.MAX_VALUE ? Long.MAX_VALUE
-            : waiter.deadlineAt - now))) {
-      WaitQueue.Waiter waiter = grant.waiter();
-      cancelTimeout(waiter);
-      metrics.waited(now - waiter.enqueuedAt);
-      if (!waiter.future.complete(grant.lease())) {
-        grant.lease().close(); // the caller cancelled meanwhile
-      }
-    }
-  }
-
-  /** Runs {@link #dispatch()} after {@code delayNanos}, unless a re-check is already pending. */
-  private void recheckAfter(long delayNanos) {
-    if (recheckPending.compareAndSet(false, true)) {
-      config.scheduler().schedule(delayNanos, () -> {
-        recheckPending.set(false);
-        dispatch();
-      });
-    }
-  }
-
-  private void expire(WaitQueue.Waiter waiter) {
-    if (waiters.remove(waiter)) {
-      long waited = ticker.read() - waiter.enqueuedAt;
-      metrics.waited(waited);
-      waiter.future.completeExceptionally(
-          exhausted(SpillReason.DEADLINE, "deadline passed while waiting for a slot", waited));
-    }
-  }
-
-  private void withdraw(WaitQueue.Waiter waiter) {
-    if (waiters.remove(waiter)) {
-      cancelTimeout(waiter);
-    }
-  }
-
-  private static void cancelTimeout(WaitQueue.Waiter waiter) {
-    var timeout = waiter.timeout;
-    if (timeout != null) {
-      timeout.cancel();
+      admission.dispatch();
     }
   }
 
   private PoolExhaustedException exhausted(SpillReason reason, String detail, long waitedNanos) {
-    return new PoolExhaustedException(name, reason, detail, Duration.ofNanos(waitedNanos), waiters.size(), loads());
+    return new PoolExhaustedException(name, reason, detail, Duration.ofNanos(waitedNanos), admission.size(), loads());
   }
 
   private EndpointState member(String id) {
