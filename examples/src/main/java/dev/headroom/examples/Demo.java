@@ -27,7 +27,7 @@ public final class Demo {
   /** Runs the demo, printing to {@code out}; returns the exit code. */
   public static int run(String[] args, PrintStream out) throws Exception {
     boolean small = false;
-    int requests = 4000;
+    int requests = 2500;
     int clients = 32;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -47,14 +47,27 @@ public final class Demo {
     }
     out.println("Headroom demo" + (small ? " (small)" : ""));
     out.println();
-    out.println(String.format(Locale.ROOT, "== 1. Routing: Headroom vs round robin%n"));
-    RoutingDemo.run(out, requests, clients);
-    out.println();
-    out.println(String.format(Locale.ROOT, "== 2. LLM router: model-aware routing over an Ollama fleet%n"));
-    LlmDemo.run(out, small);
-    out.println();
-    out.println(String.format(Locale.ROOT, "== 3. Browser pool: isolated Chromium sessions with a cap per host%n"));
-    BrowserDemo.run(out, small);
+    int load = requests;
+    int concurrency = clients;
+    boolean smallRun = small;
+    section(out, "1. Routing: Headroom vs round robin", () -> RoutingDemo.run(out, load, concurrency));
+    section(out, "2. LLM router: model-aware routing over an Ollama fleet", () -> LlmDemo.run(out, smallRun));
+    section(out, "3. Browser pool: isolated Chromium sessions with a cap per host",
+        () -> BrowserDemo.run(out, smallRun));
     return 0;
+  }
+
+  /** One part of the demo. */
+  @FunctionalInterface
+  private interface Section {
+    void run() throws Exception;
+  }
+
+  private static void section(PrintStream out, String title, Section section) throws Exception {
+    out.printf(Locale.ROOT, "== %s%n%n", title);
+    long start = System.nanoTime();
+    section.run();
+    out.printf(Locale.ROOT, "%n(%s: %.1f s)%n%n", title.substring(title.indexOf(' ') + 1),
+        (System.nanoTime() - start) / 1e9);
   }
 }

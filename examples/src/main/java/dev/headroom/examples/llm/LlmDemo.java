@@ -149,15 +149,25 @@ public final class LlmDemo {
 
       out.println("-- the cloud spend limit refuses overflow with a typed error instead of spending silently");
       out.println("   (no node has 'mistral', so every request for it overflows to the cloud)");
-      int toCloud = 0;
-      try {
-        for (int i = 0; i < 1000; i++) {
-          router.chat(ChatRequest.chat("mistral").user("overflow " + i).build());
-          toCloud++;
-        }
-      } catch (SpendLimitExceededException e) {
-        out.printf("   %d requests went to the cloud, then: %s%n", toCloud, e.getMessage());
+      java.util.concurrent.atomic.AtomicInteger toCloud = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicReference<SpendLimitExceededException> refused =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      List<CompletableFuture<Void>> senders = new ArrayList<>();
+      for (int t = 0; t < 16; t++) { // 16 clients at once, each until the limit refuses one of them
+        senders.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; refused.get() == null && i < 1000; i++) {
+            try {
+              router.chat(ChatRequest.chat("mistral").user("overflow " + i).build());
+              toCloud.incrementAndGet();
+            } catch (SpendLimitExceededException e) {
+              refused.compareAndSet(null, e);
+            }
+          }
+        }, clients));
       }
+      CompletableFuture.allOf(senders.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+      out.printf("   %d requests went to the cloud, then: %s%n", toCloud.get(),
+          refused.get() == null ? "(no refusal)" : refused.get().getMessage());
     } finally {
       clients.shutdownNow();
       nodes.forEach(FakeOllama::close);
