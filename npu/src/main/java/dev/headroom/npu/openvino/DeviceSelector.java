@@ -89,29 +89,33 @@ public final class DeviceSelector {
     Objects.requireNonNull(available, "available");
     Objects.requireNonNull(compiler, "compiler");
     List<String> reasons = new ArrayList<>();
-    List<String> candidates = auto ? List.of(autoDevice()) : expand(available, reasons);
-    boolean first = true;
-    for (String device : candidates) {
-      long now = ticker.read();
-      Long until = excludedUntil.get(device);
-      if (until != null && now - until < 0) {
-        reasons.add(device + ": excluded for another " + Duration.ofNanos(until - now).toSeconds()
-            + " s after a failed compile");
-        first = false;
-        continue;
+    List<String> wanted = auto ? List.of(autoDevice()) : priority;
+    for (String entry : wanted) {
+      List<String> devices = auto ? List.of(entry) : matching(entry, available);
+      if (devices.isEmpty()) {
+        reasons.add(entry + ": not available (devices: " + available + ")");
       }
-      try {
-        T compiled = compiler.compile(device);
-        excludedUntil.remove(device);
-        String reason = auto ? "AUTO" : first && reasons.isEmpty() ? "PREFERRED" : "FALLBACK";
-        reasons.add(device + ": chosen");
-        chosen(device, reason, reasons);
-        return Optional.of(new Selection<>(device, compiled, List.copyOf(reasons), reason.equals("FALLBACK")));
-      } catch (Exception e) {
-        excludedUntil.put(device, ticker.read() + cooldown.toNanos());
-        reasons.add(device + ": compile failed (" + e.getMessage() + "); excluded for " + cooldown.toSeconds()
-            + " s");
-        first = false;
+      for (String device : devices) {
+        long now = ticker.read();
+        Long until = excludedUntil.get(device);
+        if (until != null && now - until < 0) {
+          reasons.add(device + ": excluded for another " + Duration.ofNanos(until - now).toSeconds()
+              + " s after a failed compile");
+          continue;
+        }
+        try {
+          T compiled = compiler.compile(device);
+          excludedUntil.remove(device);
+          boolean fallback = !reasons.isEmpty() && !auto;
+          String reason = auto ? "AUTO" : fallback ? "FALLBACK" : "PREFERRED";
+          reasons.add(device + ": chosen");
+          chosen(device, reason, reasons);
+          return Optional.of(new Selection<>(device, compiled, List.copyOf(reasons), fallback));
+        } catch (Exception e) {
+          excludedUntil.put(device, ticker.read() + cooldown.toNanos());
+          reasons.add(device + ": compile failed (" + e.getMessage() + "); excluded for " + cooldown.toSeconds()
+              + " s");
+        }
       }
     }
     chosen("none", "NONE", reasons);
@@ -138,19 +142,11 @@ public final class DeviceSelector {
     return until != null && ticker.read() - until < 0;
   }
 
-  private List<String> expand(List<String> available, List<String> reasons) {
+  private static List<String> matching(String wanted, List<String> available) {
     List<String> out = new ArrayList<>();
-    for (String wanted : priority) {
-      int before = out.size();
-      for (String device : available) {
-        if (device.equals(wanted) || (!wanted.contains(".") && device.startsWith(wanted + "."))) {
-          if (!out.contains(device)) {
-            out.add(device);
-          }
-        }
-      }
-      if (out.size() == before) {
-        reasons.add(wanted + ": not available (devices: " + available + ")");
+    for (String device : available) {
+      if (device.equals(wanted) || (!wanted.contains(".") && device.startsWith(wanted + "."))) {
+        out.add(device);
       }
     }
     return out;

@@ -73,7 +73,7 @@ public final class OpenVinoBackend implements EmbeddingBackend {
     this.concurrency = buckets.get(0).slots.remainingCapacity() + buckets.get(0).slots.size();
     this.labels = Map.of("kind", "local", "device", device, "runtime", "openvino");
     log.info("OpenVINO backend '{}' on {} ({}): buckets {}, {} infer requests each", id, device,
-        b.runtime.fullDeviceName(device.startsWith("AUTO") ? "CPU" : device).orElse("?"),
+        device.startsWith("AUTO") ? "OpenVINO AUTO plugin" : b.runtime.fullDeviceName(device).orElse("?"),
         buckets.stream().map(x -> x.length).toList(), concurrency);
   }
 
