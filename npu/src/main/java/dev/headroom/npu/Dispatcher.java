@@ -300,8 +300,10 @@ final class Dispatcher {
           item.attempts++;
           item.failedOn.add(endpoint);
           if (kind == FailureKind.REJECTED) {
-            fail(item, backend.id(), new EmbeddingInputException(item.index, "refused by " + endpoint + ": "
-                + cause.getMessage()));
+            EmbeddingInputException refused = new EmbeddingInputException(item.index, "refused by " + endpoint
+                + ": " + cause.getMessage());
+            refused.initCause(cause);
+            fail(item, backend.id(), refused);
           } else if (item.attempts < settings.maxAttempts()) {
             again.add(item);
           } else if (lane == local && cloud != null && cloud.pool.hasEligible(Selector.any())) {

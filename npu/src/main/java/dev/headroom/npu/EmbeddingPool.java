@@ -1,13 +1,9 @@
 package dev.headroom.npu;
 
-import dev.headroom.core.ConfigException;
 import dev.headroom.core.Endpoint;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.core.Pool;
 import dev.headroom.core.PoolConfig;
-import dev.headroom.core.time.Scheduler;
-import dev.headroom.core.time.Ticker;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +66,7 @@ public final class EmbeddingPool implements AutoCloseable {
   private final Duration closeTimeout;
   private volatile boolean closed;
 
-  private EmbeddingPool(Builder b) {
+  EmbeddingPool(EmbeddingPoolBuilder b) {
     this.name = b.name;
     this.tokenizer = b.tokenizer;
     this.buckets = b.bucketLengths();
@@ -99,7 +94,8 @@ public final class EmbeddingPool implements AutoCloseable {
         b.maxBatchSize, b.maxQueueDelay.toMillis(), Arrays.toString(buckets), b.warning, b.critical);
   }
 
-  private static Pool corePool(Builder b, String poolName, String tier, List<EmbeddingBackend> members) {
+  private static Pool corePool(EmbeddingPoolBuilder b, String poolName, String tier,
+      List<EmbeddingBackend> members) {
     PoolConfig.Builder config = PoolConfig.builder(poolName).tier(tier).ticker(b.ticker).scheduler(b.scheduler);
     for (EmbeddingBackend backend : members) {
       Endpoint.Builder endpoint = Endpoint.builder(backend.id())
@@ -131,8 +127,8 @@ public final class EmbeddingPool implements AutoCloseable {
   }
 
   /** A builder for a pool named {@code name} (a metric tag). */
-  public static Builder builder(String name) {
-    return new Builder(name);
+  public static EmbeddingPoolBuilder builder(String name) {
+    return new EmbeddingPoolBuilder(name);
   }
 
   // ---------------------------------------------------------------- embedding
@@ -301,186 +297,5 @@ public final class EmbeddingPool implements AutoCloseable {
   @Override
   public String toString() {
     return "EmbeddingPool{" + name + ", " + load() + '}';
-  }
-
-  /** Builds an {@link EmbeddingPool}; {@link #build()} validates every setting. */
-  public static final class Builder {
-    private final String name;
-    private Tokenizer tokenizer;
-    private final List<EmbeddingBackend> backends = new ArrayList<>();
-    private EmbeddingBackend cloud;
-    private int maxBatchSize = 32;
-    private Duration maxQueueDelay = Duration.ofMillis(5);
-    private List<Integer> buckets = List.of(16, 32, 64, 128, 256, 512);
-    private int warning = 100;
-    private int critical = 500;
-    private int maxAttempts = 3;
-    private Ticker ticker = Ticker.system();
-    private Scheduler scheduler = Scheduler.system();
-    private Executor executor;
-    private MeterRegistry registry;
-    private Duration closeTimeout = Duration.ofSeconds(30);
-    private Consumer<PoolConfig.Builder> poolCustomizer = config -> {};
-
-    private Builder(String name) {
-      this.name = name;
-    }
-
-    /** The tokenizer of the local model; required when a backend {@link EmbeddingBackend#needsTokens()}. */
-    public Builder tokenizer(Tokenizer value) {
-      this.tokenizer = Objects.requireNonNull(value, "tokenizer");
-      return this;
-    }
-
-    /** Adds a local backend or remote worker; the core picker routes batches across them. */
-    public Builder backend(EmbeddingBackend value) {
-      backends.add(Objects.requireNonNull(value, "backend"));
-      return this;
-    }
-
-    /** The overflow backend used when the local queue is too deep or nothing local is healthy. */
-    public Builder cloud(EmbeddingBackend value) {
-      this.cloud = Objects.requireNonNull(value, "cloud");
-      return this;
-    }
-
-    /** The most texts per batch; default 32 (a backend's own limit applies too). */
-    public Builder maxBatchSize(int value) {
-      this.maxBatchSize = value;
-      return this;
-    }
-
-    /** How long the first text of a bucket may wait for others; default 5 ms (0: send at once). */
-    public Builder maxQueueDelay(Duration value) {
-      this.maxQueueDelay = Objects.requireNonNull(value, "maxQueueDelay");
-      return this;
-    }
-
-    /**
-     * Token lengths texts are padded to, ascending; default 16, 32, 64, 128, 256, 512 (lengths past the tokenizer's
-     * maximum are dropped). Static shapes per bucket are what NPUs compile.
-     */
-    public Builder lengthBuckets(Integer... lengths) {
-      this.buckets = List.of(lengths);
-      return this;
-    }
-
-    /** Queue depths for spilling: warning (spill when a cloud exists) and critical (refuse without one). */
-    public Builder queueThresholds(int warningDepth, int criticalDepth) {
-      this.warning = warningDepth;
-      this.critical = criticalDepth;
-      return this;
-    }
-
-    /** Tries per text on local backends before it moves to the cloud or fails; default 3. */
-    public Builder maxAttempts(int value) {
-      this.maxAttempts = value;
-      return this;
-    }
-
-    /** The time source for queue delays (and the core pools). */
-    public Builder ticker(Ticker value) {
-      this.ticker = Objects.requireNonNull(value, "ticker");
-      return this;
-    }
-
-    /** Runs the queue-delay timers (and the core pools' timers). */
-    public Builder scheduler(Scheduler value) {
-      this.scheduler = Objects.requireNonNull(value, "scheduler");
-      return this;
-    }
-
-    /** Ticker and scheduler in one, e.g. {@link dev.headroom.core.time.VirtualTime}. */
-    public <T extends Ticker & Scheduler> Builder clock(T time) {
-      return ticker(time).scheduler(time);
-    }
-
-    /** Where backends run; default a pool of daemon threads, one per backend slot, shut down by close(). */
-    public Builder executor(Executor value) {
-      this.executor = Objects.requireNonNull(value, "executor");
-      return this;
-    }
-
-    /** Where metrics go. */
-    public Builder meterRegistry(MeterRegistry value) {
-      this.registry = Objects.requireNonNull(value, "meterRegistry");
-      return this;
-    }
-
-    /** How long close() waits for running batches; default 30 s. */
-    public Builder closeTimeout(Duration value) {
-      this.closeTimeout = Objects.requireNonNull(value, "closeTimeout");
-      return this;
-    }
-
-    /** Adjusts the core pools' configuration (outlier detection, breakers, health checks for remote workers). */
-    public Builder corePools(Consumer<PoolConfig.Builder> customizer) {
-      this.poolCustomizer = Objects.requireNonNull(customizer, "customizer");
-      return this;
-    }
-
-    int[] bucketLengths() {
-      int max = tokenizer == null ? Integer.MAX_VALUE : tokenizer.maxTokens();
-      List<Integer> kept = new ArrayList<>();
-      for (int length : buckets) {
-        if (length < max) {
-          kept.add(length);
-        }
-      }
-      if (tokenizer != null) {
-        kept.add(max); // the last bucket always fits the longest (truncated) text
-      }
-      return kept.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** Validates and builds; the pool owns the backends from now on. */
-    public EmbeddingPool build() {
-      if (name == null || name.isBlank()) {
-        throw new ConfigException("embedding pool name", name, "must be non-empty");
-      }
-      String prefix = "embedding pool '" + name + "': ";
-      if (backends.isEmpty() && cloud == null) {
-        throw new ConfigException(prefix + "backends", "[]", "must list at least one backend or a cloud");
-      }
-      if (maxBatchSize < 1) {
-        throw new ConfigException(prefix + "maxBatchSize", maxBatchSize, "must be >= 1");
-      }
-      if (maxQueueDelay.isNegative()) {
-        throw new ConfigException(prefix + "maxQueueDelay", maxQueueDelay, "must be >= 0");
-      }
-      if (warning < 1 || critical < warning) {
-        throw new ConfigException(prefix + "queueThresholds", warning + "/" + critical,
-            "must satisfy 1 <= warning <= critical");
-      }
-      if (maxAttempts < 1) {
-        throw new ConfigException(prefix + "maxAttempts", maxAttempts, "must be >= 1");
-      }
-      for (int i = 0; i < buckets.size(); i++) {
-        if (buckets.get(i) < 3 || (i > 0 && buckets.get(i) <= buckets.get(i - 1))) {
-          throw new ConfigException(prefix + "lengthBuckets", buckets, "must be ascending and each >= 3");
-        }
-      }
-      List<EmbeddingBackend> all = new ArrayList<>(backends);
-      if (cloud != null) {
-        all.add(cloud);
-      }
-      int dims = all.get(0).dimensions();
-      List<String> ids = new ArrayList<>();
-      for (EmbeddingBackend backend : all) {
-        if (backend.dimensions() != dims) {
-          throw new ConfigException(prefix + "dimensions of backend '" + backend.id() + "'", backend.dimensions(),
-              "must equal the other backends' " + dims + " (vectors of different models cannot be mixed)");
-        }
-        if (backend.needsTokens() && tokenizer == null) {
-          throw new ConfigException(prefix + "tokenizer", "none", "must be set: backend '" + backend.id()
-              + "' runs a local model");
-        }
-        if (ids.contains(backend.id())) {
-          throw new ConfigException(prefix + "backend id", backend.id(), "must be unique");
-        }
-        ids.add(backend.id());
-      }
-      return new EmbeddingPool(this);
-    }
   }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * LocalBackends.Choice local = LocalBackends.builder(model).build().choose();
- * EmbeddingPool.Builder pool = EmbeddingPool.builder("embeddings").tokenizer(model.tokenizer());
+ * EmbeddingPoolBuilder pool = EmbeddingPool.builder("embeddings").tokenizer(model.tokenizer());
  * local.backends().forEach(pool::backend);
  * }</pre>
  */

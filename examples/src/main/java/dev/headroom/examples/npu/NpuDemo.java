@@ -4,6 +4,7 @@ import dev.headroom.npu.Embedding;
 import dev.headroom.npu.EmbeddingBackend;
 import dev.headroom.npu.EmbeddingModel;
 import dev.headroom.npu.EmbeddingPool;
+import dev.headroom.npu.EmbeddingPoolBuilder;
 import dev.headroom.npu.LocalBackends;
 import dev.headroom.npu.OnnxRuntimeBackend;
 import dev.headroom.npu.RemoteWorkerBackend;
@@ -73,7 +74,7 @@ public final class NpuDemo {
 
   private static EmbeddingPool pool(String name, EmbeddingModel model, List<EmbeddingBackend> backends,
       int maxBatch) {
-    EmbeddingPool.Builder builder = EmbeddingPool.builder(name).tokenizer(model.tokenizer())
+    EmbeddingPoolBuilder builder = EmbeddingPool.builder(name).tokenizer(model.tokenizer())
         .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(maxBatch == 1 ? 0 : 5));
     backends.forEach(builder::backend);
     return builder.build();

@@ -9,6 +9,7 @@ import dev.headroom.npu.Embedding;
 import dev.headroom.npu.EmbeddingInputException;
 import dev.headroom.npu.EmbeddingModel;
 import dev.headroom.npu.EmbeddingPool;
+import dev.headroom.npu.EmbeddingPoolBuilder;
 import dev.headroom.npu.LocalBackends;
 import dev.headroom.npu.PoolLoad;
 import dev.headroom.npu.WorkerProtocol;
@@ -81,7 +82,7 @@ public final class NpuWorkerServer implements AutoCloseable {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
     EmbeddingModel model = EmbeddingModel.allMiniLmL6V2();
     LocalBackends.Choice local = LocalBackends.builder(model).build().choose();
-    EmbeddingPool.Builder builder = EmbeddingPool.builder("npu-worker").tokenizer(model.tokenizer());
+    EmbeddingPoolBuilder builder = EmbeddingPool.builder("npu-worker").tokenizer(model.tokenizer());
     local.backends().forEach(builder::backend);
     NpuWorkerServer worker = start(builder.build(), new InetSocketAddress(port));
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "npu-worker-shutdown"));
