@@ -251,11 +251,13 @@ final class Dispatcher {
     }
     List<Tokens> rows = new ArrayList<>(items.size());
     int bucket = 0;
+    int longest = 0;
     for (Item item : items) {
       rows.add(item.tokens);
       bucket = Math.max(bucket, item.bucket);
+      longest = Math.max(longest, item.tokens.length());
     }
-    return EmbeddingBatch.tokenized(texts, rows, settings.buckets()[bucket]);
+    return EmbeddingBatch.tokenized(texts, rows, settings.padToBucket() ? settings.buckets()[bucket] : longest);
   }
 
   private static void check(EmbeddingBackend backend, List<Item> items, List<float[]> vectors) {
@@ -387,6 +389,6 @@ final class Dispatcher {
   }
 
   /** The batching settings. */
-  record Settings(String name, int maxBatchSize, long maxQueueDelayNanos, int[] buckets, int warning, int critical,
-      int maxAttempts) {}
+  record Settings(String name, int maxBatchSize, long maxQueueDelayNanos, int[] buckets, boolean padToBucket,
+      int warning, int critical, int maxAttempts) {}
 }

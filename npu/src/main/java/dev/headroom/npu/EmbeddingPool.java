@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Texts are tokenized on the caller's thread and queued in buckets by token length; a bucket goes out as one
- * batch, padded to the bucket length, when it is full or its oldest text has waited {@code maxQueueDelay}, and
- * only when the core picker (power of two choices on peak-EWMA cost) finds a backend with a free slot. Each backend
- * takes at most {@link EmbeddingBackend#maxConcurrency()} batches at once. A text that would make the local queue
+ * batch when it is full or its oldest text has waited {@code maxQueueDelay}, and only when the core picker (power of two choices on peak-EWMA cost) finds a backend with a free slot. Each backend
+ * takes at most {@link EmbeddingBackend#maxConcurrency()} batches at once. A batch is padded to its longest text
+ * (bucketing keeps that close to every text's length); a static-shape backend such as OpenVINO on an NPU pads it
+ * further to the bucket length it compiled, or the pool can pad to the bucket length itself
+ * ({@link EmbeddingPoolBuilder#padToBucketLength(boolean)}). A text that would make the local queue
  * deeper than the warning threshold goes to the cloud (counted as {@code headroom.spillover{reason=SATURATED}});
  * without a cloud it queues up to the critical threshold and is then refused with a
  * {@link dev.headroom.core.NoCapacityException}. Results keep request order and each text is answered exactly once;
@@ -86,7 +88,7 @@ public final class EmbeddingPool implements AutoCloseable {
     this.capacity = b.backends.stream().mapToInt(e -> e.maxConcurrency() * Math.min(e.maxBatchSize(),
         b.maxBatchSize)).sum();
     Dispatcher.Settings settings = new Dispatcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
-        b.warning, b.critical, b.maxAttempts);
+        b.padToBucket, b.warning, b.critical, b.maxAttempts);
     this.dispatcher = new Dispatcher(settings, local, cloud, b.ticker, b.scheduler, executor, metrics);
     metrics.gauges(dispatcher::localPending, () -> dispatcher.level().ordinal());
     log.info("embedding pool '{}': local {}, cloud {}, batch {} / {} ms, buckets {}, thresholds {}/{}", name,

@@ -45,6 +45,9 @@ public final class OnnxRuntimeBackend implements EmbeddingBackend {
       options.setIntraOpNumThreads(b.threads);
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (!b.spinning) {
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
       this.session = environment.createSession(b.model.readModel(), options);
       this.inputs = session.getInputNames();
     } catch (OrtException e) {
@@ -149,6 +152,7 @@ public final class OnnxRuntimeBackend implements EmbeddingBackend {
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int maxBatchSize = 32;
     private int maxConcurrency = 1;
+    private boolean spinning = true;
 
     private Builder(EmbeddingModel model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -169,6 +173,15 @@ public final class OnnxRuntimeBackend implements EmbeddingBackend {
     /** The most texts per run; default 32. */
     public Builder maxBatchSize(int value) {
       this.maxBatchSize = value;
+      return this;
+    }
+
+    /**
+     * Whether ONNX Runtime's worker threads spin while waiting for work; default true (lowest latency on a machine of
+     * its own). Turn it off where cores are shared with other busy processes.
+     */
+    public Builder spinning(boolean value) {
+      this.spinning = value;
       return this;
     }
 

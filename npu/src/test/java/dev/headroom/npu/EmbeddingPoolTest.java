@@ -48,23 +48,33 @@ class EmbeddingPoolTest {
   }
 
   @Test
-  void textsArePaddedToTheirLengthBucketAndBatchedWithTheirOwnLength() {
-    VirtualTime time = new VirtualTime();
-    FakeDevice device = new FakeDevice("d", 8, 1, true);
-    try (EmbeddingPool pool = EmbeddingPool.builder("buckets").tokenizer(TOKENIZER).backend(device)
-        .lengthBuckets(16, 64).maxQueueDelay(Duration.ofMillis(5)).clock(time).build()) {
-      assertThat(pool.lengthBuckets()).containsExactly(16, 64, 256);
-      String longText = "a sentence long enough to need more than sixteen tokens, because it goes on and on";
-      List<CompletableFuture<Embedding>> futures = pool.submitAll(List.of("short one", longText, "short two",
-          "word ".repeat(400)));
-      time.advance(Duration.ofMillis(5));
-      await().atMost(AWAIT).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
-      assertThat(device.batches).extracting(EmbeddingBatch::paddedLength).containsExactlyInAnyOrder(16, 64, 256);
-      EmbeddingBatch shorts = device.batches.stream().filter(b -> b.paddedLength() == 16).findFirst().orElseThrow();
-      assertThat(shorts.texts()).containsExactly("short one", "short two");
-      assertThat(shorts.attentionMask().get(TOKENIZER.encode("short one").length())).isZero();
-      assertThat(futures.get(3).join().truncated()).isTrue();
-      assertThat(futures.get(0).join().truncated()).isFalse();
+  void textsAreBatchedByLengthBucketAndPaddedToTheLongestOrToTheBucket() {
+    String longText = "a sentence long enough to need more than sixteen tokens, because it goes on and on";
+    List<String> texts = List.of("short one", longText, "short two", "word ".repeat(400));
+    for (boolean toBucket : new boolean[] {false, true}) {
+      VirtualTime time = new VirtualTime();
+      FakeDevice device = new FakeDevice("d", 8, 1, true);
+      try (EmbeddingPool pool = EmbeddingPool.builder("buckets").tokenizer(TOKENIZER).backend(device)
+          .lengthBuckets(16, 64).padToBucketLength(toBucket).maxQueueDelay(Duration.ofMillis(5)).clock(time)
+          .build()) {
+        assertThat(pool.lengthBuckets()).containsExactly(16, 64, 256);
+        List<CompletableFuture<Embedding>> futures = pool.submitAll(texts);
+        time.advance(Duration.ofMillis(5));
+        await().atMost(AWAIT).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
+        assertThat(device.batches).hasSize(3);
+        EmbeddingBatch shorts = device.batches.stream().filter(b -> b.texts().get(0).startsWith("short"))
+            .findFirst().orElseThrow();
+        assertThat(shorts.texts()).containsExactly("short one", "short two");
+        int longestShort = Math.max(TOKENIZER.encode("short one").length(), TOKENIZER.encode("short two").length());
+        assertThat(shorts.paddedLength()).isEqualTo(toBucket ? 16 : longestShort);
+        if (toBucket) {
+          assertThat(shorts.attentionMask().get(TOKENIZER.encode("short one").length())).as("padding").isZero();
+        }
+        assertThat(device.batches).extracting(EmbeddingBatch::paddedLength)
+            .contains(toBucket ? 64 : TOKENIZER.encode(longText).length(), 256);
+        assertThat(futures.get(3).join().truncated()).isTrue();
+        assertThat(futures.get(0).join().truncated()).isFalse();
+      }
     }
   }
 
