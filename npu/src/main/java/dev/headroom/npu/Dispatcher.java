@@ -196,7 +196,7 @@ final class Dispatcher {
       Lease granted = lease.get();
       launches.add(() -> run(lane, granted, backend, items));
     }
-    long due = lane.nextDue(settings.maxQueueDelayNanos());
+    long due = lane.nextDue(now, settings.maxQueueDelayNanos());
     if (due != Long.MAX_VALUE) {
       arm(lane, due);
     }

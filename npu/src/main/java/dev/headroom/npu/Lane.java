@@ -116,12 +116,18 @@ final class Lane {
     return out;
   }
 
-  /** When the earliest non-empty bucket falls due; Long.MAX_VALUE when every bucket is empty. */
-  long nextDue(long delayNanos) {
+  /**
+   * When the next bucket that is not yet due falls due; Long.MAX_VALUE when there is none. Buckets already due but
+   * waiting for a free slot need no timer: the batch that frees the slot drains the lane.
+   */
+  long nextDue(long now, long delayNanos) {
     long earliest = Long.MAX_VALUE;
     for (Deque<Item> queue : buckets) {
       if (!queue.isEmpty()) {
-        earliest = Math.min(earliest, queue.peekFirst().enqueuedAt + delayNanos);
+        long due = queue.peekFirst().enqueuedAt + delayNanos;
+        if (due - now > 0) {
+          earliest = Math.min(earliest, due);
+        }
       }
     }
     return earliest;

@@ -2,6 +2,7 @@ package dev.headroom.npu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.ConfigException;
@@ -75,6 +76,24 @@ class EmbeddingPoolTest {
         assertThat(futures.get(3).join().truncated()).isTrue();
         assertThat(futures.get(0).join().truncated()).isFalse();
       }
+    }
+  }
+
+  @Test
+  void aDueBatchWaitingForASlotArmsNoTimer() {
+    VirtualTime time = new VirtualTime();
+    FakeDevice device = new FakeDevice("d", 4, 1, true).hold();
+    try (EmbeddingPool pool = EmbeddingPool.builder("idle-wait").tokenizer(TOKENIZER).backend(device)
+        .maxBatchSize(4).maxQueueDelay(Duration.ofMillis(10)).clock(time).build()) {
+      List<CompletableFuture<Embedding>> futures = new ArrayList<>(pool.submitAll(List.of("a", "b", "c", "d")));
+      await().atMost(AWAIT).until(() -> device.running.get() == 1);
+      futures.addAll(pool.submitAll(List.of("e", "f")));
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> time.advance(Duration.ofMillis(50)));
+      assertThat(time.pendingTasks()).as("no timer spins while the only slot is busy").isZero();
+      assertThat(pool.queueDepth()).isEqualTo(2);
+      device.release();
+      await().atMost(AWAIT).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
+      assertThat(device.batches).extracting(EmbeddingBatch::size).containsExactly(4, 2);
     }
   }
 
