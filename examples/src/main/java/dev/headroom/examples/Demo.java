@@ -2,6 +2,7 @@ package dev.headroom.examples;
 
 import dev.headroom.examples.browser.BrowserDemo;
 import dev.headroom.examples.llm.LlmDemo;
+import dev.headroom.examples.npu.NpuDemo;
 import dev.headroom.examples.routing.RoutingDemo;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -54,6 +55,8 @@ public final class Demo {
     section(out, "2. LLM router: model-aware routing over an Ollama fleet", () -> LlmDemo.run(out, smallRun));
     section(out, "3. Browser pool: isolated Chromium sessions with a cap per host",
         () -> BrowserDemo.run(out, smallRun));
+    section(out, "4. Embeddings: batched ONNX Runtime on the CPU, cloud fallback when saturated",
+        () -> NpuDemo.run(out, smallRun));
     return 0;
   }
 

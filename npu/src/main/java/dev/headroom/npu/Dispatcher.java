@@ -1,0 +1,394 @@
+package dev.headroom.npu;
+
+import dev.headroom.core.BackendException;
+import dev.headroom.core.HeadroomException;
+import dev.headroom.core.Lease;
+import dev.headroom.core.NoCapacityException;
+import dev.headroom.core.Selector;
+import dev.headroom.core.SpillReason;
+import dev.headroom.core.TierAttempt;
+import dev.headroom.core.route.FailureClassifier;
+import dev.headroom.core.route.FailureKind;
+import dev.headroom.core.time.Scheduler;
+import dev.headroom.core.time.Ticker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The dynamic batcher behind an {@link EmbeddingPool}. Texts wait in length buckets; a bucket goes out when it holds
+ * a full batch or its oldest text has waited the maximum delay, and only when the core picker hands out a lease on a
+ * backend with a free slot (so under load batches grow instead of queues forming inside backends). Failed batches
+ * are split in two and retried; a single text that keeps failing moves to the cloud lane or fails alone.
+ *
+ * <p>Every decision happens under one lock, on whichever thread caused it (a submit, a finished batch, a timer);
+ * backends run on the executor. Each text is answered exactly once: it is in one queue, or in one running batch.
+ */
+final class Dispatcher {
+  private final Settings settings;
+  private final Lane local;
+  private final Lane cloud;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final Executor executor;
+  private final EmbeddingMetrics metrics;
+  private final FailureClassifier classifier = FailureClassifier.defaults();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition idle = lock.newCondition();
+  private boolean closed;
+
+  Dispatcher(Settings settings, Lane local, Lane cloud, Ticker ticker, Scheduler scheduler, Executor executor,
+      EmbeddingMetrics metrics) {
+    this.settings = settings;
+    this.local = local;
+    this.cloud = cloud;
+    this.ticker = ticker;
+    this.scheduler = scheduler;
+    this.executor = executor;
+    this.metrics = metrics;
+  }
+
+  // ---------------------------------------------------------------- admission
+
+  void submit(Item item) {
+    lock.lock();
+    try {
+      if (closed) {
+        item.future.completeExceptionally(closedException());
+        return;
+      }
+      route(item);
+    } finally {
+      lock.unlock();
+    }
+    drain();
+  }
+
+  /** Chooses the lane: local unless it has no eligible backend or its queue passed a threshold. */
+  private void route(Item item) {
+    long now = ticker.read();
+    if (local == null || !local.pool.hasEligible(Selector.any())) {
+      spillOrReject(item, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible local backend", now);
+      return;
+    }
+    int depth = local.pending();
+    if (depth >= settings.critical()) {
+      spillOrReject(item, SpillReason.SATURATED, "queue depth " + depth + " >= critical " + settings.critical(), now);
+    } else if (depth >= settings.warning() && cloud != null) {
+      spillOrReject(item, SpillReason.SATURATED, "queue depth " + depth + " >= warning " + settings.warning(), now);
+    } else {
+      local.enqueue(item, now);
+    }
+  }
+
+  private void spillOrReject(Item item, SpillReason reason, String detail, long now) {
+    String from = local != null ? local.name : "local";
+    if (cloud != null && cloud.pool.hasEligible(Selector.any())) {
+      metrics.spill(from, cloud.name, reason);
+      cloud.enqueue(item, now);
+      return;
+    }
+    metrics.spill(from, "none", reason);
+    List<TierAttempt> tried = new ArrayList<>();
+    tried.add(new TierAttempt(from, reason, detail));
+    if (cloud != null) {
+      tried.add(new TierAttempt(cloud.name, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible cloud backend"));
+    }
+    fail(item, null, new NoCapacityException(tried));
+  }
+
+  QueueLevel level() {
+    int depth = localPending();
+    return depth >= settings.critical() ? QueueLevel.CRITICAL
+        : depth >= settings.warning() ? QueueLevel.WARNING : QueueLevel.OK;
+  }
+
+  int localPending() {
+    lock.lock();
+    try {
+      return local == null ? 0 : local.pending();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  PoolLoad load(int capacity) {
+    lock.lock();
+    try {
+      int inFlight = (local == null ? 0 : local.inFlightItems) + (cloud == null ? 0 : cloud.inFlightItems);
+      return new PoolLoad(local == null ? 0 : local.pending(), inFlight, capacity, level(),
+          cloud == null ? 0 : cloud.pending());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Sends every batch that is due and has a free backend slot; arms a timer for the next one. */
+  void drain() {
+    List<Runnable> launches = new ArrayList<>(2);
+    lock.lock();
+    try {
+      if (!closed) {
+        if (local != null) {
+          drainLane(local, launches);
+        }
+        if (cloud != null) {
+          drainLane(cloud, launches);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Runnable launch : launches) {
+      try {
+        executor.execute(launch);
+      } catch (RejectedExecutionException e) {
+        launch.run(); // the executor is shutting down: finish here so no text is left unanswered
+      }
+    }
+  }
+
+  private void drainLane(Lane lane, List<Runnable> launches) {
+    long now = ticker.read();
+    if (lane.pending() > 0 && !lane.pool.hasEligible(Selector.any())) {
+      for (Item item : lane.removeAll()) {
+        if (lane == local) {
+          spillOrReject(item, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible local backend", now);
+        } else {
+          fail(item, null, new NoCapacityException(List.of(new TierAttempt(lane.name,
+              SpillReason.NO_HEALTHY_ENDPOINT, "no eligible cloud backend"))));
+        }
+      }
+      return;
+    }
+    while (true) {
+      Lane.Ready ready = lane.nextReady(now, settings.maxBatchSize(), settings.maxQueueDelayNanos());
+      if (ready == null) {
+        break;
+      }
+      Selector selector = ready.excluding().isEmpty() ? Selector.any() : Selector.excluding(ready.excluding());
+      if (selector != Selector.any() && !lane.pool.hasEligible(selector)) {
+        selector = Selector.any(); // every other backend is gone: the one that failed is better than none
+      }
+      Optional<Lease> lease = lane.pool.tryAcquire(selector);
+      if (lease.isEmpty()) {
+        if (lane.inFlightBatches == 0) {
+          arm(lane, now + Math.max(settings.maxQueueDelayNanos(), TimeUnit.MILLISECONDS.toNanos(5)));
+        }
+        break; // every slot is busy: a finishing batch will call drain() again
+      }
+      EmbeddingBackend backend = lane.backends.get(lease.get().endpoint().id());
+      List<Item> items = lane.take(ready, Math.min(settings.maxBatchSize(), backend.maxBatchSize()));
+      if (items.isEmpty()) {
+        lease.get().close();
+        continue;
+      }
+      lane.inFlightBatches++;
+      lane.inFlightItems += items.size();
+      Lease granted = lease.get();
+      launches.add(() -> run(lane, granted, backend, items));
+    }
+    long due = lane.nextDue(now, settings.maxQueueDelayNanos());
+    if (due != Long.MAX_VALUE) {
+      arm(lane, due);
+    }
+  }
+
+  private void arm(Lane lane, long at) {
+    if (at >= lane.timerAt) {
+      return;
+    }
+    lane.timerAt = at;
+    scheduler.schedule(at - ticker.read(), () -> {
+      lock.lock();
+      try {
+        if (lane.timerAt == at) {
+          lane.timerAt = Long.MAX_VALUE;
+        }
+      } finally {
+        lock.unlock();
+      }
+      drain();
+    });
+  }
+
+  // ---------------------------------------------------------------- running a batch
+
+  private void run(Lane lane, Lease lease, EmbeddingBackend backend, List<Item> items) {
+    try {
+      EmbeddingBatch batch = batchFor(backend, items);
+      List<float[]> vectors = backend.embed(batch);
+      check(backend, items, vectors);
+      lease.success();
+      metrics.batch(backend.id(), items.size());
+      metrics.answered(backend.id(), true, items.size());
+      for (int i = 0; i < items.size(); i++) {
+        Item item = items.get(i);
+        boolean truncated = item.tokens != null && item.tokens.truncated();
+        int tokens = item.tokens != null ? item.tokens.length() : 0;
+        item.future.complete(new Embedding(vectors.get(i), tokens, truncated, backend.id()));
+      }
+      finished(lane, items.size());
+    } catch (Throwable failure) {
+      failed(lane, lease, backend, items, failure);
+    }
+    drain();
+  }
+
+  private EmbeddingBatch batchFor(EmbeddingBackend backend, List<Item> items) {
+    List<String> texts = new ArrayList<>(items.size());
+    items.forEach(item -> texts.add(item.text));
+    if (!backend.needsTokens()) {
+      return EmbeddingBatch.ofTexts(texts);
+    }
+    List<Tokens> rows = new ArrayList<>(items.size());
+    int bucket = 0;
+    int longest = 0;
+    for (Item item : items) {
+      rows.add(item.tokens);
+      bucket = Math.max(bucket, item.bucket);
+      longest = Math.max(longest, item.tokens.length());
+    }
+    return EmbeddingBatch.tokenized(texts, rows, settings.padToBucket() ? settings.buckets()[bucket] : longest);
+  }
+
+  private static void check(EmbeddingBackend backend, List<Item> items, List<float[]> vectors) {
+    if (vectors == null || vectors.size() != items.size()) {
+      throw new BackendException(backend.id(), -1, "returned " + (vectors == null ? "null" : vectors.size())
+          + " vectors for " + items.size() + " texts");
+    }
+    for (float[] vector : vectors) {
+      if (vector == null || vector.length != backend.dimensions()) {
+        throw new BackendException(backend.id(), -1, "returned a vector of " + (vector == null ? 0 : vector.length)
+            + " dimensions, expected " + backend.dimensions());
+      }
+    }
+  }
+
+  private void failed(Lane lane, Lease lease, EmbeddingBackend backend, List<Item> items, Throwable error) {
+    Throwable cause = FailureClassifier.unwrap(error);
+    FailureKind kind = cause instanceof EmbeddingInputException ? FailureKind.REJECTED : classifier.classify(cause);
+    if (kind == FailureKind.LOCAL) {
+      kind = FailureKind.FAILED; // the backend's own code is the endpoint here
+    }
+    switch (kind) {
+      case BUSY -> lease.busy();
+      case REJECTED -> lease.clientError();
+      default -> lease.failure(cause);
+    }
+    String endpoint = lease.endpoint().id();
+    lock.lock();
+    try {
+      lane.inFlightBatches--;
+      lane.inFlightItems -= items.size();
+      if (closed) {
+        items.forEach(item -> fail(item, backend.id(), closedException()));
+      } else if (items.size() > 1 && kind != FailureKind.BUSY) {
+        metrics.split();
+        int half = items.size() / 2;
+        lane.retry(items.subList(half, items.size()), Set.of(endpoint)); // retried first: order is kept per half
+        lane.retry(items.subList(0, half), Set.of(endpoint));
+      } else {
+        List<Item> again = new ArrayList<>();
+        for (Item item : items) {
+          item.attempts++;
+          item.failedOn.add(endpoint);
+          if (kind == FailureKind.REJECTED) {
+            EmbeddingInputException refused = new EmbeddingInputException(item.index, "refused by " + endpoint
+                + ": " + cause.getMessage());
+            refused.initCause(cause);
+            fail(item, backend.id(), refused);
+          } else if (item.attempts < settings.maxAttempts()) {
+            again.add(item);
+          } else if (lane == local && cloud != null && cloud.pool.hasEligible(Selector.any())) {
+            metrics.spill(local.name, cloud.name, SpillReason.RETRYABLE_FAILURE);
+            cloud.enqueue(item, ticker.read());
+          } else {
+            fail(item, backend.id(), asHeadroom(endpoint, item.attempts, cause));
+          }
+        }
+        if (!again.isEmpty()) {
+          lane.retry(again, again.get(0).failedOn);
+        }
+      }
+      signalIfIdle();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void finished(Lane lane, int count) {
+    lock.lock();
+    try {
+      lane.inFlightBatches--;
+      lane.inFlightItems -= count;
+      signalIfIdle();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void fail(Item item, String backend, Throwable error) {
+    if (item.future.completeExceptionally(error)) {
+      metrics.answered(backend == null ? "none" : backend, false, 1);
+    }
+  }
+
+  private static HeadroomException asHeadroom(String endpoint, int attempts, Throwable cause) {
+    if (cause instanceof HeadroomException headroom) {
+      return headroom;
+    }
+    return new BackendException(endpoint, -1, "failed after " + attempts + " attempts: " + cause, "", cause);
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  /** Fails every queued text, then waits (at most {@code timeoutNanos}) for running batches to finish. */
+  boolean close(long timeoutNanos) throws InterruptedException {
+    List<Item> orphans = new ArrayList<>();
+    lock.lock();
+    try {
+      closed = true;
+      if (local != null) {
+        orphans.addAll(local.removeAll());
+      }
+      if (cloud != null) {
+        orphans.addAll(cloud.removeAll());
+      }
+      orphans.forEach(item -> fail(item, null, closedException()));
+      long remaining = timeoutNanos;
+      while (inFlightBatches() > 0 && remaining > 0) {
+        remaining = idle.awaitNanos(remaining);
+      }
+      return inFlightBatches() == 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private int inFlightBatches() {
+    return (local == null ? 0 : local.inFlightBatches) + (cloud == null ? 0 : cloud.inFlightBatches);
+  }
+
+  private void signalIfIdle() {
+    if (inFlightBatches() == 0) {
+      idle.signalAll();
+    }
+  }
+
+  private HeadroomException closedException() {
+    return new HeadroomException("embedding pool '" + settings.name() + "' is closed");
+  }
+
+  /** The batching settings. */
+  record Settings(String name, int maxBatchSize, long maxQueueDelayNanos, int[] buckets, boolean padToBucket,
+      int warning, int critical, int maxAttempts) {}
+}

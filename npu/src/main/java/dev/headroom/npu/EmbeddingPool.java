@@ -1,0 +1,303 @@
+package dev.headroom.npu;
+
+import dev.headroom.core.Endpoint;
+import dev.headroom.core.HeadroomException;
+import dev.headroom.core.Pool;
+import dev.headroom.core.PoolConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds texts on a set of backends (OpenVINO devices, ONNX Runtime, remote NPU workers) with dynamic batching,
+ * and spills to a cloud backend when the local queue is too deep or no local backend is healthy.
+ *
+ * <pre>{@code
+ * EmbeddingModel model = EmbeddingModel.allMiniLmL6V2();
+ * try (EmbeddingPool pool = EmbeddingPool.builder("embeddings")
+ *     .tokenizer(model.tokenizer())
+ *     .backend(OnnxRuntimeBackend.builder(model).build())
+ *     .backend(RemoteWorkerBackend.builder("npu-1", URI.create("http://10.0.0.7:8080")).build())
+ *     .cloud(CloudEmbeddingBackend.builder(URI.create("https://api.example.com"), apiKey).model("minilm").build())
+ *     .maxBatchSize(32).maxQueueDelay(Duration.ofMillis(5))
+ *     .queueThresholds(100, 500)
+ *     .meterRegistry(registry)
+ *     .build()) {
+ *   List<Embedding> vectors = pool.embedAll(List.of("a cat sits on the mat", "the stock market fell"));
+ * }
+ * }</pre>
+ *
+ * <p>Texts are tokenized on the caller's thread and queued in buckets by token length; a bucket goes out as one
+ * batch when it is full or its oldest text has waited {@code maxQueueDelay}, and only when the core picker (power of two choices on peak-EWMA cost) finds a backend with a free slot. Each backend
+ * takes at most {@link EmbeddingBackend#maxConcurrency()} batches at once. A batch is padded to its longest text
+ * (bucketing keeps that close to every text's length); a static-shape backend such as OpenVINO on an NPU pads it
+ * further to the bucket length it compiled, or the pool can pad to the bucket length itself
+ * ({@link EmbeddingPoolBuilder#padToBucketLength(boolean)}). A text that would make the local queue
+ * deeper than the warning threshold goes to the cloud (counted as {@code headroom.spillover{reason=SATURATED}});
+ * without a cloud it queues up to the critical threshold and is then refused with a
+ * {@link dev.headroom.core.NoCapacityException}. Results keep request order and each text is answered exactly once;
+ * a failed batch is split in two and retried so one bad text fails alone. Thread-safe.
+ */
+public final class EmbeddingPool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddingPool.class);
+
+  private final String name;
+  private final Tokenizer tokenizer;
+  private final int[] buckets;
+  private final List<EmbeddingBackend> backends;
+  private final Pool localPool;
+  private final Pool cloudPool;
+  private final Dispatcher dispatcher;
+  private final ExecutorService ownedExecutor;
+  private final int capacity;
+  private final Duration closeTimeout;
+  private volatile boolean closed;
+
+  EmbeddingPool(EmbeddingPoolBuilder b) {
+    this.name = b.name;
+    this.tokenizer = b.tokenizer;
+    this.buckets = b.bucketLengths();
+    this.backends = new ArrayList<>(b.backends);
+    if (b.cloud != null) {
+      backends.add(b.cloud);
+    }
+    this.closeTimeout = b.closeTimeout;
+    EmbeddingMetrics metrics = new EmbeddingMetrics(b.registry, name);
+    this.localPool = b.backends.isEmpty() ? null : corePool(b, name + ".local", "local", b.backends);
+    this.cloudPool = b.cloud == null ? null : corePool(b, name + ".cloud", "cloud", List.of(b.cloud));
+    int threads = backends.stream().mapToInt(EmbeddingBackend::maxConcurrency).sum();
+    this.ownedExecutor = b.executor == null ? Executors.newFixedThreadPool(threads, threads(name)) : null;
+    Executor executor = b.executor != null ? b.executor : ownedExecutor;
+    Lane local = localPool == null ? null : new Lane("local", localPool, byId(b.backends), buckets.length);
+    Lane cloud = cloudPool == null ? null : new Lane("cloud", cloudPool, byId(List.of(b.cloud)), buckets.length);
+    this.capacity = b.backends.stream().mapToInt(e -> e.maxConcurrency() * Math.min(e.maxBatchSize(),
+        b.maxBatchSize)).sum();
+    Dispatcher.Settings settings = new Dispatcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
+        b.padToBucket, b.warning, b.critical, b.maxAttempts);
+    this.dispatcher = new Dispatcher(settings, local, cloud, b.ticker, b.scheduler, executor, metrics);
+    metrics.gauges(dispatcher::localPending, () -> dispatcher.level().ordinal());
+    log.info("embedding pool '{}': local {}, cloud {}, batch {} / {} ms, buckets {}, thresholds {}/{}", name,
+        b.backends.stream().map(EmbeddingBackend::id).toList(), b.cloud == null ? "none" : b.cloud.id(),
+        b.maxBatchSize, b.maxQueueDelay.toMillis(), Arrays.toString(buckets), b.warning, b.critical);
+  }
+
+  private static Pool corePool(EmbeddingPoolBuilder b, String poolName, String tier,
+      List<EmbeddingBackend> members) {
+    PoolConfig.Builder config = PoolConfig.builder(poolName).tier(tier).ticker(b.ticker).scheduler(b.scheduler);
+    for (EmbeddingBackend backend : members) {
+      Endpoint.Builder endpoint = Endpoint.builder(backend.id())
+          .uri(URI.create("embedding:" + backend.id().replaceAll("[^A-Za-z0-9._-]", "_")))
+          .maxConcurrency(backend.maxConcurrency());
+      backend.labels().forEach(endpoint::label);
+      config.endpoint(endpoint.build());
+    }
+    if (b.registry != null) {
+      config.meterRegistry(b.registry);
+    }
+    b.poolCustomizer.accept(config);
+    return Pool.create(config.build());
+  }
+
+  private static Map<String, EmbeddingBackend> byId(List<EmbeddingBackend> list) {
+    Map<String, EmbeddingBackend> map = new LinkedHashMap<>();
+    list.forEach(backend -> map.put(backend.id(), backend));
+    return map;
+  }
+
+  private static ThreadFactory threads(String pool) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "headroom-embed-" + pool + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** A builder for a pool named {@code name} (a metric tag). */
+  public static EmbeddingPoolBuilder builder(String name) {
+    return new EmbeddingPoolBuilder(name);
+  }
+
+  // ---------------------------------------------------------------- embedding
+
+  /**
+   * Embeds one text without blocking. The future fails with an {@link EmbeddingInputException} for a null or blank
+   * text, a {@link dev.headroom.core.NoCapacityException} when neither local backends nor the cloud can take it,
+   * or the backend's error when it failed on every try.
+   */
+  public CompletableFuture<Embedding> embedAsync(String text) {
+    return submit(text, -1);
+  }
+
+  /** Embeds one text, blocking until it is done; throws what {@link #embedAsync} would fail with. */
+  public Embedding embed(String text) {
+    return join(embedAsync(text));
+  }
+
+  /** Embeds several texts; the futures are in the order of {@code texts} and fail one by one. */
+  public List<CompletableFuture<Embedding>> submitAll(List<String> texts) {
+    Objects.requireNonNull(texts, "texts");
+    List<CompletableFuture<Embedding>> out = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      out.add(submit(texts.get(i), i));
+    }
+    return out;
+  }
+
+  /**
+   * Embeds several texts, blocking; the results are in the order of {@code texts}.
+   *
+   * @throws HeadroomException the first failure (an {@link EmbeddingInputException} names the input)
+   */
+  public List<Embedding> embedAll(List<String> texts) {
+    List<CompletableFuture<Embedding>> futures = submitAll(texts);
+    List<Embedding> out = new ArrayList<>(futures.size());
+    for (CompletableFuture<Embedding> future : futures) {
+      out.add(join(future));
+    }
+    return out;
+  }
+
+  private CompletableFuture<Embedding> submit(String text, int index) {
+    if (text == null) {
+      return CompletableFuture.failedFuture(new EmbeddingInputException(index, "is null"));
+    }
+    if (text.isEmpty()) {
+      return CompletableFuture.failedFuture(new EmbeddingInputException(index, "is empty"));
+    }
+    if (text.isBlank()) {
+      return CompletableFuture.failedFuture(new EmbeddingInputException(index, "is blank (whitespace only)"));
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(new HeadroomException("embedding pool '" + name + "' is closed"));
+    }
+    Tokens tokens = null;
+    int bucket = 0;
+    if (tokenizer != null) {
+      tokens = tokenizer.encode(text);
+      if (tokens.length() <= 2) {
+        return CompletableFuture.failedFuture(new EmbeddingInputException(index,
+            "has no tokens after normalisation (only control or unassigned characters)"));
+      }
+      while (bucket < buckets.length - 1 && buckets[bucket] < tokens.length()) {
+        bucket++;
+      }
+    }
+    Item item = new Item(text, tokens, bucket, index);
+    dispatcher.submit(item);
+    return item.future;
+  }
+
+  private static Embedding join(CompletableFuture<Embedding> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HeadroomException("interrupted while waiting for an embedding", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new HeadroomException("embedding failed: " + cause, cause);
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** The pool name. */
+  public String name() {
+    return name;
+  }
+
+  /** Texts waiting for a local backend (the {@code headroom.queue.depth} gauge). */
+  public int queueDepth() {
+    return dispatcher.localPending();
+  }
+
+  /** The queue level against the thresholds. */
+  public QueueLevel queueLevel() {
+    return dispatcher.level();
+  }
+
+  /** Pending, in flight and capacity, for load reports. */
+  public PoolLoad load() {
+    return dispatcher.load(capacity);
+  }
+
+  /** The backends, local ones first, then the cloud. */
+  public List<EmbeddingBackend> backends() {
+    return List.copyOf(backends);
+  }
+
+  /** The core pool of local backends and remote workers (its endpoints, loads and health), if any. */
+  public Optional<Pool> localPool() {
+    return Optional.ofNullable(localPool);
+  }
+
+  /** The core pool of the cloud backend, if any. */
+  public Optional<Pool> cloudPool() {
+    return Optional.ofNullable(cloudPool);
+  }
+
+  /** The length buckets texts are padded to. */
+  public List<Integer> lengthBuckets() {
+    return Arrays.stream(buckets).boxed().toList();
+  }
+
+  /**
+   * Refuses new texts, fails the queued ones, waits for running batches (at most the close timeout), then closes the
+   * backends. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!dispatcher.close(closeTimeout.toNanos())) {
+        log.warn("embedding pool '{}': batches still running after {}; closing the backends anyway", name,
+            closeTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (localPool != null) {
+      localPool.close();
+    }
+    if (cloudPool != null) {
+      cloudPool.close();
+    }
+    for (EmbeddingBackend backend : backends) {
+      try {
+        backend.close();
+      } catch (RuntimeException e) {
+        log.warn("embedding pool '{}': closing backend {} failed", name, backend.id(), e);
+      }
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddingPool{" + name + ", " + load() + '}';
+  }
+}

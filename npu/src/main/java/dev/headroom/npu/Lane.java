@@ -1,0 +1,164 @@
+package dev.headroom.npu;
+
+import dev.headroom.core.Pool;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The queues of one tier of an {@link EmbeddingPool} (local devices and workers, or the cloud): one FIFO per length
+ * bucket, plus batches that failed and wait to be retried. Not thread-safe: the {@link Dispatcher} guards it.
+ */
+final class Lane {
+  final String name;
+  final Pool pool;
+  final Map<String, EmbeddingBackend> backends;
+  private final Deque<Item>[] buckets;
+  private final Deque<Retry> retries = new ArrayDeque<>();
+  private int pending;
+  int inFlightBatches;
+  int inFlightItems;
+  long timerAt = Long.MAX_VALUE;
+
+  @SuppressWarnings("unchecked")
+  Lane(String name, Pool pool, Map<String, EmbeddingBackend> backends, int bucketCount) {
+    this.name = name;
+    this.pool = pool;
+    this.backends = Map.copyOf(backends);
+    this.buckets = new Deque[bucketCount];
+    for (int i = 0; i < bucketCount; i++) {
+      buckets[i] = new ArrayDeque<>();
+    }
+  }
+
+  int pending() {
+    return pending;
+  }
+
+  void enqueue(Item item, long now) {
+    item.enqueuedAt = now;
+    buckets[item.bucket].addLast(item);
+    pending++;
+  }
+
+  /** Queues a failed batch (or half of one) for another try, ahead of fresh texts. */
+  void retry(List<Item> items, Set<String> excluding) {
+    retries.addFirst(new Retry(new ArrayList<>(items), new HashSet<>(excluding)));
+    pending += items.size();
+  }
+
+  /**
+   * What should go out next, without taking it: a retry, a full bucket, or the bucket whose oldest text has waited
+   * {@code delayNanos}; null when nothing is due.
+   */
+  Ready nextReady(long now, int maxBatch, long delayNanos) {
+    while (!retries.isEmpty() && retries.peekFirst().items.stream().allMatch(Item::isDone)) {
+      pending -= retries.pollFirst().items.size();
+    }
+    if (!retries.isEmpty()) {
+      return new Ready(-1, retries.peekFirst().excluding);
+    }
+    int best = -1;
+    long bestAt = Long.MAX_VALUE;
+    boolean bestFull = false;
+    for (int b = 0; b < buckets.length; b++) {
+      purgeDone(b);
+      Deque<Item> queue = buckets[b];
+      if (queue.isEmpty()) {
+        continue;
+      }
+      boolean full = queue.size() >= maxBatch;
+      long at = queue.peekFirst().enqueuedAt;
+      boolean due = full || now - at >= delayNanos;
+      if (due && (best < 0 || (full && !bestFull) || (full == bestFull && at < bestAt))) {
+        best = b;
+        bestAt = at;
+        bestFull = full;
+      }
+    }
+    return best < 0 ? null : new Ready(best, Set.of());
+  }
+
+  /** Takes up to {@code limit} texts of what {@link #nextReady} chose. */
+  List<Item> take(Ready ready, int limit) {
+    List<Item> out = new ArrayList<>(Math.min(limit, 64));
+    if (ready.bucket < 0) {
+      Retry retry = retries.pollFirst();
+      List<Item> rest = new ArrayList<>();
+      for (Item item : retry.items) {
+        pending--;
+        if (item.isDone()) {
+          continue;
+        }
+        if (out.size() < limit) {
+          out.add(item);
+        } else {
+          rest.add(item);
+        }
+      }
+      if (!rest.isEmpty()) {
+        retry(rest, retry.excluding);
+      }
+      return out;
+    }
+    Deque<Item> queue = buckets[ready.bucket];
+    while (out.size() < limit && !queue.isEmpty()) {
+      Item item = queue.pollFirst();
+      pending--;
+      if (!item.isDone()) {
+        out.add(item);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When the next bucket that is not yet due falls due; Long.MAX_VALUE when there is none. Buckets already due but
+   * waiting for a free slot need no timer: the batch that frees the slot drains the lane.
+   */
+  long nextDue(long now, long delayNanos) {
+    long earliest = Long.MAX_VALUE;
+    for (Deque<Item> queue : buckets) {
+      if (!queue.isEmpty()) {
+        long due = queue.peekFirst().enqueuedAt + delayNanos;
+        if (due - now > 0) {
+          earliest = Math.min(earliest, due);
+        }
+      }
+    }
+    return earliest;
+  }
+
+  /** Removes and returns every queued text. */
+  List<Item> removeAll() {
+    List<Item> out = new ArrayList<>(pending);
+    for (Retry retry : retries) {
+      out.addAll(retry.items);
+    }
+    retries.clear();
+    for (Deque<Item> queue : buckets) {
+      out.addAll(queue);
+      queue.clear();
+    }
+    pending = 0;
+    return out;
+  }
+
+  private void purgeDone(int bucket) {
+    Deque<Item> queue = buckets[bucket];
+    while (!queue.isEmpty() && queue.peekFirst().isDone()) {
+      queue.pollFirst();
+      pending--;
+    }
+  }
+
+  /** A failed batch waiting for another try, and the endpoints it failed on. */
+  private record Retry(List<Item> items, Set<String> excluding) {}
+
+  /** What to send next: a bucket index, or -1 for the first retry. */
+  record Ready(int bucket, Set<String> excluding) {}
+}
