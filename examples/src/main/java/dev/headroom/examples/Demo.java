@@ -55,7 +55,7 @@ public final class Demo {
     section(out, "2. LLM router: model-aware routing over an Ollama fleet", () -> LlmDemo.run(out, smallRun));
     section(out, "3. Browser pool: isolated Chromium sessions with a cap per host",
         () -> BrowserDemo.run(out, smallRun));
-    section(out, "4. Embeddings: batched ONNX Runtime on the CPU, cloud fallback when saturated",
+    section(out, "4. Embeddings: batched ONNX Runtime on the CPU, a remote worker",
         () -> NpuDemo.run(out, smallRun));
     return 0;
   }
