@@ -128,6 +128,39 @@ class BrowserAutoConfigurationTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> withArgument("headroom-chromium-" + mine + "-").isEmpty());
   }
 
+  @Test
+  void everyDefaultIsTheBuilders() {
+    new ApplicationContextRunner().withUserConfiguration(PropertiesOnly.class)
+        .withPropertyValues("headroom.browser.hosts[0].id=h").run(context -> {
+          HeadroomBrowserProperties properties = context.getBean(HeadroomBrowserProperties.class);
+          BrowserPoolConfig ours = BrowserPoolFactory.build(BrowserPoolFactory.builder(properties,
+              java.util.Optional.empty()));
+          BrowserPoolConfig builders = BrowserPoolConfig.builder("browser").host(BrowserHost.local("h")).build();
+          assertThat(ours.name()).isEqualTo(builders.name());
+          assertThat(ours.maxWaiters()).isEqualTo(builders.maxWaiters());
+          assertThat(ours.commandTimeout()).isEqualTo(builders.commandTimeout());
+          assertThat(ours.navigationTimeout()).isEqualTo(builders.navigationTimeout());
+          assertThat(ours.launchTimeout()).isEqualTo(builders.launchTimeout());
+          assertThat(ours.relaunchBackoff()).isEqualTo(builders.relaunchBackoff());
+          assertThat(ours.maxRelaunchBackoff()).isEqualTo(builders.maxRelaunchBackoff());
+          assertThat(ours.recycleDrainTimeout()).isEqualTo(builders.recycleDrainTimeout());
+          assertThat(ours.maintenanceInterval()).isEqualTo(builders.maintenanceInterval());
+          assertThat(ours.leakDetectionThreshold()).isEqualTo(builders.leakDetectionThreshold());
+          assertThat(ours.shutdownHook()).isEqualTo(builders.shutdownHook());
+          BrowserHost host = ours.hosts().get(0);
+          BrowserHost builderHost = builders.hosts().get(0);
+          assertThat(host.toString()).isEqualTo(builderHost.toString());
+          assertThat(host.executable()).isEqualTo(builderHost.executable());
+          assertThat(host.recycleAfterContexts()).isEqualTo(builderHost.recycleAfterContexts());
+          assertThat(host.maxAge()).isEqualTo(builderHost.maxAge());
+          assertThat(host.maxRssBytes()).isEqualTo(builderHost.maxRssBytes());
+        });
+  }
+
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @org.springframework.boot.context.properties.EnableConfigurationProperties(HeadroomBrowserProperties.class)
+  static class PropertiesOnly {}
+
   static Stream<Arguments> badValues() {
     return Stream.of(
         Arguments.of("headroom.browser.hosts[1].id=" + BAD, "headroom.browser.hosts[1].id", "must be unique"),

@@ -5,7 +5,6 @@ import dev.headroom.testkit.llm.FakeOllama;
 import dev.headroom.testkit.llm.FakeOpenAi;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,10 +51,6 @@ final class FakeBackends implements AutoCloseable {
   /** A page of the page server, e.g. {@code /page?title=hello}. */
   String page(String pathAndQuery) {
     return pages.url(pathAndQuery);
-  }
-
-  List<AutoCloseable> all() {
-    return List.of(ollama1, ollama2, cloud, pages);
   }
 
   /** Whether every fake has stopped (the page server has no such query: it stops with the others). */
