@@ -2,11 +2,17 @@ package dev.headroom.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.examples.browser.BrowserPoolExample;
 import dev.headroom.examples.core.PoolAndRouterExample;
+import dev.headroom.examples.llm.LlmRouterExample;
 import dev.headroom.examples.scaling.ScalingExample;
+import dev.headroom.examples.sql.ReplicaRoutingExample;
+import dev.headroom.testkit.postgres.PostgresReplicaSet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Each module's plain-Java example runs and prints what its javadoc promises. */
@@ -27,6 +33,52 @@ class ModuleExamplesTest {
     assertThat(out).containsPattern("t=  0s  scale worker-llm UP: llm-queue-length = 60\\.0")
         .containsPattern("t= 70s  scale worker-llm UP: llm-p95-latency = [5-6]\\.\\d")
         .contains("firing now: [llm-p95-latency]");
+  }
+
+  @Test
+  void llmRouterServesLocallyOverflowsToTheCloudWithinTheSpendLimit() throws Exception {
+    String out = run(() -> LlmRouterExample.main(new String[0]));
+    assertThat(out).containsPattern("one answer from gpu-[12] \\(local\\): \\S")
+        .containsPattern("streamed from gpu-[12]: \\S")
+        .contains("requests still in flight: 0")
+        .doesNotContain("sk-example-key");
+    Matcher twelve = Pattern.compile("twelve at once: \\{([^}]*)}").matcher(out);
+    assertThat(twelve.find()).isTrue();
+    int total = 0;
+    int cloud = 0;
+    for (String entry : twelve.group(1).split(", ")) {
+      String[] kv = entry.split("=");
+      total += Integer.parseInt(kv[1]);
+      cloud += kv[0].equals("cloud") ? Integer.parseInt(kv[1]) : 0;
+    }
+    assertThat(total).isEqualTo(12);
+    assertThat(twelve.group(1)).contains("local=");
+    assertThat(cloud).as("overflow went to the cloud, within its limit of 5 a minute").isBetween(1, 5);
+  }
+
+  @Test
+  void browserPoolLeasesIsolatedSessionsAndTellsAThirdCallerWhyItGotNone() throws Exception {
+    String out = run(() -> BrowserPoolExample.main(new String[0]));
+    assertThat(out).contains("leased on chromium-1, cookies: 1", "title: Hello Headroom", "next session's cookies: 0",
+            "third caller: BrowserPoolExhaustedException", "sessions leased after the example: 0")
+        .containsPattern("screenshot: \\d{4,} bytes");
+  }
+
+  @Test
+  void replicaRoutingWritesToThePrimaryAndReadsItsOwnWriteOnTheStandby() throws Exception {
+    try (PostgresReplicaSet pg = PostgresReplicaSet.start()) {
+      String user = "?user=" + pg.primary().user();
+      String out = run(() -> ReplicaRoutingExample.main(new String[] {pg.primary().jdbcUrl() + user,
+          pg.standby().jdbcUrl() + user}));
+      assertThat(out).contains("the write ran on the primary", "read on a standby: true, sees the write: true",
+          "notes, read in a read-only scope: 1", "connections still in use: 0");
+    }
+  }
+
+  @Test
+  void replicaRoutingWithoutUrlsSaysHowToRunIt() throws Exception {
+    String out = run(() -> ReplicaRoutingExample.main(new String[0]));
+    assertThat(out).contains("usage: ReplicaRoutingExample <primary JDBC URL> <replica JDBC URL>");
   }
 
   interface Main {

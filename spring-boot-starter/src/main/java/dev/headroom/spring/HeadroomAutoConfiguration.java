@@ -50,14 +50,16 @@ public class HeadroomAutoConfiguration {
   }
 
   /**
-   * The pools: the application's {@link Pool} beans, then the configured pools whose names they do not take.
-   * Each is built from its properties, then by every {@link HeadroomPoolCustomizer}, and validated; a bad value
-   * fails startup with a {@link dev.headroom.core.ConfigException} naming its property.
+   * The pools: the application's {@link Pool} beans, then the configured pools whose names they do not take, then
+   * the pools of every {@link HeadroomPoolSource} (the modules' own pools, such as the LLM router's). Each
+   * configured pool is built from its properties, then by every {@link HeadroomPoolCustomizer}, and validated; a
+   * bad value fails startup with a {@link dev.headroom.core.ConfigException} naming its property.
    */
   @Bean
   @ConditionalOnMissingBean
   public HeadroomPools headroomPools(HeadroomProperties properties, ObjectProvider<MeterRegistry> registry,
-      ObjectProvider<HeadroomPoolCustomizer> customizers, ListableBeanFactory beanFactory) {
+      ObjectProvider<HeadroomPoolCustomizer> customizers, ObjectProvider<HeadroomPoolSource> sources,
+      ListableBeanFactory beanFactory) {
     Map<String, Pool> pools = new LinkedHashMap<>();
     for (String beanName : beanFactory.getBeanNamesForType(Pool.class)) {
       if (!beanName.startsWith(HeadroomBeanRegistrar.POOL_BEAN_PREFIX)) {
@@ -65,6 +67,15 @@ public class HeadroomAutoConfiguration {
         pools.put(own.name(), own);
       }
     }
+    Map<String, Pool> sourced = new LinkedHashMap<>();
+    sources.orderedStream().forEach(source -> source.pools().forEach((name, pool) -> {
+      if (properties.pools().containsKey(name) || pools.containsKey(name) || sourced.containsKey(name)) {
+        throw PropertyErrors.invalid("headroom.pools." + name, name,
+            "must not be the name of a pool that a module builds itself (such as headroom.llm's <name>-local):"
+                + " rename one of them");
+      }
+      sourced.put(name, pool);
+    }));
     PoolFactory factory = new PoolFactory(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
         Optional.ofNullable(registry.getIfAvailable()), customizers.orderedStream().toList());
     Map<String, PoolConfig> configs = new LinkedHashMap<>();
@@ -80,6 +91,7 @@ public class HeadroomAutoConfiguration {
       pools.put(name, Pool.create(config));
       owned.add(name);
     });
+    pools.putAll(sourced);
     return new HeadroomPools(pools, owned);
   }
 

@@ -97,7 +97,19 @@ public record PoolProperties(
       @DefaultValue("10s") Duration failureRateWindow,
       @DefaultValue("30s") Duration baseEjectionTime,
       @DefaultValue("5m") Duration maxEjectionTime,
-      @DefaultValue("0.5") double maxEjectionShare) {}
+      @DefaultValue("0.5") double maxEjectionShare) {
+
+    /**
+     * These settings as core's {@link dev.headroom.core.OutlierDetection} ({@code disabled()} when switched off),
+     * for the modules' auto-configurations too.
+     *
+     * @param at the property path of these settings, named by a rejected value's error
+     * @throws dev.headroom.core.ConfigException naming the property of a rejected value
+     */
+    public dev.headroom.core.OutlierDetection toCore(String at) {
+      return PoolFactory.outlierDetection(at, this);
+    }
+  }
 
   /**
    * The per-endpoint circuit breaker: {@code headroom.pools.<name>.circuit-breaker.*}. When on, it is

@@ -13,6 +13,10 @@ import java.util.function.Supplier;
  * {@link #at(String, Supplier)} with the group's property path.
  */
 public final class PropertyErrors {
+  /** Words that name what owns a setting in core's messages ({@code endpoint id}, {@code node id}). */
+  private static final java.util.Set<String> OWNERS =
+      java.util.Set.of("endpoint", "tier", "pool", "router", "node", "host", "replica");
+
   private PropertyErrors() {}
 
   /**
@@ -43,20 +47,20 @@ public final class PropertyErrors {
   }
 
   /**
-   * The property path of a core setting name: {@code pool 'x': maxWaiters} → {@code max-waiters},
+   * The property path of a setting name of core or a module: {@code pool 'x': maxWaiters} → {@code max-waiters},
+   * {@code browser host 'h': maxSessions} → {@code max-sessions}, {@code cloud.apiKey} → {@code api-key},
    * {@code weight of endpoint 'a'} → {@code weight}, {@code healthCheck.unhealthyThreshold} →
    * {@code unhealthy-threshold}, {@code rules[1].above.critical} → {@code rules[1].above.critical}.
    */
   static String property(String setting) {
     String s = setting;
-    int colon = s.indexOf("': ");
-    if (colon >= 0 && (s.startsWith("pool '") || s.startsWith("router '"))) {
-      s = s.substring(colon + 3);
+    int colon = s.lastIndexOf("': ");
+    if (colon >= 0) {
+      s = s.substring(colon + 3); // "pool 'x': maxWaiters", "browser host 'h': maxSessions", "'db': maxLag"
     }
     String[] words = s.split(" ");
     String name = words[0];
-    if (words.length > 1 && (name.equals("endpoint") || name.equals("tier") || name.equals("pool")
-        || name.equals("router"))) {
+    if (words.length > 1 && OWNERS.contains(name)) {
       name = words[1];
     }
     if (name.startsWith("rules[") || name.startsWith("vetoes[") || name.startsWith("schedules[")) {

@@ -1,7 +1,6 @@
 package dev.headroom.spring;
 
 import dev.headroom.core.Pool;
-import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.route.Router;
 import dev.headroom.core.route.Tier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,10 +47,7 @@ final class RouterFactory {
       b.tier(PropertyErrors.at(tierAt, () -> new Tier(tierName, pool, t.waitBudget())));
       first = first == null ? pool : first;
     }
-    RouterProperties.RetryBudget rb = p.retryBudget();
-    Pool ticking = first;
-    b.retryBudget(PropertyErrors.at(at + ".retry-budget",
-        () -> RetryBudget.create(rb.ttl(), rb.minRetriesPerSecond(), rb.percentCanRetry(), ticking.ticker())));
+    b.retryBudget(p.retryBudget().toCore(at + ".retry-budget", first.ticker()));
     b.maxAttempts(p.maxAttempts());
     registry.ifPresent(b::meterRegistry);
     for (HeadroomRouterCustomizer customizer : customizers) {

@@ -42,5 +42,18 @@ public record RouterProperties(
   public record RetryBudget(
       @DefaultValue("10s") Duration ttl,
       @DefaultValue("10") int minRetriesPerSecond,
-      @DefaultValue("0.2") double percentCanRetry) {}
+      @DefaultValue("0.2") double percentCanRetry) {
+
+    /**
+     * These settings as core's {@link dev.headroom.core.route.RetryBudget} on {@code ticker}, for the modules'
+     * auto-configurations too.
+     *
+     * @param at the property path of these settings, named by a rejected value's error
+     * @throws dev.headroom.core.ConfigException naming the property of a rejected value
+     */
+    public dev.headroom.core.route.RetryBudget toCore(String at, dev.headroom.core.time.Ticker ticker) {
+      return PropertyErrors.at(at, () -> dev.headroom.core.route.RetryBudget.create(ttl, minRetriesPerSecond,
+          percentCanRetry, ticker));
+    }
+  }
 }

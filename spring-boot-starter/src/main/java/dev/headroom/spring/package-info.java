@@ -9,12 +9,18 @@
  *       which drains and closes the pools when the context stops.
  *   <li>{@link dev.headroom.spring.HeadroomScalingAutoConfiguration}: a
  *       {@link dev.headroom.core.scaling.ScalingAdvisor} from {@code headroom.scaling.*}.
- *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool and the {@code headroom} info section,
- *       when Spring Boot's health and actuator modules are present.
+ *   <li>{@code dev.headroom.spring.llm}: an {@link dev.headroom.llm.LlmRouter} from {@code headroom.llm.*}; its node
+ *       pools join {@link dev.headroom.spring.HeadroomPools} through a {@link dev.headroom.spring.HeadroomPoolSource}.
+ *   <li>{@code dev.headroom.spring.browser}: a {@link dev.headroom.browser.BrowserPool} from {@code headroom.browser.*}.
+ *   <li>{@code dev.headroom.spring.sql}: the application's {@code DataSource} as a
+ *       {@link dev.headroom.sql.ReplicaRoutingDataSource} from {@code headroom.sql.*}, ahead of Spring Boot's own.
+ *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool, per browser pool and per routing
+ *       DataSource, and the {@code headroom} info section, when Spring Boot's health and actuator modules are
+ *       present.
  * </ul>
  *
- * <p><b>Adding a module's auto-configuration</b> (the LLM router, NPU, browser, cache and SQL modules): one
- * package {@code dev.headroom.spring.<module>} per module with
+ * <p><b>Adding a module's auto-configuration</b> (done for the LLM router, browser and SQL modules; the NPU and
+ * cache modules follow the same recipe): one package {@code dev.headroom.spring.<module>} per module with
  *
  * <ol>
  *   <li>a {@code @ConfigurationProperties("headroom.<module>")} record (records with {@code @DefaultValue}s equal
@@ -25,11 +31,17 @@
  *       {@code headroom.enabled} and {@code @ConditionalOnHeadroomProperties("headroom.<module>")}; its beans
  *       {@code @ConditionalOnMissingBean}, pools looked up in {@link dev.headroom.spring.HeadroomPools} by name,
  *       every group of settings built inside {@link dev.headroom.spring.PropertyErrors#at} so that a rejected
- *       value names its property, and anything that holds processes or browsers an {@code AutoCloseable} bean
- *       (closed with the context) or a {@code SmartLifecycle} in {@link dev.headroom.spring.HeadroomLifecycle#PHASE};
+ *       value names its property (check ids, indexes and required values yourself, naming
+ *       {@code ...nodes[i].id}), secrets masked in the record's {@code toString()}, core pools the module builds
+ *       itself offered through a {@link dev.headroom.spring.HeadroomPoolSource} bean, a
+ *       {@code Headroom<Module>Customizer} for the builder, and anything that holds processes or browsers an
+ *       {@code AutoCloseable} bean (closed with the context) or a {@code SmartLifecycle} in
+ *       {@link dev.headroom.spring.HeadroomLifecycle#PHASE};
  *   <li>a line in {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}, its
  *       records added to {@code PropertiesTableTest} (the README table) and, for health, a
- *       {@code HealthContributor} in {@code dev.headroom.spring.actuate} guarded by {@code @ConditionalOnClass}.
+ *       {@code HealthContributor} in {@code dev.headroom.spring.actuate} in a nested configuration guarded by
+ *       {@code @ConditionalOnClass} (by name) and {@code @ConditionalOnBean} of the module's type, as
+ *       {@link dev.headroom.spring.actuate.HeadroomModulesHealthAutoConfiguration} does.
  * </ol>
  */
 package dev.headroom.spring;

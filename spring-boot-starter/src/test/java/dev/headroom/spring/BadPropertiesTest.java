@@ -107,6 +107,12 @@ class BadPropertiesTest {
         .isEqualTo("rules[2].metric.ratio.numerator.name");
     assertThat(PropertyErrors.property("schedules[0].scaleDownTo/scaleUpTo"))
         .isEqualTo("schedules[0].scale-down-to/scale-up-to");
+    assertThat(PropertyErrors.property("browser host 'vm-1': maxSessions")).isEqualTo("max-sessions");
+    assertThat(PropertyErrors.property("llm router 'chat': localWaitBudget")).isEqualTo("local-wait-budget");
+    assertThat(PropertyErrors.property("numParallel (OLLAMA_NUM_PARALLEL) of ollama node 'gpu-1'"))
+        .isEqualTo("num-parallel");
+    assertThat(PropertyErrors.property("'orders-db': maxLag")).isEqualTo("max-lag");
+    assertThat(PropertyErrors.property("cloud.apiKey")).isEqualTo("api-key");
   }
 
   static <T extends Throwable> T find(Throwable failure, Class<T> type) {

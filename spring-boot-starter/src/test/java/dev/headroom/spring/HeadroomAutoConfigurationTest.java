@@ -180,6 +180,28 @@ class HeadroomAutoConfigurationTest {
         });
   }
 
+  @Test
+  void poolsOfAPoolSourceJoinTheRegistryAndDrainWithItButStayOpenForTheirOwner() {
+    Pool sourced = Pool.create(PoolConfig.builder("module-pool")
+        .endpoint(Endpoint.of("m", URI.create("http://127.0.0.1:9"), 2)).build());
+    try {
+      runner.withPropertyValues(TWO_POOLS)
+          .withBean(HeadroomPoolSource.class, () -> () -> java.util.Map.of("module-pool", sourced))
+          .run(context -> {
+            HeadroomPools pools = context.getBean(HeadroomPools.class);
+            assertThat(pools.names()).containsExactly("ollama", "cloud", "module-pool");
+            assertThat(pools.get("module-pool")).isSameAs(sourced);
+          });
+      assertThat(sourced.endpoint("m").orElseThrow().isDraining()).as("drained when the context stopped").isTrue();
+      sourced.resume("m");
+      try (Lease lease = sourced.acquire(Duration.ofSeconds(1))) {
+        lease.success(); // not closed: its owner closes it
+      }
+    } finally {
+      sourced.close();
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class NeedsQualified {
     record Client(Router router, Pool pool) {}

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.headroom.spring.browser.HeadroomBrowserProperties;
+import dev.headroom.spring.llm.HeadroomLlmProperties;
+import dev.headroom.spring.sql.HeadroomSqlProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
@@ -51,12 +54,18 @@ class PropertiesTableTest {
         "| `headroom.pools.<name>.outlier-detection.base-ejection-time` | `30s` |",
         "| `headroom.routers.<name>.tiers[i].wait-budget` | `0ms` |",
         "| `headroom.scaling.rules[i].for` | |",
-        "| `headroom.shutdown.drain-timeout` | `20s` |");
+        "| `headroom.shutdown.drain-timeout` | `20s` |",
+        "| `headroom.llm.nodes[i].num-parallel` | `1` |",
+        "| `headroom.llm.cloud.spend-limit.max-cost-per-minute` | |",
+        "| `headroom.llm.retry-budget.*` | | as `headroom.routers.<name>.retry-budget.*` |",
+        "| `headroom.browser.hosts[i].max-sessions` | `5` |",
+        "| `headroom.sql.replicas[i].*` | | as `headroom.sql.primary.*` |",
+        "| `headroom.sql.max-lag-bytes` | `16MB` |");
   }
 
   static String table() throws IOException {
     Map<String, Map<String, String>> docs = new HashMap<>();
-    try (var files = Files.list(SOURCES)) {
+    try (var files = Files.walk(SOURCES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
         docs.putAll(params(Files.readString(file, StandardCharsets.UTF_8)));
       }
@@ -65,6 +74,9 @@ class PropertiesTableTest {
     Map<Class<?>, String> seen = new HashMap<>();
     walk("headroom", HeadroomProperties.class, docs, rows, seen);
     walk("headroom.scaling", HeadroomScalingProperties.class, docs, rows, seen);
+    walk("headroom.llm", HeadroomLlmProperties.class, docs, rows, seen);
+    walk("headroom.browser", HeadroomBrowserProperties.class, docs, rows, seen);
+    walk("headroom.sql", HeadroomSqlProperties.class, docs, rows, seen);
     StringBuilder out = new StringBuilder("| property | default | what it is |\n|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
     return out.toString();

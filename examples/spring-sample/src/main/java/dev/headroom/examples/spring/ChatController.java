@@ -1,18 +1,13 @@
 package dev.headroom.examples.spring;
 
-import dev.headroom.core.BackendException;
 import dev.headroom.core.NoCapacityException;
-import dev.headroom.core.route.RouteOptions;
-import dev.headroom.core.route.Router;
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import dev.headroom.llm.ChatRequest;
+import dev.headroom.llm.ChatResponse;
+import dev.headroom.llm.LlmRouter;
+import dev.headroom.llm.SpendLimitExceededException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -21,39 +16,29 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /chat}: sends the prompt through the {@code chat} router (local Ollama pool first, the cloud when
- * the local nodes are full, down or failing) and says who answered. Not cached. The call itself is a plain HTTP
- * POST of the prompt; protocol-aware clients (Ollama, OpenAI-compatible) come with the LLM router module.
+ * {@code POST /chat}: the prompt (the request body) through the LLM router of {@code headroom.llm}: the least-loaded
+ * Ollama node that has the model, or the cloud when the nodes are full, down or failing; the answer says who served
+ * it. Not cached.
  */
 @RestController
 class ChatController {
-  private static final RouteOptions OPTIONS = RouteOptions.builder().timeout(Duration.ofSeconds(60)).build();
+  private final LlmRouter llm;
+  private final String model;
 
-  private final Router chat;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  ChatController(@Qualifier("chat") Router chat) {
-    this.chat = chat;
+  ChatController(LlmRouter llm, @Value("${sample.chat-model:llama3.2}") String model) {
+    this.llm = llm;
+    this.model = model;
   }
 
   @PostMapping("/chat")
   Map<String, Object> chat(@RequestBody(required = false) String prompt) {
-    String body = prompt == null ? "" : prompt;
-    return chat.execute(OPTIONS, lease -> {
-      HttpRequest request = HttpRequest.newBuilder(lease.endpoint().uri().resolve("/api/chat"))
-          .timeout(Duration.ofSeconds(30))
-          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-          .build();
-      HttpResponse<String> response = send(request);
-      if (response.statusCode() != 200) {
-        throw new BackendException(lease.endpoint().id(), response.statusCode(), "chat failed", response.body(), null);
-      }
-      Map<String, Object> reply = new LinkedHashMap<>();
-      reply.put("pool", lease.pool());
-      reply.put("endpoint", lease.endpoint().id());
-      reply.put("reply", response.body());
-      return reply;
-    });
+    ChatResponse answer = llm.chat(ChatRequest.chat(model).user(prompt == null ? "" : prompt).build());
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("tier", answer.tier());
+    reply.put("endpoint", answer.endpoint());
+    reply.put("model", answer.model());
+    reply.put("reply", answer.text());
+    return reply;
   }
 
   /** Every tier was full, down or failing: 503 with the reason for each tier. */
@@ -62,7 +47,13 @@ class ChatController {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
   }
 
-  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  /** Only the cloud could serve, and its spend limit said no: 429. */
+  @ExceptionHandler(SpendLimitExceededException.class)
+  ResponseEntity<Map<String, Object>> spendLimit(SpendLimitExceededException e) {
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).body(Map.of("error", e.getMessage()));
   }
+
+  // Phase 3 of the starter adds, beside this endpoint:
+  //   POST /embed  -> the NPU embedding pool of headroom.npu (NPU worker first, cloud embeddings on overflow)
+  //   GET  /cached -> an answer through the tiered cache of headroom.cache (L1 Caffeine, L2 Redis cluster)
 }

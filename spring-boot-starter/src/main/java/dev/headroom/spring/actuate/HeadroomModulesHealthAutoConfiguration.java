@@ -1,0 +1,73 @@
+package dev.headroom.spring.actuate;
+
+import dev.headroom.browser.BrowserPool;
+import dev.headroom.spring.browser.HeadroomBrowserAutoConfiguration;
+import dev.headroom.spring.sql.HeadroomSqlAutoConfiguration;
+import dev.headroom.sql.ReplicaRoutingDataSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * When Spring Boot's health module is present: the modules' health components, each when its module is on the
+ * classpath and the application has one of its beans (the auto-configured one or its own).
+ *
+ * <ul>
+ *   <li>{@code headroomBrowser}: a {@link BrowserHealthIndicator} per {@link BrowserPool}, by pool name
+ *       ({@code /actuator/health/headroomBrowser/browser}); off with
+ *       {@code management.health.headroom-browser.enabled=false}.
+ *   <li>{@code headroomSql}: a {@link ReplicaHealthIndicator} per {@link ReplicaRoutingDataSource}, by name
+ *       ({@code /actuator/health/headroomSql/db}); off with {@code management.health.headroom-sql.enabled=false}.
+ * </ul>
+ *
+ * <p>The LLM router's node pools are core pools: they are in the {@code headroom} component with the others.
+ */
+@AutoConfiguration(after = {HeadroomBrowserAutoConfiguration.class, HeadroomSqlAutoConfiguration.class})
+@ConditionalOnClass(HealthIndicator.class)
+public class HeadroomModulesHealthAutoConfiguration {
+
+  /** Creates the auto-configuration (Spring does). */
+  public HeadroomModulesHealthAutoConfiguration() {}
+
+  /** The browser pools' health. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.headroom.browser.BrowserPool")
+  @ConditionalOnBean(BrowserPool.class)
+  @ConditionalOnEnabledHealthIndicator("headroom-browser")
+  static class Browser {
+    /** The {@code headroomBrowser} health component. */
+    @Bean
+    @ConditionalOnMissingBean(name = "headroomBrowserHealthContributor")
+    HealthContributor headroomBrowserHealthContributor(ObjectProvider<BrowserPool> pools) {
+      Map<String, BrowserPool> byName = new LinkedHashMap<>();
+      pools.orderedStream().forEach(pool -> byName.put(pool.name(), pool));
+      return CompositeHealthContributor.fromMap(byName, BrowserHealthIndicator::new);
+    }
+  }
+
+  /** The routing data sources' replicas. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.headroom.sql.ReplicaRoutingDataSource")
+  @ConditionalOnBean(ReplicaRoutingDataSource.class)
+  @ConditionalOnEnabledHealthIndicator("headroom-sql")
+  static class Sql {
+    /** The {@code headroomSql} health component. */
+    @Bean
+    @ConditionalOnMissingBean(name = "headroomSqlHealthContributor")
+    HealthContributor headroomSqlHealthContributor(ObjectProvider<ReplicaRoutingDataSource> dataSources) {
+      Map<String, ReplicaRoutingDataSource> byName = new LinkedHashMap<>();
+      dataSources.orderedStream().forEach(ds -> byName.put(ds.name(), ds));
+      return CompositeHealthContributor.fromMap(byName, ReplicaHealthIndicator::new);
+    }
+  }
+}

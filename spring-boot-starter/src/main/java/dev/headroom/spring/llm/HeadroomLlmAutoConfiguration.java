@@ -1,0 +1,73 @@
+package dev.headroom.spring.llm;
+
+import dev.headroom.core.Pool;
+import dev.headroom.llm.LlmRouter;
+import dev.headroom.llm.ResponseCache;
+import dev.headroom.spring.ConditionalOnHeadroomProperties;
+import dev.headroom.spring.HeadroomAutoConfiguration;
+import dev.headroom.spring.HeadroomPoolSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * An {@link LlmRouter} from {@code headroom.llm.*} ({@link HeadroomLlmProperties}), on the application's
+ * {@link MeterRegistry} and {@link ResponseCache} bean when there are, adjusted by every
+ * {@link HeadroomLlmCustomizer}. Its node pools join {@link dev.headroom.spring.HeadroomPools} (a
+ * {@link HeadroomPoolSource}): they show in the {@code headroom} health component and drain when the context stops;
+ * the router is closed after that. Created only when the module is on the classpath and something under
+ * {@code headroom.llm} is set; off with {@code headroom.llm.enabled=false}; backs off when the application defines
+ * its own {@link LlmRouter}.
+ */
+@AutoConfiguration(after = HeadroomAutoConfiguration.class, afterName = {
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+@ConditionalOnClass(name = "dev.headroom.llm.LlmRouter")
+@ConditionalOnBooleanProperty(name = "headroom.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "headroom.llm.enabled", matchIfMissing = true)
+@ConditionalOnHeadroomProperties("headroom.llm")
+@EnableConfigurationProperties(HeadroomLlmProperties.class)
+public class HeadroomLlmAutoConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(HeadroomLlmAutoConfiguration.class);
+
+  /** Creates the auto-configuration (Spring does). */
+  public HeadroomLlmAutoConfiguration() {}
+
+  /**
+   * The router (its background polls and probes start at once; it closes with the context).
+   *
+   * @throws dev.headroom.core.ConfigException naming the property when a value is bad
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public LlmRouter headroomLlmRouter(HeadroomLlmProperties properties, ObjectProvider<MeterRegistry> registry,
+      ObjectProvider<ResponseCache> cache, ObjectProvider<HeadroomLlmCustomizer> customizers) {
+    LlmRouter.Builder builder = LlmRouterFactory.builder(properties, Optional.ofNullable(registry.getIfAvailable()),
+        Optional.ofNullable(cache.getIfUnique()));
+    customizers.orderedStream().forEach(c -> c.customize(properties.name(), builder));
+    LlmRouter router = LlmRouterFactory.build(builder);
+    LOG.info("headroom.llm: {}", router); // the cloud's API key shows as [redacted]
+    return router;
+  }
+
+  /** Offers the node pools of every {@link LlmRouter} bean to {@link dev.headroom.spring.HeadroomPools}. */
+  @Bean
+  @ConditionalOnMissingBean(name = "headroomLlmPoolSource")
+  public HeadroomPoolSource headroomLlmPoolSource(ObjectProvider<LlmRouter> routers) {
+    return () -> {
+      Map<String, Pool> pools = new LinkedHashMap<>();
+      routers.orderedStream().forEach(router -> LlmRouterFactory.pools(router, pools));
+      return pools;
+    };
+  }
+}

@@ -1,0 +1,191 @@
+package dev.headroom.spring.llm;
+
+import dev.headroom.spring.PoolProperties;
+import dev.headroom.spring.RouterProperties;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code headroom.llm.*}: an {@link dev.headroom.llm.LlmRouter} over a fleet of Ollama nodes, an optional second
+ * Ollama pool and an optional OpenAI-compatible cloud as overflow tiers. Every default is the one
+ * {@link dev.headroom.llm.LlmRouter.Builder} uses.
+ *
+ * <pre>
+ * headroom:
+ *   llm:
+ *     nodes:
+ *       - {id: gpu-1, uri: "http://10.0.0.5:11434", num-parallel: 4}
+ *       - {id: gpu-2, uri: "http://10.0.0.6:11434", num-parallel: 4}
+ *     local-wait-budget: 800ms
+ *     cloud:
+ *       uri: https://api.openai.com
+ *       api-key: ${OPENAI_API_KEY}
+ *       models: [{local: "llama3.2", cloud: gpt-4o-mini}]
+ *       prices: [{model: gpt-4o-mini, input-per-million: 0.15, output-per-million: 0.60}]
+ *       spend-limit: {max-requests-per-minute: 600, max-cost-per-minute: 0.50}
+ * </pre>
+ *
+ * <p>The router's node pools ({@code <name>-local}, {@code <name>-remote}, {@code <name>-cloud}) are core pools:
+ * they show in the {@code headroom} health component and drain when the context stops. The API key never appears
+ * in {@link #toString()}, logs or errors.
+ *
+ * @param enabled whether the router is created when {@code headroom.llm} is configured
+ * @param name the router name: the router metric tag and the prefix of its pools' names
+ * @param nodes the local Ollama pool (at least one node)
+ * @param remoteNodes a second Ollama pool, tried after the local one and before the cloud
+ * @param cloud the OpenAI-compatible cloud that takes the overflow; none when not set
+ * @param localWaitBudget the longest predicted wait for a local slot before a request overflows to the next tier
+ * @param remoteWaitBudget the longest predicted wait for a slot in the second pool
+ * @param cloudWaitBudget the longest wait for one of the cloud's concurrency slots
+ * @param firstTokenTimeout a stream with no first token by then is retried elsewhere (covers a cold load)
+ * @param idleTimeout a stream with no chunk for this long after its first fails
+ * @param requestTimeout the most one request may take, all tiers and retries included
+ * @param connectTimeout TCP connect timeout of the HTTP client
+ * @param pollInterval how often each node's /api/tags and /api/ps are read
+ * @param pollTimeout timeout of one poll or probe
+ * @param healthCheckInterval how often /api/version probes each node (0: no active probes)
+ * @param aliases names that requests may use for a model, e.g. {alias: chat, model: "llama3.2:3b"}
+ * @param responseCache an in-process cache of answers to deterministic requests (a ResponseCache bean wins)
+ * @param maxBodyBytes the most bytes of a non-streamed reply body
+ * @param maxLineBytes the most bytes of one line of a streamed reply
+ * @param expectedTokens the answer length used to compare nodes' speed
+ * @param loadedPreference the cost factor of a node that has the model in memory, in (0, 1]
+ * @param defaultColdLoad the cold-load time assumed before one is measured
+ * @param keepAlive how long a model stays loaded after a reply (Ollama's keep_alive)
+ * @param maxAttempts the most calls per request, first try included
+ * @param maxWaiters the most requests waiting for a slot per pool
+ * @param discoverOnBuild whether startup reads the fleet's models before the router is used
+ * @param retryBudget the retry budget shared by all requests
+ * @param outlierDetection passive ejection of failing nodes
+ */
+@ConfigurationProperties("headroom.llm")
+public record HeadroomLlmProperties(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("llm") String name,
+    List<Node> nodes,
+    List<Node> remoteNodes,
+    Cloud cloud,
+    @DefaultValue("2s") Duration localWaitBudget,
+    @DefaultValue("1s") Duration remoteWaitBudget,
+    @DefaultValue("1s") Duration cloudWaitBudget,
+    @DefaultValue("60s") Duration firstTokenTimeout,
+    @DefaultValue("30s") Duration idleTimeout,
+    @DefaultValue("5m") Duration requestTimeout,
+    @DefaultValue("2s") Duration connectTimeout,
+    @DefaultValue("10s") Duration pollInterval,
+    @DefaultValue("2s") Duration pollTimeout,
+    @DefaultValue("10s") Duration healthCheckInterval,
+    List<Alias> aliases,
+    @DefaultValue ResponseCache responseCache,
+    @DefaultValue("16MB") DataSize maxBodyBytes,
+    @DefaultValue("1MB") DataSize maxLineBytes,
+    @DefaultValue("256") int expectedTokens,
+    @DefaultValue("0.5") double loadedPreference,
+    @DefaultValue("5s") Duration defaultColdLoad,
+    @DefaultValue("5m") Duration keepAlive,
+    @DefaultValue("3") int maxAttempts,
+    @DefaultValue("512") int maxWaiters,
+    @DefaultValue("true") boolean discoverOnBuild,
+    @DefaultValue RouterProperties.RetryBudget retryBudget,
+    @DefaultValue PoolProperties.OutlierDetection outlierDetection) {
+
+  /** Copies the lists; absent ones become empty. */
+  public HeadroomLlmProperties {
+    nodes = nodes == null ? List.of() : List.copyOf(nodes);
+    remoteNodes = remoteNodes == null ? List.of() : List.copyOf(remoteNodes);
+    aliases = aliases == null ? List.of() : List.copyOf(aliases);
+  }
+
+  /**
+   * One Ollama server: {@code headroom.llm.nodes[i].*} (or {@code remote-nodes[i]}).
+   *
+   * @param id unique across the router's pools (and not cloud); the endpoint metric tag
+   * @param uri its base URI, e.g. http://10.0.0.5:11434
+   * @param numParallel the server's OLLAMA_NUM_PARALLEL: the most requests sent to it at once
+   * @param weight relative speed, > 0 (measured speed refines it)
+   */
+  public record Node(String id, URI uri, @DefaultValue("1") int numParallel, @DefaultValue("1.0") double weight) {}
+
+  /**
+   * A model name that requests may use: {@code headroom.llm.aliases[i].*}.
+   *
+   * @param alias the name requests use, e.g. chat
+   * @param model the model it means, e.g. llama3.2:3b
+   */
+  public record Alias(String alias, String model) {}
+
+  /**
+   * The in-process response cache: {@code headroom.llm.response-cache.*}. Only deterministic requests
+   * (temperature 0 or a fixed seed) use it.
+   *
+   * @param maxEntries the most answers kept; no in-process cache when not set
+   * @param ttl how long a cached answer lives
+   */
+  public record ResponseCache(Long maxEntries, @DefaultValue("1h") Duration ttl) {}
+
+  /**
+   * The OpenAI-compatible cloud overflow: {@code headroom.llm.cloud.*}.
+   *
+   * @param uri the API's base URI, without /v1, e.g. https://api.openai.com
+   * @param apiKey sent as Authorization: Bearer; never logged, shown or put in an error
+   * @param maxConcurrency the most requests in flight to the cloud at once
+   * @param models which cloud model serves each local model on overflow
+   * @param prices what each cloud model costs, for the spend limit
+   * @param spendLimit how much overflow is allowed per sliding minute
+   * @param assumedAnswerTokens the answer length assumed for cost estimates when a request sets no max tokens
+   */
+  public record Cloud(
+      URI uri,
+      String apiKey,
+      @DefaultValue("64") int maxConcurrency,
+      List<ModelMapping> models,
+      List<Price> prices,
+      @DefaultValue CloudSpendLimit spendLimit,
+      @DefaultValue("512") int assumedAnswerTokens) {
+
+    /** Copies the lists; absent ones become empty. */
+    public Cloud {
+      models = models == null ? List.of() : List.copyOf(models);
+      prices = prices == null ? List.of() : List.copyOf(prices);
+    }
+
+    /** Everything but the API key, which shows only as whether it is set. */
+    @Override
+    public String toString() {
+      return "Cloud[uri=" + uri + ", apiKey=" + (apiKey == null ? "none" : "[redacted]") + ", maxConcurrency="
+          + maxConcurrency + ", models=" + models + ", prices=" + prices + ", spendLimit=" + spendLimit
+          + ", assumedAnswerTokens=" + assumedAnswerTokens + "]";
+    }
+  }
+
+  /**
+   * A local model and the cloud model that stands in for it: {@code headroom.llm.cloud.models[i].*}.
+   *
+   * @param local the local model name (or alias), e.g. llama3.2
+   * @param cloud the cloud model, e.g. gpt-4o-mini
+   */
+  public record ModelMapping(String local, String cloud) {}
+
+  /**
+   * The price of a cloud model in US dollars per million tokens: {@code headroom.llm.cloud.prices[i].*}.
+   *
+   * @param model the cloud model
+   * @param inputPerMillion dollars per million prompt tokens
+   * @param outputPerMillion dollars per million completion tokens
+   */
+  public record Price(String model, double inputPerMillion, double outputPerMillion) {}
+
+  /**
+   * The cloud spend limit per sliding minute: {@code headroom.llm.cloud.spend-limit.*}. Past it, overflow fails
+   * with a SpendLimitExceededException.
+   *
+   * @param maxRequestsPerMinute the most cloud requests per minute; no limit when not set
+   * @param maxCostPerMinute the most estimated dollars per minute (every mapped cloud model then needs a price); no
+   *     limit when not set
+   */
+  public record CloudSpendLimit(Integer maxRequestsPerMinute, Double maxCostPerMinute) {}
+}
