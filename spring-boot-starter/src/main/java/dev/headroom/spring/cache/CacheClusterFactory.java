@@ -49,16 +49,14 @@ final class CacheClusterFactory {
       seeds.add(seed(AT + ".uris[" + i + "]", p.uris().get(i)));
     }
     CacheCluster.Builder b = CacheCluster.builder().name(p.name()).seeds(seeds);
-    if (p.password() != null) {
-      if (p.password().isEmpty()) {
-        throw PropertyErrors.invalid(AT + ".password", "(empty)", "must be non-empty when set");
-      }
-      if (p.username() != null) {
-        b.credentials(p.username(), p.password().toCharArray());
-      } else {
-        b.password(p.password().toCharArray());
-      }
-    } else if (p.username() != null) {
+    // empty means none, so that password: ${REDIS_PASSWORD:} works where there is no password
+    boolean password = p.password() != null && !p.password().isEmpty();
+    boolean username = p.username() != null && !p.username().isBlank();
+    if (password && username) {
+      b.credentials(p.username(), p.password().toCharArray());
+    } else if (password) {
+      b.password(p.password().toCharArray());
+    } else if (username) {
       throw PropertyErrors.invalid(AT + ".username", p.username(), "needs " + AT + ".password");
     }
     b.readFrom(readFrom(p.readFrom()));

@@ -35,7 +35,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param uris some nodes of the cluster, as redis://host:port (the rest is discovered); credentials go in
  *     username and password, not here
  * @param username the ACL user; the default user when not set
- * @param password the password; never logged, shown or put in an error
+ * @param password the password (none when empty); never logged, shown or put in an error
  * @param readFrom where cache reads go: replica-preferred, replica, master, master-preferred, lowest-latency, any,
  *     any-replica, or subnet:10.0.0.0/8,... (writes and reads just after an invalidation go to the master)
  * @param commandTimeout Lettuce's command timeout, for writes and probes
@@ -86,7 +86,7 @@ public record HeadroomCacheProperties(
   @Override
   public String toString() {
     return "HeadroomCacheProperties[enabled=" + enabled + ", name=" + name + ", uris=" + uris + ", username="
-        + username + ", password=" + (password == null ? "none" : "[redacted]") + ", readFrom=" + readFrom
+        + username + ", password=" + (password == null || password.isEmpty() ? "none" : "[redacted]") + ", readFrom=" + readFrom
         + ", commandTimeout=" + commandTimeout + ", readTimeout=" + readTimeout + ", connectTimeout="
         + connectTimeout + ", topologyRefreshPeriod=" + topologyRefreshPeriod + ", failureThreshold="
         + failureThreshold + ", probeInterval=" + probeInterval + ", settleTime=" + settleTime
