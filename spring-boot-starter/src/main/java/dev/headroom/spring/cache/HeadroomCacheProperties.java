@@ -82,11 +82,14 @@ public record HeadroomCacheProperties(
     namespaces = namespaces == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
   }
 
-  /** Everything but the password, which shows only as whether it is set. */
+  /** Everything but the password, which shows only as whether it is set (and any credentials in the URIs). */
   @Override
   public String toString() {
-    return "HeadroomCacheProperties[enabled=" + enabled + ", name=" + name + ", uris=" + uris + ", username="
-        + username + ", password=" + (password == null || password.isEmpty() ? "none" : "[redacted]") + ", readFrom=" + readFrom
+    List<String> shown = uris.stream().map(u -> u == null || u.getRawUserInfo() == null ? String.valueOf(u)
+        : u.getScheme() + "://***@" + u.getHost() + ":" + u.getPort()).toList();
+    return "HeadroomCacheProperties[enabled=" + enabled + ", name=" + name + ", uris=" + shown + ", username="
+        + username + ", password=" + (password == null || password.isEmpty() ? "none" : "[redacted]")
+        + ", readFrom=" + readFrom
         + ", commandTimeout=" + commandTimeout + ", readTimeout=" + readTimeout + ", connectTimeout="
         + connectTimeout + ", topologyRefreshPeriod=" + topologyRefreshPeriod + ", failureThreshold="
         + failureThreshold + ", probeInterval=" + probeInterval + ", settleTime=" + settleTime

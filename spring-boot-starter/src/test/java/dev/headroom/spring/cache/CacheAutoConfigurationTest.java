@@ -148,11 +148,14 @@ class CacheAutoConfigurationTest {
 
   @Test
   void anotherInstanceReadsTheValueFromRedisWithoutLoadingIt() {
-    runner.withPropertyValues(cluster()).run(first -> {
+    // durable writes: a put returns once a replica has it too, so a replica-preferred read elsewhere sees it
+    String[] durable = {"headroom.cache.namespaces.reports.durable-writes.replicas=1",
+        "headroom.cache.namespaces.reports.durable-writes.timeout=5s"};
+    runner.withPropertyValues(cluster()).withPropertyValues(durable).run(first -> {
       TieredCache<String, String> a = first.getBean(HeadroomCaches.class).cache("reports",
           JacksonCodec.of(String.class, 1));
-      a.put("shared-key", "computed once");
-      runner.withPropertyValues(cluster()).run(second -> {
+      assertThat(a.put("shared-key", "computed once")).as("acknowledged by the master and a replica").isTrue();
+      runner.withPropertyValues(cluster()).withPropertyValues(durable).run(second -> {
         TieredCache<String, String> b = second.getBean(HeadroomCaches.class).cache("reports",
             JacksonCodec.of(String.class, 1));
         assertThat(b.get("shared-key", key -> "computed again")).isEqualTo("computed once");
@@ -163,7 +166,10 @@ class CacheAutoConfigurationTest {
   @Test
   void theLlmRoutersResponseCacheIsSharedThroughRedis() {
     String[] llm = {"headroom.llm.nodes[0].id=gpu-1", "headroom.llm.nodes[0].uri=" + ollama.uri(),
-        "headroom.llm.health-check-interval=0s", "headroom.cache.llm-responses.enabled=true"};
+        "headroom.llm.health-check-interval=0s", "headroom.cache.llm-responses.enabled=true",
+        // the namespace's own settings; durable writes so that the next instance's replica read sees the answer
+        "headroom.cache.namespaces.llm-responses.durable-writes.replicas=1",
+        "headroom.cache.namespaces.llm-responses.durable-writes.timeout=5s"};
     ApplicationContextRunner withLlm = runner.withConfiguration(AutoConfigurations.of(
         HeadroomLlmAutoConfiguration.class)).withPropertyValues(cluster()).withPropertyValues(llm);
     ChatRequest deterministic = ChatRequest.chat(MODEL).user("what is a tier? " + CLIENTS.get()).temperature(0)
@@ -171,7 +177,8 @@ class CacheAutoConfigurationTest {
     List<String> answers = new ArrayList<>();
     withLlm.run(context -> {
       assertThat(context).hasNotFailed().hasSingleBean(RedisResponseCache.class);
-      assertThat(context.getBean(HeadroomCaches.class).names()).contains(RedisResponseCache.NAMESPACE);
+      assertThat(context.getBean(HeadroomCaches.class).names()).containsExactlyInAnyOrder("reports", "sessions",
+          RedisResponseCache.NAMESPACE);
       ChatResponse computed = context.getBean(LlmRouter.class).chat(deterministic);
       assertThat(computed.fromCache()).isFalse();
       answers.add(computed.text());
