@@ -16,8 +16,7 @@ import java.util.Set;
  * instance is handed out after that.
  *
  * <pre>{@code
- * @Service
- * class Reports {
+ * class Reports { // a Spring service
  *   private final TieredCache<String, Report> cache;
  *
  *   Reports(HeadroomCaches caches) {
