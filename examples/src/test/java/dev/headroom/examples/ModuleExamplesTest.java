@@ -3,11 +3,14 @@ package dev.headroom.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.examples.browser.BrowserPoolExample;
+import dev.headroom.examples.cache.CacheExample;
 import dev.headroom.examples.core.PoolAndRouterExample;
 import dev.headroom.examples.llm.LlmRouterExample;
+import dev.headroom.examples.npu.NpuExample;
 import dev.headroom.examples.scaling.ScalingExample;
 import dev.headroom.examples.sql.ReplicaRoutingExample;
 import dev.headroom.testkit.postgres.PostgresReplicaSet;
+import dev.headroom.testkit.redis.RedisClusterFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +82,47 @@ class ModuleExamplesTest {
   void replicaRoutingWithoutUrlsSaysHowToRunIt() throws Exception {
     String out = run(() -> ReplicaRoutingExample.main(new String[0]));
     assertThat(out).contains("usage: ReplicaRoutingExample <primary JDBC URL> <replica JDBC URL>");
+  }
+
+  @Test
+  void embeddingPoolRunsTheModelHereAndSpillsABurstToTheCloud() throws Exception {
+    String out = run(() -> NpuExample.main(new String[0]));
+    assertThat(out).containsPattern("runs here on: (onnxruntime:CPU|openvino:\\S+)")
+        .contains("texts still queued: 0")
+        .doesNotContain("sk-example-key");
+    Matcher similarity = Pattern.compile("similarity: cat/cat (\\S+), cat/stock market (\\S+) \\(384 dimensions")
+        .matcher(out);
+    assertThat(similarity.find()).isTrue();
+    assertThat(Double.parseDouble(similarity.group(1))).isGreaterThan(Double.parseDouble(similarity.group(2)) + 0.3);
+    Matcher burst = Pattern.compile("a burst of 200: \\{([^}]*)}").matcher(out);
+    assertThat(burst.find()).isTrue();
+    int total = 0;
+    int cloud = 0;
+    for (String entry : burst.group(1).split(", ")) {
+      String[] kv = entry.split("=");
+      total += Integer.parseInt(kv[1]);
+      cloud += kv[0].equals("cloud") ? Integer.parseInt(kv[1]) : 0;
+    }
+    assertThat(total).isEqualTo(200);
+    assertThat(cloud).as("past 32 waiting texts, the cloud").isBetween(1, 199);
+  }
+
+  @Test
+  void tieredCacheComputesOnceAndSharesAndInvalidatesAcrossInstances() throws Exception {
+    try (RedisClusterFixture redis = RedisClusterFixture.start()) {
+      String[] uris = redis.uris().stream().map(Object::toString).toArray(String[]::new);
+      String out = run(() -> CacheExample.main(uris));
+      assertThat(out).contains("L2: UP",
+          "instance A: report q3-revenue #1, then report q3-revenue #1; computed 1x",
+          "instance B: report q3-revenue, corrected (from Redis); computed 1x",
+          "instance B sees the final report: true");
+    }
+  }
+
+  @Test
+  void tieredCacheWithoutUrisSaysHowToRunIt() throws Exception {
+    String out = run(() -> CacheExample.main(new String[0]));
+    assertThat(out).contains("usage: CacheExample redis://host:port");
   }
 
   interface Main {

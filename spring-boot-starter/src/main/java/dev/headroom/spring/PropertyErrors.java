@@ -33,6 +33,28 @@ public final class PropertyErrors {
     }
   }
 
+  /**
+   * Runs {@code build}; a {@link ConfigException} it throws is rethrown naming exactly {@code property}, with the
+   * same value and requirement (the original is kept as the cause). For settings whose name in the builder's message
+   * does not map onto the property by itself.
+   *
+   * @param property the full property name, e.g. {@code headroom.cache.read-timeout}
+   */
+  public static <T> T as(String property, Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (ConfigException e) {
+      throw rename(property, e);
+    }
+  }
+
+  /** A {@link ConfigException} naming exactly {@code property}, with the value and requirement of {@code cause}. */
+  public static ConfigException rename(String property, ConfigException cause) {
+    ConfigException mapped = new ConfigException(property, cause.value(), requirement(cause));
+    mapped.initCause(cause);
+    return mapped;
+  }
+
   /** A {@link ConfigException} for {@code property}, with the same value and requirement as {@code cause}. */
   public static ConfigException translate(String group, ConfigException cause) {
     String property = group + "." + property(cause.setting());

@@ -14,13 +14,19 @@
  *   <li>{@code dev.headroom.spring.browser}: a {@link dev.headroom.browser.BrowserPool} from {@code headroom.browser.*}.
  *   <li>{@code dev.headroom.spring.sql}: the application's {@code DataSource} as a
  *       {@link dev.headroom.sql.ReplicaRoutingDataSource} from {@code headroom.sql.*}, ahead of Spring Boot's own.
- *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool, per browser pool and per routing
- *       DataSource, and the {@code headroom} info section, when Spring Boot's health and actuator modules are
- *       present.
+ *   <li>{@code dev.headroom.spring.npu}: an {@link dev.headroom.npu.EmbeddingPool} from {@code headroom.npu.*}; its
+ *       core pools join {@link dev.headroom.spring.HeadroomPools} through a
+ *       {@link dev.headroom.spring.HeadroomPoolSource}.
+ *   <li>{@code dev.headroom.spring.cache}: a {@link dev.headroom.redis.CacheCluster} and its namespaces
+ *       ({@link dev.headroom.spring.cache.HeadroomCaches}) from {@code headroom.cache.*}, and the LLM router's
+ *       response cache on Redis.
+ *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool, per browser pool, per routing DataSource
+ *       and per cache cluster, and the {@code headroom} info section, when Spring Boot's health and actuator modules
+ *       are present.
  * </ul>
  *
- * <p><b>Adding a module's auto-configuration</b> (done for the LLM router, browser and SQL modules; the NPU and
- * cache modules follow the same recipe): one package {@code dev.headroom.spring.<module>} per module with
+ * <p><b>Adding a module's auto-configuration</b> (done this way for the LLM router, browser, SQL, NPU and cache
+ * modules): one package {@code dev.headroom.spring.<module>} per module with
  *
  * <ol>
  *   <li>a {@code @ConfigurationProperties("headroom.<module>")} record (records with {@code @DefaultValue}s equal
@@ -30,9 +36,11 @@
  *       module is an {@code <optional>} dependency of the starter), {@code @ConditionalOnBooleanProperty} on
  *       {@code headroom.enabled} and {@code @ConditionalOnHeadroomProperties("headroom.<module>")}; its beans
  *       {@code @ConditionalOnMissingBean}, pools looked up in {@link dev.headroom.spring.HeadroomPools} by name,
- *       every group of settings built inside {@link dev.headroom.spring.PropertyErrors#at} so that a rejected
- *       value names its property (check ids, indexes and required values yourself, naming
- *       {@code ...nodes[i].id}), secrets masked in the record's {@code toString()}, core pools the module builds
+ *       every group of settings built inside {@link dev.headroom.spring.PropertyErrors#at} (or, where the
+ *       builder's name of a setting does not map onto the property, {@link dev.headroom.spring.PropertyErrors#as})
+ *       so that a rejected value names its property (check ids, indexes and required values yourself, naming
+ *       {@code ...nodes[i].id}), everything checked before anything expensive starts (a model load, a connection),
+ *       secrets masked in the record's {@code toString()}, core pools the module builds
  *       itself offered through a {@link dev.headroom.spring.HeadroomPoolSource} bean, a
  *       {@code Headroom<Module>Customizer} for the builder, and anything that holds processes or browsers an
  *       {@code AutoCloseable} bean (closed with the context) or a {@code SmartLifecycle} in

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.headroom.spring.browser.HeadroomBrowserProperties;
+import dev.headroom.spring.cache.HeadroomCacheProperties;
 import dev.headroom.spring.llm.HeadroomLlmProperties;
+import dev.headroom.spring.npu.HeadroomNpuProperties;
 import dev.headroom.spring.sql.HeadroomSqlProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -60,14 +62,21 @@ class PropertiesTableTest {
         "| `headroom.llm.retry-budget.*` | | as `headroom.routers.<name>.retry-budget.*` |",
         "| `headroom.browser.hosts[i].max-sessions` | `5` |",
         "| `headroom.sql.replicas[i].*` | | as `headroom.sql.primary.*` |",
-        "| `headroom.sql.max-lag-bytes` | `16MB` |");
+        "| `headroom.sql.max-lag-bytes` | `16MB` |",
+        "| `headroom.npu.local.backend` | `none` |",
+        "| `headroom.npu.workers[i].max-concurrency` | `4` |",
+        "| `headroom.npu.outlier-detection.*` | | as `headroom.pools.<name>.outlier-detection.*` |",
+        "| `headroom.cache.namespaces.<name>.ttl.target-hit-rate.low` | `0.60` |",
+        "| `headroom.cache.namespaces.<name>.l1.max-size` | `10000` |",
+        "| `headroom.cache.llm-responses.enabled` | `false` |");
   }
 
   static String table() throws IOException {
     Map<String, Map<String, String>> docs = new HashMap<>();
     try (var files = Files.walk(SOURCES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        docs.putAll(params(Files.readString(file, StandardCharsets.UTF_8)));
+        String top = file.getFileName().toString().replace(".java", "");
+        params(Files.readString(file, StandardCharsets.UTF_8)).forEach((record, p) -> docs.put(top + "." + record, p));
       }
     }
     List<String> rows = new ArrayList<>();
@@ -77,6 +86,8 @@ class PropertiesTableTest {
     walk("headroom.llm", HeadroomLlmProperties.class, docs, rows, seen);
     walk("headroom.browser", HeadroomBrowserProperties.class, docs, rows, seen);
     walk("headroom.sql", HeadroomSqlProperties.class, docs, rows, seen);
+    walk("headroom.npu", HeadroomNpuProperties.class, docs, rows, seen);
+    walk("headroom.cache", HeadroomCacheProperties.class, docs, rows, seen);
     StringBuilder out = new StringBuilder("| property | default | what it is |\n|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
     return out.toString();
@@ -90,7 +101,12 @@ class PropertiesTableTest {
       rows.add("| `" + prefix + ".*` | | as `" + first + ".*` |");
       return;
     }
-    Map<String, String> params = docs.getOrDefault(record.getSimpleName(), Map.of());
+    Class<?> top = record;
+    while (top.getEnclosingClass() != null) {
+      top = top.getEnclosingClass();
+    }
+    // by file and record: two modules may both have a nested record called Cloud
+    Map<String, String> params = docs.getOrDefault(top.getSimpleName() + "." + record.getSimpleName(), Map.of());
     for (RecordComponent c : record.getRecordComponents()) {
       java.lang.reflect.Parameter parameter = record.getDeclaredConstructors()[0].getParameters()[indexOf(record, c)];
       Name renamed = parameter.getAnnotation(Name.class);
@@ -127,7 +143,7 @@ class PropertiesTableTest {
   private static final Pattern PARAM = Pattern.compile("@param (\\w+) ((?:(?!@param|@return|@throws).)*)",
       Pattern.DOTALL);
 
-  /** The {@code @param} texts of every record in a source file, by record name. */
+  /** The {@code @param} texts of every record in a source file, by record name (the caller adds the file's). */
   static Map<String, Map<String, String>> params(String source) {
     Map<String, Map<String, String>> out = new HashMap<>();
     Matcher m = RECORD.matcher(source);

@@ -1,6 +1,10 @@
 package dev.headroom.spring.actuate;
 
 import dev.headroom.browser.BrowserPool;
+import dev.headroom.redis.CacheCluster;
+import dev.headroom.redis.TieredCache;
+import dev.headroom.spring.cache.HeadroomCacheAutoConfiguration;
+import dev.headroom.spring.cache.HeadroomCaches;
 import dev.headroom.spring.browser.HeadroomBrowserAutoConfiguration;
 import dev.headroom.spring.sql.HeadroomSqlAutoConfiguration;
 import dev.headroom.sql.ReplicaRoutingDataSource;
@@ -28,11 +32,16 @@ import org.springframework.context.annotation.Configuration;
  *       {@code management.health.headroom-browser.enabled=false}.
  *   <li>{@code headroomSql}: a {@link ReplicaHealthIndicator} per {@link ReplicaRoutingDataSource}, by name
  *       ({@code /actuator/health/headroomSql/db}); off with {@code management.health.headroom-sql.enabled=false}.
+ *   <li>{@code headroomCache}: a {@link CacheHealthIndicator} per {@link CacheCluster}, by name
+ *       ({@code /actuator/health/headroomCache/cache}): UP or DOWN with its L2, and the namespaces opened on it; off
+ *       with {@code management.health.headroom-cache.enabled=false}.
  * </ul>
  *
- * <p>The LLM router's node pools are core pools: they are in the {@code headroom} component with the others.
+ * <p>The LLM router's node pools and the embedding pool's core pools are core pools: they are in the
+ * {@code headroom} component with the others.
  */
-@AutoConfiguration(after = {HeadroomBrowserAutoConfiguration.class, HeadroomSqlAutoConfiguration.class})
+@AutoConfiguration(after = {HeadroomBrowserAutoConfiguration.class, HeadroomSqlAutoConfiguration.class,
+    HeadroomCacheAutoConfiguration.class})
 @ConditionalOnClass(HealthIndicator.class)
 public class HeadroomModulesHealthAutoConfiguration {
 
@@ -68,6 +77,27 @@ public class HeadroomModulesHealthAutoConfiguration {
       Map<String, ReplicaRoutingDataSource> byName = new LinkedHashMap<>();
       dataSources.orderedStream().forEach(ds -> byName.put(ds.name(), ds));
       return CompositeHealthContributor.fromMap(byName, ReplicaHealthIndicator::new);
+    }
+  }
+
+  /** The cache clusters' L2. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.headroom.redis.CacheCluster")
+  @ConditionalOnBean(CacheCluster.class)
+  @ConditionalOnEnabledHealthIndicator("headroom-cache")
+  static class Cache {
+    /** The {@code headroomCache} health component. */
+    @Bean
+    @ConditionalOnMissingBean(name = "headroomCacheHealthContributor")
+    HealthContributor headroomCacheHealthContributor(ObjectProvider<CacheCluster> clusters,
+        ObjectProvider<HeadroomCaches> registries) {
+      Map<String, CacheCluster> byName = new LinkedHashMap<>();
+      clusters.orderedStream().forEach(cluster -> byName.put(cluster.name(), cluster));
+      return CompositeHealthContributor.fromMap(byName, cluster -> new CacheHealthIndicator(cluster, () -> {
+        Map<String, TieredCache<?, ?>> open = new LinkedHashMap<>();
+        registries.orderedStream().filter(r -> r.cluster() == cluster).forEach(r -> open.putAll(r.opened()));
+        return open;
+      }));
     }
   }
 }

@@ -13,12 +13,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /chat}: the prompt (the request body) through the LLM router of {@code headroom.llm}: the least-loaded
  * Ollama node that has the model, or the cloud when the nodes are full, down or failing; the answer says who served
- * it. Not cached.
+ * it. With {@code ?temperature=0} the answer is deterministic, so the router caches it in the Redis Cluster of
+ * {@code headroom.cache} ({@code llm-responses}): every instance of the app then serves it from there.
  */
 @RestController
 class ChatController {
@@ -31,8 +33,13 @@ class ChatController {
   }
 
   @PostMapping("/chat")
-  Map<String, Object> chat(@RequestBody(required = false) String prompt) {
-    ChatResponse answer = llm.chat(ChatRequest.chat(model).user(prompt == null ? "" : prompt).build());
+  Map<String, Object> chat(@RequestBody(required = false) String prompt,
+      @RequestParam(name = "temperature", required = false) Double temperature) {
+    ChatRequest.Builder request = ChatRequest.chat(model).user(prompt == null ? "" : prompt);
+    if (temperature != null) {
+      request.temperature(temperature);
+    }
+    ChatResponse answer = llm.chat(request.build());
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("tier", answer.tier());
     reply.put("endpoint", answer.endpoint());
@@ -52,8 +59,4 @@ class ChatController {
   ResponseEntity<Map<String, Object>> spendLimit(SpendLimitExceededException e) {
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).body(Map.of("error", e.getMessage()));
   }
-
-  // Phase 3 of the starter adds, beside this endpoint:
-  //   POST /embed  -> the NPU embedding pool of headroom.npu (NPU worker first, cloud embeddings on overflow)
-  //   GET  /cached -> an answer through the tiered cache of headroom.cache (L1 Caffeine, L2 Redis cluster)
 }

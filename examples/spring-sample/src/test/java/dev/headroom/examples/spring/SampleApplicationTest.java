@@ -3,6 +3,8 @@ package dev.headroom.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.browser.BrowserPool;
 import dev.headroom.browser.HostStatus;
 import java.io.IOException;
@@ -23,8 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Starts the sample on a random port on its fakes (and a real headless Chromium) and calls each endpoint once. */
+/**
+ * Starts the sample on a random port on its fakes (with a real headless Chromium, the real embedding model and a real
+ * Redis Cluster) and calls each endpoint.
+ */
 class SampleApplicationTest {
+  static final ObjectMapper JSON = new ObjectMapper();
   static ConfigurableApplicationContext app;
   static String base;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -63,6 +69,71 @@ class SampleApplicationTest {
   }
 
   @Test
+  void aDeterministicChatAnswerIsServedFromTheRedisCacheTheSecondTime() throws Exception {
+    String url = base + "/chat?temperature=0";
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("what is a tier?")).build();
+    HttpResponse<String> first = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> second = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(first.body()).contains("\"tier\":\"local\"");
+    assertThat(second.body()).contains("\"tier\":\"cache\"");
+    assertThat(JSON.readTree(second.body()).get("reply")).isEqualTo(JSON.readTree(first.body()).get("reply"));
+  }
+
+  @Test
+  void embedGoesThroughTheEmbeddingPoolToTheLocalModelAndTheNpuWorker() throws Exception {
+    List<String> texts = List.of("a cat sits on the mat", "a cat is sitting on a mat",
+        "the stock market fell sharply");
+    JsonNode reply = JSON.readTree(post("/embed", JSON.writeValueAsString(texts)).body());
+    assertThat(reply.get("pool").asText()).isEqualTo("embeddings");
+    assertThat(reply.get("dimensions").asInt()).isEqualTo(384);
+    List<float[]> vectors = new ArrayList<>();
+    for (JsonNode embedding : reply.get("embeddings")) {
+      assertThat(embedding.get("backend").asText()).isIn("onnxruntime-cpu", "npu-worker-1");
+      float[] vector = new float[embedding.get("vector").size()];
+      for (int i = 0; i < vector.length; i++) {
+        vector[i] = (float) embedding.get("vector").get(i).asDouble();
+      }
+      vectors.add(vector);
+    }
+    assertThat(vectors).hasSize(3);
+    assertThat(dot(vectors.get(0), vectors.get(1))).as("the model puts the two cats together")
+        .isGreaterThan(dot(vectors.get(0), vectors.get(2)) + 0.3);
+
+    // enough texts at once that the NPU worker takes batches while the local model is busy
+    List<String> many = java.util.stream.IntStream.range(0, 96).mapToObj(i -> "sentence number " + i).toList();
+    long before = app.getBean(FakeBackends.class).npuWorkerTexts();
+    JsonNode bulk = JSON.readTree(post("/embed", JSON.writeValueAsString(many)).body());
+    assertThat(bulk.get("embeddings")).hasSize(96);
+    java.util.Set<String> backends = new java.util.TreeSet<>();
+    bulk.get("embeddings").forEach(e -> backends.add(e.get("backend").asText()));
+    assertThat(backends).contains("onnxruntime-cpu", "npu-worker-1");
+    assertThat(app.getBean(FakeBackends.class).npuWorkerTexts()).isGreaterThan(before);
+
+    HttpResponse<String> blank = post("/embed", "[\"fine\", \" \"]");
+    assertThat(blank.statusCode()).isEqualTo(400);
+    assertThat(blank.body()).contains("blank");
+  }
+
+  @Test
+  void cachedComputesOnceThenServesFromTheTieredCacheOnARealRedisCluster() throws Exception {
+    assertThat(app.getBean(FakeBackends.class).redis()).as("redis-server is installed here").isPresent();
+    JsonNode first = JSON.readTree(get("/cached/report-42").body());
+    JsonNode second = JSON.readTree(get("/cached/report-42").body());
+    assertThat(first.get("computed").asBoolean()).isTrue();
+    assertThat(second.get("computed").asBoolean()).isFalse();
+    assertThat(second.get("value")).isEqualTo(first.get("value"));
+    assertThat(first.get("value").asText()).hasSize(64);
+    assertThat(second.get("cache").asText()).contains("TieredCache{reports", "l2=UP");
+
+    String health = get("/actuator/health").body();
+    assertThat(health).contains("\"headroomCache\"", "\"sample-cache\"", "\"l2\":\"UP\"", "\"reports\"");
+    String prometheus = get("/actuator/prometheus").body();
+    assertThat(prometheus).contains("headroom_cache_l2_up{cache=\"sample-cache\"} 1.0",
+        "headroom_cache_gets_total{");
+  }
+
+  @Test
   void screenshotRendersThePageInALeasedBrowserSession() throws Exception {
     String page = app.getBean(FakeBackends.class).page("/page?title=sample");
     HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(base + "/screenshot?url="
@@ -81,7 +152,8 @@ class SampleApplicationTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"headroom\"", "\"chat-local\"", "\"chat-cloud\"", "\"ollama-1\"",
         "\"ollama-2\"", "\"inFlight\"", "\"limit\"", "\"headroomBrowser\"", "\"screenshots\"", "\"chromium-1\"",
-        "\"cap\":5").doesNotContain(FakeBackends.CLOUD_KEY);
+        "\"cap\":5", "\"embeddings.local\"", "\"onnxruntime-cpu\"", "\"npu-worker-1\"", "\"embeddings.cloud\"",
+        "\"headroomCache\"").doesNotContain(FakeBackends.CLOUD_KEY);
   }
 
   @Test
@@ -101,6 +173,19 @@ class SampleApplicationTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"headroom\"", "\"scaling\"", "\"firing\"", "llm-p95-latency",
         "gpu-vram-headroom", "\"chat-local\"").doesNotContain(FakeBackends.CLOUD_KEY);
+  }
+
+  private HttpResponse<String> post(String path, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
   }
 
   private HttpResponse<String> get(String path) throws Exception {
