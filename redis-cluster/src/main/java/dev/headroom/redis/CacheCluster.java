@@ -194,11 +194,24 @@ public final class CacheCluster implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "CacheCluster{" + settings.name() + ", seeds=" + settings.seeds() + ", readFrom=" + settings.readFrom()
+    return "CacheCluster{" + settings.name() + ", seeds=" + settings.seeds() + ", readFrom=" + readFromName(settings.readFrom())
         + ", l2=" + health.state() + '}';
   }
 
   /** Settings of a {@link CacheCluster}; everything but the seeds has a default. */
+  /** A readable name for Lettuce's {@link ReadFrom} constants (their own toString is an object identity). */
+  static String readFromName(ReadFrom readFrom) {
+    java.util.Map<ReadFrom, String> known = new java.util.LinkedHashMap<>();
+    known.put(ReadFrom.UPSTREAM, "UPSTREAM");
+    known.put(ReadFrom.UPSTREAM_PREFERRED, "UPSTREAM_PREFERRED");
+    known.put(ReadFrom.REPLICA, "REPLICA");
+    known.put(ReadFrom.REPLICA_PREFERRED, "REPLICA_PREFERRED");
+    known.put(ReadFrom.LOWEST_LATENCY, "LOWEST_LATENCY");
+    known.put(ReadFrom.ANY, "ANY");
+    known.put(ReadFrom.ANY_REPLICA, "ANY_REPLICA");
+    return known.getOrDefault(readFrom, readFrom.getClass().getSimpleName());
+  }
+
   public static final class Builder {
     private String name = "cache";
     private final List<URI> seeds = new ArrayList<>();

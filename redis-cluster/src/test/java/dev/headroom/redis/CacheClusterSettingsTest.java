@@ -50,6 +50,12 @@ class CacheClusterSettingsTest {
   }
 
   @Test
+  void readFromIsShownByName() {
+    assertThat(CacheCluster.readFromName(io.lettuce.core.ReadFrom.REPLICA_PREFERRED)).isEqualTo("REPLICA_PREFERRED");
+    assertThat(CacheCluster.readFromName(io.lettuce.core.ReadFrom.LOWEST_LATENCY)).isEqualTo("LOWEST_LATENCY");
+  }
+
+  @Test
   void neverShowsThePassword() {
     assertThat(settings(Duration.ofSeconds(1)).toString()).doesNotContain("secret").contains("****");
   }
