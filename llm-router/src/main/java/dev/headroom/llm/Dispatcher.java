@@ -36,7 +36,7 @@ final class Dispatcher {
     }
   };
 
-  final LlmRouter.Settings settings;
+  final Settings settings;
   final Pool local;
   final Pool remote;
   final Pool cloud;
@@ -52,7 +52,7 @@ final class Dispatcher {
   final Scheduler scheduler;
   private final Function<Optional<Duration>, Router> routers;
 
-  Dispatcher(LlmRouter.Settings settings, Pool local, Pool remote, Pool cloud, Catalog catalog, NodeStats stats,
+  Dispatcher(Settings settings, Pool local, Pool remote, Pool cloud, Catalog catalog, NodeStats stats,
       LlmCost cost, OllamaClient ollama, OpenAiClient openAi, SpendGuard guard, ResponseCache cache,
       LlmMetrics metrics, Ticker ticker, Scheduler scheduler, Function<Optional<Duration>, Router> routers) {
     this.settings = settings;
@@ -71,6 +71,10 @@ final class Dispatcher {
     this.scheduler = scheduler;
     this.routers = routers;
   }
+
+  /** The settings the dispatcher reads per request. */
+  record Settings(Map<String, String> aliases, Map<String, String> cloudModels, Duration requestTimeout,
+      Duration firstTokenTimeout, Duration idleTimeout, Duration cacheTtl, double loadedPreference) {}
 
   /** What a request's model name means: the model sent to Ollama, its catalog key, and the cloud model. */
   record Target(String wire, String key, String cloudModel) {

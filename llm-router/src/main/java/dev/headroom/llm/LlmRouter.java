@@ -1,14 +1,7 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
-import dev.headroom.core.Endpoint;
-import dev.headroom.core.EndpointState;
-import dev.headroom.core.HealthCheck;
-import dev.headroom.core.HealthProbe;
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.Pool;
-import dev.headroom.core.PoolConfig;
-import dev.headroom.core.pick.Pickers;
 import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.route.Router;
@@ -18,17 +11,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Least-loaded, model-aware routing over a fleet of Ollama servers, with a second pool and an OpenAI-compatible
@@ -73,60 +60,10 @@ public final class LlmRouter implements AutoCloseable {
   /** The tier (and endpoint) reported for answers from the response cache. */
   public static final String CACHE = "cache";
 
-  private static final int MAX_CACHED_ROUTERS = 64;
-
-  private final String name;
-  private final Pool local;
-  private final Pool remote;
-  private final Pool cloud;
-  private final Router router;
-  private final Map<Duration, Router> budgetRouters = new ConcurrentHashMap<>();
-  private final Builder config;
-  private final RetryBudget retryBudget;
-  private final Catalog catalog;
-  private final NodeStats stats;
-  private final SpendGuard guard;
-  private final FleetPoller poller;
-  private final ExecutorService workers;
-  private final Dispatcher dispatcher;
-  private final Ticker ticker;
+  private final LlmRuntime runtime;
 
   private LlmRouter(Builder b) {
-    this.name = b.name;
-    this.config = b;
-    this.ticker = b.ticker;
-    this.workers = Executors.newCachedThreadPool(daemonThreads("headroom-llm-" + b.name));
-    HttpClient http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build();
-    this.catalog = new Catalog(b.defaultColdLoad.toNanos(), b.keepAlive.toNanos());
-    this.stats = new NodeStats();
-    LlmCost cost = new LlmCost(stats, b.expectedTokens);
-    this.local = Pool.create(ollamaPool(b.name + "-local", LOCAL, b.nodes, cost, http));
-    this.remote = b.remoteNodes.isEmpty() ? null
-        : Pool.create(ollamaPool(b.name + "-remote", REMOTE, b.remoteNodes, cost, http));
-    CloudConfig c = b.cloud;
-    this.cloud = c == null ? null : Pool.create(cloudPool(b.name + "-cloud", c));
-    this.guard = new SpendGuard(c == null ? SpendLimit.unlimited() : c.spendLimit(),
-        c == null ? Map.of() : c.prices(), c == null ? 512 : c.assumedAnswerTokens(), ticker);
-    this.retryBudget = b.retryBudget != null ? b.retryBudget : RetryBudget.defaults(ticker);
-    this.router = buildRouter(b.localWaitBudget, b.remoteWaitBudget);
-    OllamaClient ollama = new OllamaClient(new Http(http, b.maxBodyBytes, b.maxLineBytes, text -> text));
-    OpenAiClient openAi = c == null ? null : new OpenAiClient(new Http(http, b.maxBodyBytes, b.maxLineBytes,
-        text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
-    Settings settings = new Settings(Map.copyOf(b.aliases), c == null ? Map.of() : c.models(), b.requestTimeout,
-        b.firstTokenTimeout, b.idleTimeout, b.cacheTtl, b.loadedPreference);
-    this.dispatcher = new Dispatcher(settings, local, remote, cloud, catalog, stats, cost, ollama, openAi, guard,
-        b.responseCache, new LlmMetrics(b.meterRegistry), ticker, b.scheduler, this::routerFor);
-    List<Endpoint> all = new ArrayList<>(local.config().endpoints());
-    if (remote != null) {
-      all.addAll(remote.config().endpoints());
-    }
-    all.forEach(e -> catalog.register(e.id()));
-    this.poller = new FleetPoller(all, ollama, catalog, b.scheduler, ticker, workers, b.pollInterval, b.pollTimeout);
-    if (b.discoverOnBuild) {
-      poller.refreshNow(b.pollTimeout.plus(b.pollTimeout));
-    }
-    poller.start();
+    this.runtime = new LlmRuntime(b);
   }
 
   /** A builder with the defaults listed on each setting. */
@@ -143,208 +80,100 @@ public final class LlmRouter implements AutoCloseable {
    *     not retried for this request
    */
   public ChatResponse chat(ChatRequest request) {
-    return dispatcher.chat(Objects.requireNonNull(request, "request"));
+    return runtime.dispatcher.chat(Objects.requireNonNull(request, "request"));
   }
 
   /** The answer to {@code request} as a stream; nothing is sent until it is subscribed. See {@link ChatStream}. */
   public ChatStream stream(ChatRequest request) {
-    return new ChatStream(dispatcher, Objects.requireNonNull(request, "request"), workers);
+    return new ChatStream(runtime.dispatcher, Objects.requireNonNull(request, "request"), runtime.workers);
   }
 
   /** Embeddings of the request's texts ({@code /api/embed}, or the cloud's {@code /v1/embeddings} on overflow). */
   public EmbedResponse embed(EmbedRequest request) {
-    return dispatcher.embed(Objects.requireNonNull(request, "request"));
+    return runtime.dispatcher.embed(Objects.requireNonNull(request, "request"));
   }
 
   /** Reads every node's {@code /api/tags} and {@code /api/ps} now, waiting at most {@code wait}. */
   public void refreshFleet(Duration wait) {
-    poller.refreshNow(Objects.requireNonNull(wait, "wait"));
+    runtime.refreshFleet(Objects.requireNonNull(wait, "wait"));
   }
 
   /** The state of every endpoint of every tier. */
   public List<NodeStatus> fleet() {
-    long now = ticker.read();
-    List<NodeStatus> all = new ArrayList<>();
-    for (Pool pool : pools()) {
-      String tier = pool == cloud ? CLOUD : pool == remote ? REMOTE : LOCAL;
-      for (EndpointState s : pool.endpoints()) {
-        double ttft = stats.ttftNanos(s.id());
-        all.add(new NodeStatus(s.id(), tier, s.inFlight(), s.limit(), s.health(now), catalog.available(s.id()),
-            catalog.loaded(s.id(), now), Duration.ofNanos((long) Math.max(0, ttft)),
-            Math.max(0, stats.tokensPerSecond(s.id()))));
-      }
-    }
-    return all;
+    return runtime.fleet();
   }
 
   /** The local Ollama pool. */
   public Pool localPool() {
-    return local;
+    return runtime.tiers.local;
   }
 
   /** The second Ollama pool, if configured. */
   public Optional<Pool> remotePool() {
-    return Optional.ofNullable(remote);
+    return Optional.ofNullable(runtime.tiers.remote);
   }
 
   /** The cloud pool, if configured. */
   public Optional<Pool> cloudPool() {
-    return Optional.ofNullable(cloud);
+    return Optional.ofNullable(runtime.tiers.cloud);
   }
 
   /** Cloud requests counted against the spend limit in the last minute. */
   public int cloudRequestsLastMinute() {
-    return guard.requestsLastMinute();
+    return runtime.guard.requestsLastMinute();
   }
 
   /** Estimated cloud dollars counted against the spend limit in the last minute. */
   public double cloudCostLastMinute() {
-    return guard.costLastMinute();
+    return runtime.guard.costLastMinute();
   }
 
   /** Stops background polls and probes, fails queued requests and cuts open streams. */
   @Override
   public void close() {
-    poller.close();
-    pools().forEach(Pool::close);
-    workers.shutdownNow();
+    runtime.close();
   }
 
   @Override
   public String toString() {
-    return "LlmRouter{" + name + ", local=" + local.config().endpoints().size() + " nodes"
-        + (remote == null ? "" : ", remote=" + remote.config().endpoints().size() + " nodes")
-        + (config.cloud == null ? "" : ", cloud=" + config.cloud) + '}';
+    return "LlmRouter{" + runtime + '}';
   }
-
-  // ---------------------------------------------------------------- construction
-
-  private List<Pool> pools() {
-    List<Pool> pools = new ArrayList<>(3);
-    pools.add(local);
-    if (remote != null) {
-      pools.add(remote);
-    }
-    if (cloud != null) {
-      pools.add(cloud);
-    }
-    return pools;
-  }
-
-  private Router routerFor(Optional<Duration> maxQueueWait) {
-    if (maxQueueWait.isEmpty()) {
-      return router;
-    }
-    Duration budget = maxQueueWait.get();
-    Router cached = budgetRouters.get(budget);
-    if (cached != null) {
-      return cached;
-    }
-    Router made = buildRouter(budget, budget);
-    if (budgetRouters.size() < MAX_CACHED_ROUTERS) {
-      budgetRouters.putIfAbsent(budget, made);
-    }
-    return made;
-  }
-
-  private Router buildRouter(Duration localBudget, Duration remoteBudget) {
-    Router.Builder rb = Router.builder(name).tier(LOCAL, local, localBudget);
-    if (remote != null) {
-      rb.tier(REMOTE, remote, remoteBudget);
-    }
-    if (cloud != null) {
-      rb.tier(CLOUD, cloud, config.cloudWaitBudget);
-    }
-    rb.retryBudget(retryBudget).maxAttempts(config.maxAttempts).classifier(new LlmClassifier()).ticker(ticker);
-    if (config.meterRegistry != null) {
-      rb.meterRegistry(config.meterRegistry);
-    }
-    return rb.build();
-  }
-
-  private PoolConfig ollamaPool(String poolName, String tier, List<OllamaNode> nodes, LlmCost cost,
-      HttpClient http) {
-    Builder b = config;
-    PoolConfig.Builder pb = PoolConfig.builder(poolName).tier(tier)
-        .picker(Pickers.powerOfTwoChoices(cost, b.random))
-        .ticker(b.ticker).scheduler(b.scheduler).random(b.random)
-        .maxWaiters(b.maxWaiters)
-        .outlierDetection(b.outlierDetection);
-    for (OllamaNode node : nodes) {
-      pb.endpoint(Endpoint.builder(node.id()).uri(node.uri()).maxConcurrency(node.numParallel())
-          .weight(node.weight()).label("kind", "ollama").build());
-    }
-    if (b.healthCheckInterval != null) {
-      pb.healthCheck(HealthCheck.builder(HealthProbe.httpGet(http, "/api/version", b.pollTimeout))
-          .interval(b.healthCheckInterval).timeout(b.pollTimeout).build());
-    }
-    if (b.meterRegistry != null) {
-      pb.meterRegistry(b.meterRegistry);
-    }
-    return pb.build();
-  }
-
-  private PoolConfig cloudPool(String poolName, CloudConfig c) {
-    PoolConfig.Builder pb = PoolConfig.builder(poolName).tier(CLOUD)
-        .endpoint(Endpoint.builder(CLOUD).uri(c.uri()).maxConcurrency(c.maxConcurrency()).label("kind", "cloud")
-            .build())
-        .ticker(config.ticker).scheduler(config.scheduler).random(config.random)
-        .maxWaiters(config.maxWaiters)
-        .outlierDetection(OutlierDetection.disabled()); // a single endpoint: nothing to eject it in favour of
-    if (config.meterRegistry != null) {
-      pb.meterRegistry(config.meterRegistry);
-    }
-    return pb.build();
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  /** The settings the dispatcher reads per request. */
-  record Settings(Map<String, String> aliases, Map<String, String> cloudModels, Duration requestTimeout,
-      Duration firstTokenTimeout, Duration idleTimeout, Duration cacheTtl, double loadedPreference) {}
 
   /** Builds an {@link LlmRouter}; {@link #build()} validates every setting. */
   public static final class Builder {
-    private String name = "llm";
-    private final List<OllamaNode> nodes = new ArrayList<>();
-    private final List<OllamaNode> remoteNodes = new ArrayList<>();
-    private CloudConfig cloud;
-    private Duration localWaitBudget = Duration.ofSeconds(2);
-    private Duration remoteWaitBudget = Duration.ofSeconds(1);
-    private Duration cloudWaitBudget = Duration.ofSeconds(1);
-    private Duration firstTokenTimeout = Duration.ofSeconds(60);
-    private Duration idleTimeout = Duration.ofSeconds(30);
-    private Duration requestTimeout = Duration.ofMinutes(5);
-    private Duration connectTimeout = Duration.ofSeconds(2);
-    private Duration pollInterval = Duration.ofSeconds(10);
-    private Duration pollTimeout = Duration.ofSeconds(2);
-    private Duration healthCheckInterval = Duration.ofSeconds(10);
-    private final Map<String, String> aliases = new LinkedHashMap<>();
-    private ResponseCache responseCache;
-    private Duration cacheTtl = Duration.ofHours(1);
-    private long maxBodyBytes = 16L * 1024 * 1024;
-    private int maxLineBytes = 1024 * 1024;
-    private int expectedTokens = 256;
-    private double loadedPreference = 0.5;
-    private Duration defaultColdLoad = Duration.ofSeconds(5);
-    private Duration keepAlive = Duration.ofMinutes(5);
-    private int maxAttempts = 3;
-    private int maxWaiters = 512;
-    private RetryBudget retryBudget;
-    private OutlierDetection outlierDetection = OutlierDetection.defaults();
-    private MeterRegistry meterRegistry;
-    private Ticker ticker = Ticker.system();
-    private Scheduler scheduler = Scheduler.system();
-    private RandomSource random = RandomSource.threadLocal();
-    private HttpClient httpClient;
-    private boolean discoverOnBuild = true;
+    String name = "llm";
+    final List<OllamaNode> nodes = new ArrayList<>();
+    final List<OllamaNode> remoteNodes = new ArrayList<>();
+    CloudConfig cloud;
+    Duration localWaitBudget = Duration.ofSeconds(2);
+    Duration remoteWaitBudget = Duration.ofSeconds(1);
+    Duration cloudWaitBudget = Duration.ofSeconds(1);
+    Duration firstTokenTimeout = Duration.ofSeconds(60);
+    Duration idleTimeout = Duration.ofSeconds(30);
+    Duration requestTimeout = Duration.ofMinutes(5);
+    Duration connectTimeout = Duration.ofSeconds(2);
+    Duration pollInterval = Duration.ofSeconds(10);
+    Duration pollTimeout = Duration.ofSeconds(2);
+    Duration healthCheckInterval = Duration.ofSeconds(10);
+    final Map<String, String> aliases = new LinkedHashMap<>();
+    ResponseCache responseCache;
+    Duration cacheTtl = Duration.ofHours(1);
+    long maxBodyBytes = 16L * 1024 * 1024;
+    int maxLineBytes = 1024 * 1024;
+    int expectedTokens = 256;
+    double loadedPreference = 0.5;
+    Duration defaultColdLoad = Duration.ofSeconds(5);
+    Duration keepAlive = Duration.ofMinutes(5);
+    int maxAttempts = 3;
+    int maxWaiters = 512;
+    RetryBudget retryBudget;
+    OutlierDetection outlierDetection = OutlierDetection.defaults();
+    MeterRegistry meterRegistry;
+    Ticker ticker = Ticker.system();
+    Scheduler scheduler = Scheduler.system();
+    RandomSource random = RandomSource.threadLocal();
+    HttpClient httpClient;
+    boolean discoverOnBuild = true;
 
     private Builder() {}
 
@@ -554,72 +383,8 @@ public final class LlmRouter implements AutoCloseable {
 
     /** Validates, builds and starts the background polls (and, by default, reads the fleet's models once). */
     public LlmRouter build() {
-      if (name.isBlank()) {
-        throw new ConfigException("llm router name", name, "must be non-empty");
-      }
-      if (nodes.isEmpty()) {
-        throw new ConfigException("llm router '" + name + "': nodes", "[]", "must list at least one ollama node");
-      }
-      Set<String> ids = new HashSet<>();
-      for (OllamaNode node : nodes) {
-        unique(ids, node.id());
-      }
-      for (OllamaNode node : remoteNodes) {
-        unique(ids, node.id());
-      }
-      nonNegative("localWaitBudget", localWaitBudget);
-      nonNegative("remoteWaitBudget", remoteWaitBudget);
-      nonNegative("cloudWaitBudget", cloudWaitBudget);
-      positive("firstTokenTimeout", firstTokenTimeout);
-      positive("idleTimeout", idleTimeout);
-      positive("requestTimeout", requestTimeout);
-      positive("connectTimeout", connectTimeout);
-      positive("pollInterval", pollInterval);
-      positive("pollTimeout", pollTimeout);
-      positive("cacheTtl", cacheTtl);
-      positive("defaultColdLoad", defaultColdLoad);
-      positive("keepAlive", keepAlive);
-      if (maxBodyBytes < 1024) {
-        throw new ConfigException(prefix() + "maxBodyBytes", maxBodyBytes, "must be >= 1024");
-      }
-      if (maxLineBytes < 1024) {
-        throw new ConfigException(prefix() + "maxLineBytes", maxLineBytes, "must be >= 1024");
-      }
-      if (expectedTokens < 1) {
-        throw new ConfigException(prefix() + "expectedTokens", expectedTokens, "must be >= 1");
-      }
-      if (!(loadedPreference > 0 && loadedPreference <= 1)) {
-        throw new ConfigException(prefix() + "loadedPreference", loadedPreference, "must be in (0, 1]");
-      }
-      if (maxAttempts < 1) {
-        throw new ConfigException(prefix() + "maxAttempts", maxAttempts, "must be >= 1");
-      }
-      if (maxWaiters < 0) {
-        throw new ConfigException(prefix() + "maxWaiters", maxWaiters, "must be >= 0");
-      }
+      new LlmRouterChecks(this).validate();
       return new LlmRouter(this);
-    }
-
-    private String prefix() {
-      return "llm router '" + name + "': ";
-    }
-
-    private void unique(Set<String> ids, String id) {
-      if (!ids.add(id) || id.equals(CLOUD)) {
-        throw new ConfigException(prefix() + "node id", id, "must be unique across pools and not 'cloud'");
-      }
-    }
-
-    private void positive(String setting, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new ConfigException(prefix() + setting, value, "must be > 0");
-      }
-    }
-
-    private void nonNegative(String setting, Duration value) {
-      if (value == null || value.isNegative()) {
-        throw new ConfigException(prefix() + setting, value, "must be >= 0");
-      }
     }
   }
 }

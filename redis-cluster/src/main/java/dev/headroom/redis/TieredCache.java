@@ -11,16 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One namespace of a two-tier cache: L1 in this JVM (Caffeine, bounded, entries live no longer than in L2) over L2 in
@@ -51,7 +45,6 @@ import org.slf4j.LoggerFactory;
  * @param <V> the value type
  */
 public final class TieredCache<K, V> implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_KEY_LENGTH = 1024;
 
@@ -62,66 +55,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final NamespaceL2<V> l2;
   private final TtlTuner tuner;
   private final NamespaceMetrics metrics;
-  private final Ticker ticker;
   private final Clock clock;
-  private final double beta;
-  private final Executor refreshExecutor;
-  private final Map<String, CompletableFuture<Envelope<V>>> flights = new ConcurrentHashMap<>();
-  private final L2Health.Listener healthListener;
-  private final Runnable maintenance;
-  private volatile long loadMicrosEstimate;
+  private final L1Sync<V> sync;
+  private final CacheLoads<K, V> loads;
 
   private TieredCache(Builder<K, V> b) {
     this.namespace = b.namespace;
     this.cluster = b.cluster;
     this.keys = b.keys;
     ClusterSettings settings = cluster.settings();
-    this.ticker = settings.ticker();
+    Ticker ticker = settings.ticker();
     this.clock = settings.wallClock();
-    this.beta = b.earlyRefreshBeta;
-    this.refreshExecutor = b.refreshExecutor;
     this.l1 = new L1Store<>(b.l1Enabled, b.l1MaximumSize, b.l1Ttl, ticker, clock, settings.masterReadWindow());
     this.tuner = TtlTuner.create(namespace, b.ttl, ticker, cluster::memoryPressure, cluster::tunerFrozen,
         () -> ThreadLocalRandom.current().nextDouble());
     this.metrics = new NamespaceMetrics(cluster.registry(), cluster.name(), namespace, tuner, l1::size);
     this.l2 = new NamespaceL2<>(cluster, namespace, b.codec, metrics, b.durableReplicas, b.durableTimeout);
-    this.healthListener = new L2Health.Listener() {
-      @Override
-      public void up() {
-        clearL1(InvalidationBus.ClearReason.L2_RECOVERED); // invalidations sent meanwhile never reached us
-        l2.replayPending();
-      }
-
-      @Override
-      public void down() {}
-    };
-    this.maintenance = l2::replayPending;
-    CompletableFuture<Void> subscribed = cluster.bus().register(namespace, new InvalidationBus.Subscriber() {
-      @Override
-      public void invalidated(String key) {
-        metrics.invalidationsReceived.increment();
-        l1.invalidate(key);
-      }
-
-      @Override
-      public void cleared(InvalidationBus.ClearReason reason) {
-        if (reason == InvalidationBus.ClearReason.GAP) {
-          metrics.gaps.increment();
-        }
-        clearL1(reason);
-      }
-    });
-    cluster.l2Health().addListener(healthListener);
-    cluster.addMaintenance(maintenance);
-    if (cluster.l2Health().isUp()) {
-      try { // so that invalidations published after build() returns reach this instance
-        subscribed.get(settings.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-        log.warn("cache '{}': invalidation channel not subscribed yet; L1 stays unused until it is", namespace);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    this.sync = new L1Sync<>(namespace, cluster, l1, l2, metrics);
+    this.loads = new CacheLoads<>(namespace, l1, l2, sync, tuner, metrics, ticker, clock, b.earlyRefreshBeta,
+        b.refreshExecutor);
   }
 
   /** A builder for the namespace {@code namespace} (letters, digits, {@code . _ -}) with String keys. */
@@ -146,7 +98,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     metrics.l1Miss.increment();
     Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
-    found.ifPresent(e -> keep(text, e));
+    found.ifPresent(e -> sync.keep(text, e));
     tuner.record(found.isPresent());
     return found.map(Envelope::value);
   }
@@ -178,7 +130,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Envelope<V> envelope = found.get(text);
       tuner.record(envelope != null);
       if (envelope != null) {
-        keep(text, envelope);
+        sync.keep(text, envelope);
         result.put(key, envelope.value());
       }
     });
@@ -200,40 +152,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (cached != null) {
       metrics.l1Hit.increment();
       tuner.record(true);
-      maybeRefreshEarly(key, text, cached, loader);
+      loads.maybeRefreshEarly(key, text, cached, loader);
       return cached.value();
     }
     metrics.l1Miss.increment();
-    CompletableFuture<Envelope<V>> mine = new CompletableFuture<>();
-    CompletableFuture<Envelope<V>> running = flights.putIfAbsent(text, mine);
-    if (running != null) {
-      metrics.coalesced.increment();
-      return join(running).value();
-    }
-    Envelope<V> envelope;
-    boolean fromL2;
-    try {
-      Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
-      fromL2 = found.isPresent();
-      if (fromL2) {
-        envelope = found.get();
-        keep(text, envelope);
-        tuner.record(true);
-      } else {
-        tuner.record(false);
-        envelope = load(key, text, loader, false);
-      }
-      mine.complete(envelope);
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      flights.remove(text, mine);
-    }
-    if (fromL2) {
-      maybeRefreshEarly(key, text, envelope, loader); // after the flight is gone, so the refresh can start one
-    }
-    return envelope.value();
+    return loads.getMissing(key, text, loader);
   }
 
   /**
@@ -248,9 +171,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     long now = clock.millis();
     long ttl = tuner.ttlMillisForWrite();
-    Envelope<V> envelope = new Envelope<>(value, now, now + ttl, loadMicrosEstimate);
+    Envelope<V> envelope = new Envelope<>(value, now, now + ttl, loads.loadMicrosEstimate());
     byte[] bytes = l2.encode(envelope); // fails before anything changes when the value cannot be encoded
-    keep(text, envelope);
+    sync.keep(text, envelope);
     l1.markChanged(text);
     return l2.put(text, bytes, ttl);
   }
@@ -283,9 +206,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   /** Stops listening for invalidations; the cluster stays open. */
   @Override
   public void close() {
-    cluster.bus().unregister(namespace);
-    cluster.l2Health().removeListener(healthListener);
-    cluster.removeMaintenance(maintenance);
+    sync.close();
   }
 
   // ---- for tests in this package
@@ -299,104 +220,6 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   // ----
-
-  private Envelope<V> load(K key, String text, CacheLoader<? super K, ? extends V> loader, boolean early) {
-    long start = ticker.read();
-    V value;
-    try {
-      value = loader.load(key);
-    } catch (RuntimeException | Error e) {
-      metrics.loadFailure.increment();
-      throw e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      metrics.loadFailure.increment();
-      throw new CacheLoadException(namespace, "interrupted while loading key '" + excerpt(text) + "'", e);
-    } catch (Exception e) {
-      metrics.loadFailure.increment();
-      throw new CacheLoadException(namespace, "loader failed for key '" + excerpt(text) + "': " + e, e);
-    }
-    if (value == null) {
-      metrics.loadFailure.increment();
-      throw new CacheLoadException(namespace, "loader returned null for key '" + excerpt(text) + "'", null);
-    }
-    long took = Math.max(0, ticker.read() - start);
-    metrics.loadTime(took);
-    (early ? metrics.earlyRefresh : metrics.loadSuccess).increment();
-    long micros = took / 1_000;
-    loadMicrosEstimate = loadMicrosEstimate == 0 ? micros : (loadMicrosEstimate * 7 + micros) / 8;
-    long now = clock.millis();
-    Envelope<V> envelope = new Envelope<>(value, now, now + tuner.ttlMillisForWrite(), micros);
-    keep(text, envelope);
-    l2.fill(text, envelope, early);
-    return envelope;
-  }
-
-  /** XFetch: reload before expiry with a probability that grows as expiry nears, scaled by the load time. */
-  private void maybeRefreshEarly(K key, String text, Envelope<V> cached, CacheLoader<? super K, ? extends V> loader) {
-    if (beta <= 0) {
-      return;
-    }
-    long delta = cached.loadMicros() > 0 ? cached.loadMicros() : loadMicrosEstimate;
-    if (delta <= 0) {
-      return;
-    }
-    double rand = 1 - ThreadLocalRandom.current().nextDouble(); // (0, 1]
-    double now = clock.millis();
-    if (now - (delta / 1000.0) * beta * Math.log(rand) < cached.expiresAtMillis()) {
-      return;
-    }
-    CompletableFuture<Envelope<V>> mine = new CompletableFuture<>();
-    if (flights.putIfAbsent(text, mine) != null) {
-      return;
-    }
-    try {
-      refreshExecutor.execute(() -> {
-        try {
-          mine.complete(load(key, text, loader, true));
-        } catch (RuntimeException | Error e) {
-          mine.completeExceptionally(e);
-          log.debug("cache '{}': early refresh failed; the cached value stays until it expires", namespace, e);
-        } finally {
-          flights.remove(text, mine);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      flights.remove(text, mine);
-      mine.complete(cached);
-    }
-  }
-
-  /**
-   * Puts an entry in L1, unless L2 is up and this instance does not hear invalidations yet: an entry cached then
-   * could go stale unnoticed. (With L2 down, L1 is all there is, and it is cleared when L2 comes back.)
-   */
-  private void keep(String text, Envelope<V> envelope) {
-    if (!l2.up() || cluster.bus().subscribed(namespace)) {
-      l1.put(text, envelope);
-    }
-  }
-
-  private void clearL1(InvalidationBus.ClearReason reason) {
-    l1.clear();
-    metrics.l1Cleared(reason.name().toLowerCase(java.util.Locale.ROOT));
-    log.debug("cache '{}': L1 cleared ({})", namespace, reason);
-  }
-
-  private Envelope<V> join(CompletableFuture<Envelope<V>> flight) {
-    try {
-      return flight.join();
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new CacheLoadException(namespace, "load failed", cause);
-    }
-  }
 
   private String encode(K key) {
     if (key == null) {
@@ -413,7 +236,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return text;
   }
 
-  private static String excerpt(String text) {
+  /** The start of a key, for messages. */
+  static String excerpt(String text) {
     return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 

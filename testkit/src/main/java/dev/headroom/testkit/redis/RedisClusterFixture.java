@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisClusterFixture implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisClusterFixture.class);
-  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration CLI_TIMEOUT = Duration.ofSeconds(10);
 
   private final Builder config;
   private final RedisCli cli;
   private final Path root;
   private final List<RedisNode> nodes = new ArrayList<>();
-  private final Map<RedisNode, Process> processes = new HashMap<>();
+  private final RedisProcesses processes;
+  private final ClusterReadiness readiness;
   private final Map<RedisNode, List<int[]>> slotsAtStop = new HashMap<>();
   private final Thread shutdownHook;
   private boolean started;
@@ -52,6 +52,7 @@ public final class RedisClusterFixture implements AutoCloseable {
   private RedisClusterFixture(Builder config) {
     this.config = config;
     this.cli = new RedisCli(config.redisCli);
+    this.processes = new RedisProcesses(config, cli, this);
     try {
       this.root = Files.createTempDirectory("headroom-redis-cluster-");
       int count = config.masters * (1 + config.replicasPerMaster);
@@ -63,6 +64,7 @@ public final class RedisClusterFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the cluster's directories", e);
     }
+    this.readiness = new ClusterReadiness(this, nodes, processes);
     this.shutdownHook = new Thread(this::destroyAll, "redis-cluster-fixture-cleanup");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -94,8 +96,8 @@ public final class RedisClusterFixture implements AutoCloseable {
     }
     try {
       for (RedisNode node : nodes) {
-        writeConfig(node);
-        launch(node);
+        processes.writeConfig(node);
+        processes.launch(node);
       }
       List<String> args = new ArrayList<>(List.of("--cluster", "create"));
       nodes.forEach(n -> args.add("127.0.0.1:" + n.port()));
@@ -184,27 +186,13 @@ public final class RedisClusterFixture implements AutoCloseable {
   /** Kills the node's process with SIGKILL ({@code kill -9}) and waits until it is gone. */
   public void kill(RedisNode node) {
     rememberSlots(node);
-    Process process;
-    synchronized (this) {
-      process = processes.remove(node);
-    }
-    if (process != null) {
-      process.destroyForcibly();
-      waitForExit(process, node);
-    }
+    processes.stop(node, true);
   }
 
   /** Stops the node with SIGTERM (a clean shutdown; nothing is saved) and waits until it is gone. */
   public void stop(RedisNode node) {
     rememberSlots(node);
-    Process process;
-    synchronized (this) {
-      process = processes.remove(node);
-    }
-    if (process != null) {
-      process.destroy();
-      waitForExit(process, node);
-    }
+    processes.stop(node, false);
   }
 
   private void rememberSlots(RedisNode node) {
@@ -220,18 +208,12 @@ public final class RedisClusterFixture implements AutoCloseable {
 
   /** Starts a killed or stopped node again on its port; it rejoins with its {@code nodes.conf}. */
   public void restart(RedisNode node) {
-    synchronized (this) {
-      if (processes.containsKey(node)) {
-        return;
-      }
-    }
-    launch(node);
+    processes.restart(node);
   }
 
   /** Whether the node's process is running. */
-  public synchronized boolean isRunning(RedisNode node) {
-    Process process = processes.get(node);
-    return process != null && process.isAlive();
+  public boolean isRunning(RedisNode node) {
+    return processes.isRunning(node);
   }
 
   /**
@@ -239,19 +221,7 @@ public final class RedisClusterFixture implements AutoCloseable {
    * on who serves what, and every running replica's link to its master is up.
    */
   public void awaitClusterOk(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (true) {
-      Optional<String> problem = clusterProblem();
-      if (problem.isEmpty()) {
-        return;
-      }
-      last = problem.get();
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("cluster not ready after " + timeout + ": " + last);
-      }
-      pause(100);
-    }
+    readiness.await(timeout);
   }
 
   /**
@@ -270,7 +240,7 @@ public final class RedisClusterFixture implements AutoCloseable {
     while (true) {
       try {
         RedisNode master = masterForSlot(slots.get(0)[0]);
-        if (master != deadMaster && isRunning(master) && clusterProblem().isEmpty()) {
+        if (master != deadMaster && isRunning(master) && readiness.problem().isEmpty()) {
           return master;
         }
       } catch (IllegalStateException notYet) {
@@ -279,59 +249,8 @@ public final class RedisClusterFixture implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("no replica of " + deadMaster + " was promoted within " + timeout);
       }
-      pause(50);
+      RedisProcesses.pause(50);
     }
-  }
-
-  private Optional<String> clusterProblem() {
-    List<RedisNode> running;
-    synchronized (this) {
-      running = nodes.stream().filter(this::isRunning).toList();
-    }
-    String reference = null;
-    for (RedisNode node : running) {
-      String info;
-      String nodesReply;
-      try {
-        info = command(node, "CLUSTER", "INFO");
-        nodesReply = command(node, "CLUSTER", "NODES");
-      } catch (RuntimeException e) {
-        return Optional.of(node + " does not answer: " + e.getMessage());
-      }
-      if (!info.contains("cluster_state:ok")) {
-        return Optional.of(node + " is not ok");
-      }
-      if (!info.contains("cluster_slots_ok:16384")) {
-        return Optional.of(node + " does not see all slots ok");
-      }
-      if (!info.contains("cluster_known_nodes:" + nodes.size())) {
-        return Optional.of(node + " does not know every node yet");
-      }
-      List<ClusterNodeInfo> view = ClusterNodeInfo.parse(nodesReply);
-      String signature = signature(view);
-      if (reference == null) {
-        reference = signature;
-      } else if (!reference.equals(signature)) {
-        return Optional.of("nodes disagree on the topology");
-      }
-      ClusterNodeInfo self = view.stream().filter(i -> i.flags().contains("myself")).findFirst().orElseThrow();
-      if (self.isReplica()) {
-        if (!command(node, "INFO", "replication").contains("master_link_status:up")) {
-          return Optional.of(node + " is a replica whose link to its master is not up");
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String signature(List<ClusterNodeInfo> view) {
-    StringBuilder out = new StringBuilder();
-    view.stream().sorted(Comparator.comparing(ClusterNodeInfo::nodeId)).forEach(i -> {
-      out.append(i.nodeId()).append(i.flags().contains("master") ? " M " : " R ").append(i.masterId());
-      i.slotRanges().forEach(r -> out.append(' ').append(r[0]).append('-').append(r[1]));
-      out.append('\n');
-    });
-    return out.toString();
   }
 
   /** Kills every node and deletes the cluster's directory. */
@@ -350,98 +269,8 @@ public final class RedisClusterFixture implements AutoCloseable {
   }
 
   private void destroyAll() {
-    List<Process> all;
-    synchronized (this) {
-      all = new ArrayList<>(processes.values());
-      processes.clear();
-    }
-    all.forEach(Process::destroyForcibly);
-    for (Process process : all) {
-      try {
-        process.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    processes.destroyAll();
     deleteTree(root);
-  }
-
-  private void writeConfig(RedisNode node) {
-    StringBuilder conf = new StringBuilder()
-        .append("port ").append(node.port()).append('\n')
-        .append("bind 127.0.0.1\n")
-        .append("cluster-enabled yes\n")
-        .append("cluster-config-file nodes.conf\n")
-        .append("cluster-node-timeout ").append(config.nodeTimeout.toMillis()).append('\n')
-        .append("cluster-port ").append(node.busPort()).append('\n')
-        .append("dir ").append(node.dir()).append('\n')
-        .append("save \"\"\n")
-        .append("appendonly no\n")
-        .append("daemonize no\n")
-        .append("logfile redis.log\n");
-    config.extraConfig.forEach((key, value) -> conf.append(key).append(' ').append(value).append('\n'));
-    try {
-      Files.writeString(node.dir().resolve("redis.conf"), conf.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private void launch(RedisNode node) {
-    Process process;
-    try {
-      process = new ProcessBuilder(config.redisServer, node.dir().resolve("redis.conf").toString())
-          .directory(node.dir().toFile()).redirectErrorStream(true)
-          .redirectOutput(node.dir().resolve("stdout.log").toFile()).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + config.redisServer
-          + " (install the Debian package redis-server)", e);
-    }
-    synchronized (this) {
-      processes.put(node, process);
-    }
-    long deadline = System.nanoTime() + config.startTimeout.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        synchronized (this) {
-          processes.remove(node);
-        }
-        throw new IllegalStateException(node + " exited at start with " + process.exitValue() + "; log:\n"
-            + tail(node.logFile()) + tail(node.dir().resolve("stdout.log")));
-      }
-      try {
-        if ("PONG".equals(cli.run(node.port(), CLI_TIMEOUT, "PING"))) {
-          return;
-        }
-      } catch (IllegalStateException notYet) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(node + " did not answer PING within " + config.startTimeout);
-      }
-      pause(20);
-    }
-  }
-
-  private static void waitForExit(Process process, RedisNode node) {
-    try {
-      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        throw new IllegalStateException(node + " did not exit");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + node + " to exit", e);
-    }
-  }
-
-  private static String tail(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n";
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   /** Two free loopback ports: the client port and the cluster bus port. */
@@ -449,15 +278,6 @@ public final class RedisClusterFixture implements AutoCloseable {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (ServerSocket a = new ServerSocket(0, 1, loopback); ServerSocket b = new ServerSocket(0, 1, loopback)) {
       return new int[] {a.getLocalPort(), b.getLocalPort()};
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis); // polling an external process between checks, never a test assertion
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 
@@ -485,13 +305,13 @@ public final class RedisClusterFixture implements AutoCloseable {
 
   /** Settings of a {@link RedisClusterFixture}. */
   public static final class Builder {
-    private int masters = 3;
-    private int replicasPerMaster = 1;
-    private Duration nodeTimeout = Duration.ofMillis(2000);
-    private Duration startTimeout = Duration.ofSeconds(60);
-    private String redisServer = "redis-server";
-    private String redisCli = "redis-cli";
-    private final Map<String, String> extraConfig = new LinkedHashMap<>();
+    int masters = 3;
+    int replicasPerMaster = 1;
+    Duration nodeTimeout = Duration.ofMillis(2000);
+    Duration startTimeout = Duration.ofSeconds(60);
+    String redisServer = "redis-server";
+    String redisCli = "redis-cli";
+    final Map<String, String> extraConfig = new LinkedHashMap<>();
 
     private Builder() {}
 

@@ -1,0 +1,109 @@
+package dev.headroom.llm;
+
+import dev.headroom.core.Endpoint;
+import dev.headroom.core.EndpointState;
+import dev.headroom.core.Pool;
+import dev.headroom.core.time.Ticker;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The running parts of an {@link LlmRouter}, wired from its builder's settings: the worker threads, the
+ * {@link LlmTiers tiers}, the model catalog and node statistics, the spend guard, the HTTP clients, the
+ * {@link Dispatcher} and the {@link FleetPoller}; reports the fleet's state and shuts everything down.
+ */
+final class LlmRuntime implements AutoCloseable {
+  final ExecutorService workers;
+  final LlmTiers tiers;
+  final SpendGuard guard;
+  final Dispatcher dispatcher;
+  private final Catalog catalog;
+  private final NodeStats stats;
+  private final FleetPoller poller;
+  private final String name;
+  private final Ticker ticker;
+  private final LlmRouter.Builder config;
+
+  LlmRuntime(LlmRouter.Builder b) {
+    this.name = b.name;
+    this.ticker = b.ticker;
+    this.config = b;
+    this.workers = Executors.newCachedThreadPool(daemonThreads("headroom-llm-" + b.name));
+    HttpClient http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build();
+    this.catalog = new Catalog(b.defaultColdLoad.toNanos(), b.keepAlive.toNanos());
+    this.stats = new NodeStats();
+    LlmCost cost = new LlmCost(stats, b.expectedTokens);
+    this.tiers = new LlmTiers(b, cost, http);
+    CloudConfig c = b.cloud;
+    this.guard = new SpendGuard(c == null ? SpendLimit.unlimited() : c.spendLimit(),
+        c == null ? Map.of() : c.prices(), c == null ? 512 : c.assumedAnswerTokens(), ticker);
+    OllamaClient ollama = new OllamaClient(new Http(http, b.maxBodyBytes, b.maxLineBytes, text -> text));
+    OpenAiClient openAi = c == null ? null : new OpenAiClient(new Http(http, b.maxBodyBytes, b.maxLineBytes,
+        text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
+    Dispatcher.Settings settings = new Dispatcher.Settings(Map.copyOf(b.aliases),
+        c == null ? Map.of() : c.models(), b.requestTimeout, b.firstTokenTimeout, b.idleTimeout, b.cacheTtl,
+        b.loadedPreference);
+    this.dispatcher = new Dispatcher(settings, tiers.local, tiers.remote, tiers.cloud, catalog, stats, cost, ollama,
+        openAi, guard, b.responseCache, new LlmMetrics(b.meterRegistry), ticker, b.scheduler, tiers::routerFor);
+    List<Endpoint> all = tiers.ollamaEndpoints();
+    all.forEach(e -> catalog.register(e.id()));
+    this.poller = new FleetPoller(all, ollama, catalog, b.scheduler, ticker, workers, b.pollInterval,
+        b.pollTimeout);
+    if (b.discoverOnBuild) {
+      poller.refreshNow(b.pollTimeout.plus(b.pollTimeout));
+    }
+    poller.start();
+  }
+
+  /** Reads every node's models now, waiting at most {@code wait}. */
+  void refreshFleet(Duration wait) {
+    poller.refreshNow(wait);
+  }
+
+  /** The state of every endpoint of every tier. */
+  List<NodeStatus> fleet() {
+    long now = ticker.read();
+    List<NodeStatus> all = new ArrayList<>();
+    for (Pool pool : tiers.pools()) {
+      String tier = tiers.tierOf(pool);
+      for (EndpointState s : pool.endpoints()) {
+        double ttft = stats.ttftNanos(s.id());
+        all.add(new NodeStatus(s.id(), tier, s.inFlight(), s.limit(), s.health(now), catalog.available(s.id()),
+            catalog.loaded(s.id(), now), Duration.ofNanos((long) Math.max(0, ttft)),
+            Math.max(0, stats.tokensPerSecond(s.id()))));
+      }
+    }
+    return all;
+  }
+
+  @Override
+  public void close() {
+    poller.close();
+    tiers.pools().forEach(Pool::close);
+    workers.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return name + ", local=" + tiers.local.config().endpoints().size() + " nodes"
+        + (tiers.remote == null ? "" : ", remote=" + tiers.remote.config().endpoints().size() + " nodes")
+        + (config.cloud == null ? "" : ", cloud=" + config.cloud);
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

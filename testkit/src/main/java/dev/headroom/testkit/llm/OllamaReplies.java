@@ -1,0 +1,210 @@
+package dev.headroom.testkit.llm;
+
+import static dev.headroom.testkit.llm.FakeServer.JSON;
+import static dev.headroom.testkit.llm.FakeServer.pause;
+import static dev.headroom.testkit.llm.FakeServer.sendJson;
+import static dev.headroom.testkit.llm.FakeServer.startStream;
+import static dev.headroom.testkit.llm.FakeServer.writeFlush;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The answers of a {@link FakeOllama} to admitted requests, with a loaded model: {@code /api/chat} and
+ * {@code /api/generate} (streamed as NDJSON token by token, or whole), and {@code /api/embed}. Takes the simulated
+ * time of prompt evaluation and of each token (scaled by the node's current slow-down), applies the
+ * {@link OllamaFaults} of the request, and records the answer texts it sent.
+ */
+final class OllamaReplies {
+  private final Duration promptEval;
+  private final double tokensPerSecond;
+  private final int answerTokens;
+  private final int embeddingDims;
+  private final DoubleSupplier slowdown;
+  private final OllamaFaults faults;
+  private final List<String> sentTexts;
+
+  OllamaReplies(Duration promptEval, double tokensPerSecond, int answerTokens, int embeddingDims,
+      DoubleSupplier slowdown, OllamaFaults faults, List<String> sentTexts) {
+    this.promptEval = promptEval;
+    this.tokensPerSecond = tokensPerSecond;
+    this.answerTokens = answerTokens;
+    this.embeddingDims = embeddingDims;
+    this.slowdown = slowdown;
+    this.faults = faults;
+    this.sentTexts = sentTexts;
+  }
+
+  /**
+   * One admitted request: its exchange and JSON body, the model as requested, when it arrived, how long the model
+   * load took, its fault (or null), and what ends its time "in service" (run just before the last bytes go out, so
+   * that a client that has read the whole reply may send its next request without the two overlapping in the count).
+   */
+  record Call(HttpExchange exchange, JsonNode body, String model, long arrived, long loadNanos, LlmFault fault,
+      Runnable endOfService) {}
+
+  /** Answers a chat ({@code chat} true) or generate request. */
+  void generate(Call call, boolean chat) throws IOException {
+    new Generation(call, chat).run();
+  }
+
+  /** Answers an embed request. */
+  void embed(Call call) throws IOException {
+    HttpExchange exchange = call.exchange();
+    String model = call.model();
+    if (call.fault() != null && faults.replacedReply(exchange, call.fault(), model)) {
+      return;
+    }
+    List<String> inputs = new ArrayList<>();
+    JsonNode input = call.body().path("input");
+    if (input.isArray()) {
+      input.forEach(n -> inputs.add(n.asText()));
+    } else {
+      inputs.add(input.asText(""));
+    }
+    ObjectNode reply = JSON.createObjectNode().put("model", model);
+    ArrayNode embeddings = reply.putArray("embeddings");
+    int promptTokens = 0;
+    for (String text : inputs) {
+      ArrayNode vector = embeddings.addArray();
+      TextGen.embedding(FakeOllama.normalize(model), text, embeddingDims).forEach(vector::add);
+      promptTokens += TextGen.approxTokens(text);
+    }
+    pause((long) (promptEval.toNanos() * slowdown.getAsDouble()));
+    reply.put("total_duration", System.nanoTime() - call.arrived()).put("load_duration", call.loadNanos())
+        .put("prompt_eval_count", promptTokens);
+    call.endOfService().run();
+    sendJson(exchange, 200, reply);
+  }
+
+  private static String now() {
+    return OffsetDateTime.now(ZoneOffset.UTC).toString();
+  }
+
+  private static String chatPrompt(JsonNode messages) {
+    List<String> parts = new ArrayList<>();
+    messages.forEach(m -> parts.add(m.path("content").asText("")));
+    return String.join("\n", parts);
+  }
+
+  /** One chat or generate request being answered. */
+  private final class Generation {
+    private final HttpExchange exchange;
+    private final String model;
+    private final boolean chat;
+    private final long arrived;
+    private final long loadNanos;
+    private final LlmFault fault;
+    private final Runnable endOfService;
+    private final boolean stream;
+    private final String prompt;
+    private final List<String> tokens;
+
+    Generation(Call call, boolean chat) {
+      JsonNode request = call.body();
+      this.exchange = call.exchange();
+      this.model = call.model();
+      this.chat = chat;
+      this.arrived = call.arrived();
+      this.loadNanos = call.loadNanos();
+      this.fault = call.fault();
+      this.endOfService = call.endOfService();
+      this.stream = request.path("stream").asBoolean(true);
+      this.prompt = chat ? chatPrompt(request.path("messages")) : request.path("prompt").asText("");
+      JsonNode options = request.path("options");
+      int limit = options.path("num_predict").asInt(answerTokens);
+      this.tokens = TextGen.tokens(FakeOllama.normalize(model), prompt, options.path("seed").asLong(0),
+          Math.min(answerTokens, limit <= 0 ? answerTokens : limit));
+    }
+
+    void run() throws IOException {
+      if (!stream) {
+        whole();
+        return;
+      }
+      OutputStream out = startStream(exchange, "application/x-ndjson");
+      long evalStart = System.nanoTime();
+      if (!pause((long) (promptEval.toNanos() * slowdown.getAsDouble()))) {
+        return;
+      }
+      long promptNanos = System.nanoTime() - evalStart;
+      long tokenNanos = (long) (1e9 / tokensPerSecond * slowdown.getAsDouble());
+      StringBuilder sent = new StringBuilder();
+      long genStart = System.nanoTime();
+      try {
+        for (int i = 0; i < tokens.size(); i++) {
+          if (fault != null && i == fault.afterTokens() && faults.endedStream(out, fault, model)) {
+            return;
+          }
+          if (!pause(tokenNanos)) { // every token takes a token's time, the first one too
+            return;
+          }
+          writeFlush(out, line(tokens.get(i), false, 0, 0));
+          sent.append(tokens.get(i));
+        }
+        if (fault != null && fault.afterTokens() >= tokens.size() && faults.endedStream(out, fault, model)) {
+          return;
+        }
+        long evalNanos = System.nanoTime() - genStart;
+        endOfService.run();
+        writeFlush(out, finalLine(promptNanos, evalNanos, ""));
+        out.close();
+      } finally {
+        sentTexts.add(sent.toString());
+      }
+    }
+
+    private void whole() throws IOException {
+      if (fault != null && faults.replacedReply(exchange, fault, model)) {
+        return;
+      }
+      long evalStart = System.nanoTime();
+      if (!pause((long) (promptEval.toNanos() * slowdown.getAsDouble()))) {
+        return;
+      }
+      long promptNanos = System.nanoTime() - evalStart;
+      long genStart = System.nanoTime();
+      if (!pause((long) (1e9 / tokensPerSecond * slowdown.getAsDouble() * tokens.size()))) {
+        return;
+      }
+      String text = String.join("", tokens);
+      endOfService.run();
+      sendJson(exchange, 200, finalLine(promptNanos, System.nanoTime() - genStart, text).strip());
+      sentTexts.add(text);
+    }
+
+    private String line(String content, boolean done, long promptNanos, long evalNanos) throws IOException {
+      ObjectNode node = JSON.createObjectNode().put("model", model).put("created_at", now());
+      if (chat) {
+        node.putObject("message").put("role", "assistant").put("content", content);
+      } else {
+        node.put("response", content);
+      }
+      node.put("done", done);
+      if (done) {
+        node.put("done_reason", "stop");
+        if (!chat) {
+          node.putArray("context").add(1).add(2).add(3);
+        }
+        node.put("total_duration", System.nanoTime() - arrived).put("load_duration", loadNanos)
+            .put("prompt_eval_count", TextGen.approxTokens(prompt)).put("prompt_eval_duration", promptNanos)
+            .put("eval_count", tokens.size()).put("eval_duration", Math.max(1, evalNanos));
+      }
+      return JSON.writeValueAsString(node) + "\n";
+    }
+
+    private String finalLine(long promptNanos, long evalNanos, String content) throws IOException {
+      return line(content, true, promptNanos, evalNanos);
+    }
+  }
+}
