@@ -29,12 +29,12 @@ final class LlmRuntime implements AutoCloseable {
   private final FleetPoller poller;
   private final String name;
   private final Ticker ticker;
-  private final LlmRouter.Builder config;
+  private final CloudConfig cloud; // null without a cloud tier
 
   LlmRuntime(LlmRouter.Builder b) {
     this.name = b.name;
     this.ticker = b.ticker;
-    this.config = b;
+    this.cloud = b.cloud;
     this.workers = Executors.newCachedThreadPool(daemonThreads("headroom-llm-" + b.name));
     HttpClient http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build();
@@ -95,7 +95,7 @@ final class LlmRuntime implements AutoCloseable {
   public String toString() {
     return name + ", local=" + tiers.local.config().endpoints().size() + " nodes"
         + (tiers.remote == null ? "" : ", remote=" + tiers.remote.config().endpoints().size() + " nodes")
-        + (config.cloud == null ? "" : ", cloud=" + config.cloud);
+        + (cloud == null ? "" : ", cloud=" + cloud);
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -10,6 +10,7 @@ import dev.headroom.core.pick.Pickers;
 import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.route.Router;
 import dev.headroom.core.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,10 @@ final class LlmTiers {
   final Pool cloud;
   private final String name;
   private final Ticker ticker;
-  private final LlmRouter.Builder config;
+  // copied from the builder at construction, so that changing the builder after build() changes nothing here
+  private final Duration cloudWaitBudget;
+  private final int maxAttempts;
+  private final MeterRegistry meterRegistry;
   private final RetryBudget retryBudget;
   private final Router router;
   private final Map<Duration, Router> budgetRouters = new ConcurrentHashMap<>();
@@ -39,11 +43,13 @@ final class LlmTiers {
   LlmTiers(LlmRouter.Builder b, LlmCost cost, HttpClient http) {
     this.name = b.name;
     this.ticker = b.ticker;
-    this.config = b;
-    this.local = Pool.create(ollamaPool(b.name + "-local", LlmRouter.LOCAL, b.nodes, cost, http));
+    this.cloudWaitBudget = b.cloudWaitBudget;
+    this.maxAttempts = b.maxAttempts;
+    this.meterRegistry = b.meterRegistry;
+    this.local = Pool.create(ollamaPool(b, b.name + "-local", LlmRouter.LOCAL, b.nodes, cost, http));
     this.remote = b.remoteNodes.isEmpty() ? null
-        : Pool.create(ollamaPool(b.name + "-remote", LlmRouter.REMOTE, b.remoteNodes, cost, http));
-    this.cloud = b.cloud == null ? null : Pool.create(cloudPool(b.name + "-cloud", b.cloud));
+        : Pool.create(ollamaPool(b, b.name + "-remote", LlmRouter.REMOTE, b.remoteNodes, cost, http));
+    this.cloud = b.cloud == null ? null : Pool.create(cloudPool(b, b.name + "-cloud", b.cloud));
     this.retryBudget = b.retryBudget != null ? b.retryBudget : RetryBudget.defaults(ticker);
     this.router = buildRouter(b.localWaitBudget, b.remoteWaitBudget);
   }
@@ -98,18 +104,17 @@ final class LlmTiers {
       rb.tier(LlmRouter.REMOTE, remote, remoteBudget);
     }
     if (cloud != null) {
-      rb.tier(LlmRouter.CLOUD, cloud, config.cloudWaitBudget);
+      rb.tier(LlmRouter.CLOUD, cloud, cloudWaitBudget);
     }
-    rb.retryBudget(retryBudget).maxAttempts(config.maxAttempts).classifier(new LlmClassifier()).ticker(ticker);
-    if (config.meterRegistry != null) {
-      rb.meterRegistry(config.meterRegistry);
+    rb.retryBudget(retryBudget).maxAttempts(maxAttempts).classifier(new LlmClassifier()).ticker(ticker);
+    if (meterRegistry != null) {
+      rb.meterRegistry(meterRegistry);
     }
     return rb.build();
   }
 
-  private PoolConfig ollamaPool(String poolName, String tier, List<OllamaNode> nodes, LlmCost cost,
-      HttpClient http) {
-    LlmRouter.Builder b = config;
+  private static PoolConfig ollamaPool(LlmRouter.Builder b, String poolName, String tier, List<OllamaNode> nodes,
+      LlmCost cost, HttpClient http) {
     PoolConfig.Builder pb = PoolConfig.builder(poolName).tier(tier)
         .picker(Pickers.powerOfTwoChoices(cost, b.random))
         .ticker(b.ticker).scheduler(b.scheduler).random(b.random)
@@ -129,7 +134,7 @@ final class LlmTiers {
     return pb.build();
   }
 
-  private PoolConfig cloudPool(String poolName, CloudConfig c) {
+  private static PoolConfig cloudPool(LlmRouter.Builder config, String poolName, CloudConfig c) {
     PoolConfig.Builder pb = PoolConfig.builder(poolName).tier(LlmRouter.CLOUD)
         .endpoint(Endpoint.builder(LlmRouter.CLOUD).uri(c.uri()).maxConcurrency(c.maxConcurrency())
             .label("kind", "cloud").build())
