@@ -1,28 +1,19 @@
 package dev.headroom.examples.npu;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.headroom.core.NoCapacityException;
-import dev.headroom.npu.Embedding;
-import dev.headroom.npu.EmbeddingInputException;
 import dev.headroom.npu.EmbeddingModel;
 import dev.headroom.npu.EmbeddingPool;
 import dev.headroom.npu.EmbeddingPoolBuilder;
 import dev.headroom.npu.LocalBackends;
 import dev.headroom.npu.PoolLoad;
+import dev.headroom.npu.WorkerEndpoints;
 import dev.headroom.npu.WorkerProtocol;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NpuWorkerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NpuWorkerServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final EmbeddingPool pool;
   private final HttpServer server;
@@ -61,8 +50,7 @@ public final class NpuWorkerServer implements AutoCloseable {
     });
     this.server = HttpServer.create(address, 128);
     server.setExecutor(executor);
-    server.createContext(WorkerProtocol.EMBED_PATH, this::embed);
-    server.createContext(WorkerProtocol.LOAD_PATH, this::load);
+    WorkerEndpoints.of(pool).register(server);
     server.createContext("/metrics", this::metrics);
     server.start();
     log.info("NPU worker listening on {} with {}", uri(), pool.backends().stream().map(b -> b.id()).toList());
@@ -102,63 +90,6 @@ public final class NpuWorkerServer implements AutoCloseable {
     return pool;
   }
 
-  private void embed(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!exchange.getRequestMethod().equals("POST")) {
-        send(exchange, 405, new WorkerProtocol.ErrorResponse("use POST", -1));
-        return;
-      }
-      WorkerProtocol.EmbedRequest request;
-      try (InputStream body = exchange.getRequestBody()) {
-        request = JSON.readValue(body, WorkerProtocol.EmbedRequest.class);
-      } catch (IOException e) {
-        send(exchange, 400, new WorkerProtocol.ErrorResponse("unreadable JSON: " + e.getMessage(), -1));
-        return;
-      }
-      if (request.inputs() == null || request.inputs().isEmpty()) {
-        send(exchange, 400, new WorkerProtocol.ErrorResponse("inputs must be a non-empty list", -1));
-        return;
-      }
-      List<CompletableFuture<Embedding>> futures = pool.submitAll(request.inputs());
-      List<float[]> vectors = new ArrayList<>(futures.size());
-      List<Boolean> truncated = new ArrayList<>(futures.size());
-      String backend = "";
-      for (CompletableFuture<Embedding> future : futures) {
-        Embedding embedding;
-        try {
-          embedding = future.join();
-        } catch (CompletionException e) {
-          failure(exchange, e.getCause());
-          return;
-        }
-        vectors.add(embedding.vector());
-        truncated.add(embedding.truncated());
-        backend = embedding.backend();
-      }
-      send(exchange, 200, new WorkerProtocol.EmbedResponse(vectors, truncated, backend));
-    }
-  }
-
-  private void failure(HttpExchange exchange, Throwable cause) throws IOException {
-    if (cause instanceof EmbeddingInputException input) {
-      send(exchange, 400, new WorkerProtocol.ErrorResponse(input.getMessage(), input.index()));
-    } else if (cause instanceof NoCapacityException busy) {
-      exchange.getResponseHeaders().set("Retry-After", "1");
-      send(exchange, 503, new WorkerProtocol.ErrorResponse(busy.getMessage(), -1));
-    } else {
-      log.warn("embedding failed", cause);
-      send(exchange, 500, new WorkerProtocol.ErrorResponse(String.valueOf(cause), -1));
-    }
-  }
-
-  private void load(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      PoolLoad load = pool.load();
-      send(exchange, 200, new WorkerProtocol.LoadReport(load.pending(), load.inFlight(), load.capacity(),
-          load.level().name()));
-    }
-  }
-
   private void metrics(HttpExchange exchange) throws IOException {
     try (exchange) {
       PoolLoad load = pool.load();
@@ -171,13 +102,6 @@ public final class NpuWorkerServer implements AutoCloseable {
       exchange.sendResponseHeaders(200, bytes.length);
       exchange.getResponseBody().write(bytes);
     }
-  }
-
-  private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
   }
 
   /** Stops listening, then closes the pool. */

@@ -1,29 +1,18 @@
 package dev.headroom.testkit.npu;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.headroom.core.NoCapacityException;
-import dev.headroom.npu.Embedding;
-import dev.headroom.npu.EmbeddingInputException;
 import dev.headroom.npu.EmbeddingPool;
-import dev.headroom.npu.PoolLoad;
+import dev.headroom.npu.WorkerEndpoints;
 import dev.headroom.npu.WorkerProtocol;
 import dev.headroom.testkit.HttpServers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A remote embedding worker on a free loopback port, in front of an {@link EmbeddingPool} you give it (a real
@@ -40,21 +29,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class EmbeddingWorker implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   static {
     HttpServers.enableNoDelay();
   }
 
   private final EmbeddingPool pool;
+  private final WorkerEndpoints endpoints;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final AtomicLong requests = new AtomicLong();
-  private final AtomicLong texts = new AtomicLong();
 
   private EmbeddingWorker(EmbeddingPool pool) throws IOException {
     this.pool = pool;
+    this.endpoints = WorkerEndpoints.of(pool);
     this.executor = Executors.newFixedThreadPool(8, runnable -> {
       Thread thread = new Thread(runnable, "embedding-worker");
       thread.setDaemon(true);
@@ -62,8 +48,7 @@ public final class EmbeddingWorker implements AutoCloseable {
     });
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(executor);
-    server.createContext(WorkerProtocol.EMBED_PATH, this::embed);
-    server.createContext(WorkerProtocol.LOAD_PATH, this::load);
+    endpoints.register(server);
     server.start();
   }
 
@@ -84,75 +69,17 @@ public final class EmbeddingWorker implements AutoCloseable {
 
   /** {@code POST /embed} requests answered with vectors. */
   public long requests() {
-    return requests.get();
+    return endpoints.requests();
   }
 
   /** Texts embedded. */
   public long texts() {
-    return texts.get();
+    return endpoints.texts();
   }
 
   /** The pool behind it. */
   public EmbeddingPool pool() {
     return pool;
-  }
-
-  private void embed(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!exchange.getRequestMethod().equals("POST")) {
-        send(exchange, 405, new WorkerProtocol.ErrorResponse("use POST", -1));
-        return;
-      }
-      WorkerProtocol.EmbedRequest request;
-      try (InputStream body = exchange.getRequestBody()) {
-        request = JSON.readValue(body, WorkerProtocol.EmbedRequest.class);
-      } catch (IOException e) {
-        send(exchange, 400, new WorkerProtocol.ErrorResponse("unreadable JSON: " + e.getMessage(), -1));
-        return;
-      }
-      if (request.inputs() == null || request.inputs().isEmpty()) {
-        send(exchange, 400, new WorkerProtocol.ErrorResponse("inputs must be a non-empty list", -1));
-        return;
-      }
-      List<float[]> vectors = new ArrayList<>();
-      List<Boolean> truncated = new ArrayList<>();
-      String backend = "";
-      try {
-        for (var future : pool.submitAll(request.inputs())) {
-          Embedding embedding = future.join();
-          vectors.add(embedding.vector());
-          truncated.add(embedding.truncated());
-          backend = embedding.backend();
-        }
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof EmbeddingInputException input) {
-          send(exchange, 400, new WorkerProtocol.ErrorResponse(input.getMessage(), input.index()));
-        } else if (e.getCause() instanceof NoCapacityException busy) {
-          send(exchange, 503, new WorkerProtocol.ErrorResponse(busy.getMessage(), -1));
-        } else {
-          send(exchange, 500, new WorkerProtocol.ErrorResponse(String.valueOf(e.getCause()), -1));
-        }
-        return;
-      }
-      requests.incrementAndGet();
-      texts.addAndGet(vectors.size());
-      send(exchange, 200, new WorkerProtocol.EmbedResponse(vectors, truncated, backend));
-    }
-  }
-
-  private void load(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      PoolLoad load = pool.load();
-      send(exchange, 200, new WorkerProtocol.LoadReport(load.pending(), load.inFlight(), load.capacity(),
-          load.level().name()));
-    }
-  }
-
-  private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
   }
 
   /** Stops listening, then closes the pool. */
