@@ -1,10 +1,10 @@
 package dev.headroom.spring;
 
+import static dev.headroom.spring.StartupFailures.assertFailedNaming;
+import static dev.headroom.spring.StartupFailures.find;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.core.ConfigException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,11 +66,7 @@ class BadPropertiesTest {
   @MethodSource("badValues")
   void aBadValueFailsStartupNamingItsProperty(String properties, String property, String requirement) {
     runner.withPropertyValues(properties.split(",")).run(context -> {
-      assertThat(context).hasFailed();
-      ConfigException e = find(context.getStartupFailure(), ConfigException.class);
-      assertThat(e).as("a ConfigException in %s", context.getStartupFailure()).isNotNull();
-      assertThat(e.setting()).isEqualTo(property);
-      assertThat(e.getMessage()).startsWith(property + " ").contains(requirement);
+      assertFailedNaming(context, property, requirement);
 
       FailureAnalysis analysis = new HeadroomConfigFailureAnalyzer().analyze(context.getStartupFailure());
       assertThat(analysis.getDescription()).contains(property);
@@ -115,14 +111,4 @@ class BadPropertiesTest {
     assertThat(PropertyErrors.property("cloud.apiKey")).isEqualTo("api-key");
   }
 
-  static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-    List<Throwable> seen = new ArrayList<>();
-    for (Throwable t = failure; t != null && !seen.contains(t); t = t.getCause()) {
-      seen.add(t);
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
 }

@@ -173,7 +173,7 @@ class ScalingAutoConfigurationTest {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(HeadroomScalingAutoConfiguration.class))
         .withPropertyValues(INLINE).run(context -> {
-          ConfigException e = BadPropertiesTest.find(context.getStartupFailure(), ConfigException.class);
+          ConfigException e = StartupFailures.find(context.getStartupFailure(), ConfigException.class);
           assertThat(e.setting()).isEqualTo("headroom.scaling");
           assertThat(e.getMessage()).contains("MeterRegistry");
         });
@@ -207,7 +207,7 @@ class ScalingAutoConfigurationTest {
         "headroom.scaling.rules[0].name=error-rate", "headroom.scaling.rules[0].service=app",
         "headroom.scaling.rules[0].metric.gauge=g",
         "headroom.scaling.rules[0].above=1").run(context -> {
-          ConfigException e = BadPropertiesTest.find(context.getStartupFailure(), ConfigException.class);
+          ConfigException e = StartupFailures.find(context.getStartupFailure(), ConfigException.class);
           assertThat(e.setting()).isEqualTo("headroom.scaling.file and headroom.scaling.rules/vetoes/schedules");
           assertThat(e.value()).isEqualTo("error-rate");
         });
@@ -216,7 +216,7 @@ class ScalingAutoConfigurationTest {
   private void expectFailure(String property, String name, String requirement) {
     runner.withPropertyValues(INLINE).withPropertyValues(property).run(context -> {
       assertThat(context).hasFailed();
-      ConfigException e = BadPropertiesTest.find(context.getStartupFailure(), ConfigException.class);
+      ConfigException e = StartupFailures.find(context.getStartupFailure(), ConfigException.class);
       assertThat(e).as("ConfigException for %s in %s", property, context.getStartupFailure()).isNotNull();
       assertThat(e.setting()).isEqualTo(name);
       assertThat(e.getMessage()).contains(requirement);

@@ -1,5 +1,7 @@
 package dev.headroom.spring.browser;
 
+import static dev.headroom.spring.StartupFailures.assertFailedNaming;
+import static dev.headroom.spring.StartupFailures.find;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -194,23 +196,11 @@ class BrowserAutoConfigurationTest {
     runner.withPropertyValues("headroom.browser.hosts[0].id=" + BAD, "headroom.browser.hosts[0].max-sessions=2",
             "headroom.browser.hosts[1].id=b", "headroom.browser.hosts[1].endpoint=http://127.0.0.1:9")
         .withPropertyValues(properties.split(",")).run(context -> {
-          assertThat(context).hasFailed();
-          ConfigException e = find(context.getStartupFailure(), ConfigException.class);
-          assertThat(e).as("a ConfigException in %s", context.getStartupFailure()).isNotNull();
-          assertThat(e.setting()).isEqualTo(property);
-          assertThat(e.getMessage()).startsWith(property + " ").contains(requirement);
+          assertFailedNaming(context, property, requirement);
         });
     assertThat(withArgument("headroom-chromium-" + BAD + "-")).isEmpty();
   }
 
-  static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
 
   /** Whether a process runs (in /proc and not a zombie). */
   static boolean alive(long pid) {

@@ -1,5 +1,7 @@
 package dev.headroom.spring.cache;
 
+import static dev.headroom.spring.StartupFailures.assertFailedNaming;
+import static dev.headroom.spring.StartupFailures.find;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -346,14 +348,7 @@ class CacheAutoConfigurationTest {
       throws Exception {
     String output = Output.of(() -> runner.withPropertyValues(cluster())
         .withPropertyValues("headroom.cache.password=" + PASSWORD, value).run(context -> {
-          assertThat(context).hasFailed();
-          ConfigException e = find(context.getStartupFailure(), ConfigException.class);
-          assertThat(e).as("a ConfigException in %s", context.getStartupFailure()).isNotNull();
-          assertThat(e.setting()).isEqualTo(property);
-          assertThat(e.getMessage()).startsWith(property + " ").contains(requirement);
-          for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-            assertThat(String.valueOf(t.getMessage())).doesNotContain(PASSWORD);
-          }
+          assertFailedNaming(context, property, requirement, PASSWORD);
         }));
     assertThat(output).doesNotContain(PASSWORD).doesNotContain("headroom.cache: CacheCluster"); // nothing connected
   }
@@ -388,12 +383,4 @@ class CacheAutoConfigurationTest {
     return field.get(target);
   }
 
-  static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
 }

@@ -1,5 +1,7 @@
 package dev.headroom.spring.npu;
 
+import static dev.headroom.spring.StartupFailures.assertFailedNaming;
+import static dev.headroom.spring.StartupFailures.find;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -290,14 +292,7 @@ class NpuAutoConfigurationTest {
       throws Exception {
     String output = Output.of(() -> runner.withPropertyValues(withLocal()).withPropertyValues(properties.split(","))
         .run(context -> {
-          assertThat(context).hasFailed();
-          ConfigException e = find(context.getStartupFailure(), ConfigException.class);
-          assertThat(e).as("a ConfigException in %s", context.getStartupFailure()).isNotNull();
-          assertThat(e.setting()).isEqualTo(property);
-          assertThat(e.getMessage()).startsWith(property + " ").contains(requirement);
-          for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-            assertThat(String.valueOf(t.getMessage())).doesNotContain(KEY);
-          }
+          assertFailedNaming(context, property, requirement, KEY);
         }));
     assertThat(output).doesNotContain(KEY);
   }
@@ -333,12 +328,4 @@ class NpuAutoConfigurationTest {
         .filter(n -> n.startsWith(prefix)).toList();
   }
 
-  static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
 }

@@ -1,5 +1,7 @@
 package dev.headroom.spring.sql;
 
+import static dev.headroom.spring.StartupFailures.assertFailedNaming;
+import static dev.headroom.spring.StartupFailures.find;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -208,14 +210,7 @@ class SqlAutoConfigurationTest {
     String value = property.replace("@primary", pg.primary().jdbcUrl() + "?password=" + PASSWORD)
         .replace("@standby", pg.standby().jdbcUrl() + "?password=" + PASSWORD);
     String output = Output.of(() -> runner.withPropertyValues(servers()).withPropertyValues(value).run(context -> {
-      assertThat(context).hasFailed();
-      ConfigException e = find(context.getStartupFailure(), ConfigException.class);
-      assertThat(e).as("a ConfigException in %s", context.getStartupFailure()).isNotNull();
-      assertThat(e.setting()).isEqualTo(named);
-      assertThat(e.getMessage()).startsWith(named + " ").contains(requirement);
-      for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-        assertThat(String.valueOf(t.getMessage())).doesNotContain(PASSWORD);
-      }
+      assertFailedNaming(context, named, requirement, PASSWORD);
     }));
     assertThat(output).doesNotContain(PASSWORD);
   }
@@ -241,12 +236,4 @@ class SqlAutoConfigurationTest {
     assertThat(output).contains("headroom.sql: ").doesNotContain(PASSWORD);
   }
 
-  static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
 }
