@@ -19,23 +19,23 @@ import org.junit.jupiter.api.Test;
 
 /** Bad configuration is reported at start, naming the setting and the value. */
 class ConfigurationTest {
+  private static Db.Servers servers;
   private static PostgresReplicaSet pg;
   private static HikariDataSource primary;
   private static HikariDataSource standby;
 
   @BeforeAll
-  static void startDatabases() {
-    pg = PostgresReplicaSet.start();
-    primary = Db.pool(pg.primary(), "primary", 2);
-    standby = Db.pool(pg.standby(), "standby", 2);
+  static void startDatabases() throws SQLException {
+    servers = Db.Servers.start(2);
+    pg = servers.pg();
+    primary = servers.primary();
+    standby = servers.standby();
   }
 
   @AfterAll
   static void stopDatabases() {
-    if (pg != null) {
-      primary.close();
-      standby.close();
-      pg.close();
+    if (servers != null) {
+      servers.close();
     }
   }
 

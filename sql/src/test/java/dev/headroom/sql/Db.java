@@ -2,6 +2,7 @@ package dev.headroom.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.headroom.testkit.postgres.PostgresReplicaSet;
 import dev.headroom.testkit.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -75,6 +76,37 @@ final class Db {
         return queryLong(c, "SELECT (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint") >= target;
       }
     });
+  }
+
+  /**
+   * A started PostgreSQL primary and hot standby with a HikariCP pool on each, closed together. {@code ddl}
+   * statements run on the primary and are replayed on the standby before {@link #start} returns.
+   */
+  record Servers(PostgresReplicaSet pg, HikariDataSource primary, HikariDataSource standby) implements AutoCloseable {
+    static Servers start(int poolSize, String... ddl) throws SQLException {
+      PostgresReplicaSet pg = PostgresReplicaSet.start();
+      Servers servers = new Servers(pg, pool(pg.primary(), "primary", poolSize),
+          pool(pg.standby(), "standby", poolSize));
+      try {
+        for (String statement : ddl) {
+          exec(servers.primary, statement);
+        }
+        if (ddl.length > 0) {
+          awaitReplayed(servers.primary, servers.standby);
+        }
+      } catch (SQLException | RuntimeException e) {
+        servers.close();
+        throw e;
+      }
+      return servers;
+    }
+
+    @Override
+    public void close() {
+      primary.close();
+      standby.close();
+      pg.close();
+    }
   }
 
   /** Runs a statement on a connection of {@code ds} (the primary, for a routing data source). */

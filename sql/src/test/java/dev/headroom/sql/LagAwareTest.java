@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.headroom.core.HeadroomMetrics;
-import dev.headroom.testkit.postgres.PostgresReplicaSet;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class LagAwareTest {
   private static final Duration PROBE = Duration.ofMillis(100);
-  private static PostgresReplicaSet pg;
+  private static Db.Servers servers;
   private static HikariDataSource primary;
   private static HikariDataSource standby;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -28,21 +27,16 @@ class LagAwareTest {
 
   @BeforeAll
   static void startDatabases() throws SQLException {
-    pg = PostgresReplicaSet.start();
-    primary = Db.pool(pg.primary(), "primary", 4);
-    standby = Db.pool(pg.standby(), "standby", 4);
-    Db.exec(primary, "CREATE TABLE events (id serial PRIMARY KEY, payload text)");
-    Db.awaitReplayed(primary, standby);
+    servers = Db.Servers.start(4, "CREATE TABLE events (id serial PRIMARY KEY, payload text)");
+    primary = servers.primary();
+    standby = servers.standby();
   }
 
   @AfterAll
   static void stopDatabases() {
-    if (pg == null) {
-      return;
+    if (servers != null) {
+      servers.close();
     }
-    primary.close();
-    standby.close();
-    pg.close();
   }
 
   @AfterEach

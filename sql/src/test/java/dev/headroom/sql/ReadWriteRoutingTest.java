@@ -22,6 +22,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** Reads to the standby, writes to the primary, on a real PostgreSQL primary and hot standby. */
 class ReadWriteRoutingTest {
+  private static Db.Servers servers;
   private static PostgresReplicaSet pg;
   private static HikariDataSource primary;
   private static HikariDataSource standby;
@@ -30,21 +31,17 @@ class ReadWriteRoutingTest {
 
   @BeforeAll
   static void startDatabases() throws SQLException {
-    pg = PostgresReplicaSet.start();
-    primary = Db.pool(pg.primary(), "primary", 8);
-    standby = Db.pool(pg.standby(), "standby", 8);
-    Db.exec(primary, "CREATE TABLE items (id int PRIMARY KEY, name text)");
-    Db.awaitReplayed(primary, standby);
+    servers = Db.Servers.start(8, "CREATE TABLE items (id int PRIMARY KEY, name text)");
+    pg = servers.pg();
+    primary = servers.primary();
+    standby = servers.standby();
   }
 
   @AfterAll
   static void stopDatabases() {
-    if (pg == null) {
-      return;
+    if (servers != null) {
+      servers.close();
     }
-    primary.close();
-    standby.close();
-    pg.close();
   }
 
   @BeforeEach

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.headroom.core.HeadroomMetrics;
-import dev.headroom.testkit.postgres.PostgresReplicaSet;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // scopes are opened for their effect on the thread, not referenced
 class ReadYourWritesTest {
-  private static PostgresReplicaSet pg;
+  private static Db.Servers servers;
   private static HikariDataSource primary;
   private static HikariDataSource standby;
   private static final AtomicInteger ids = new AtomicInteger();
@@ -37,21 +36,16 @@ class ReadYourWritesTest {
 
   @BeforeAll
   static void startDatabases() throws SQLException {
-    pg = PostgresReplicaSet.start();
-    primary = Db.pool(pg.primary(), "primary", 4);
-    standby = Db.pool(pg.standby(), "standby", 4);
-    Db.exec(primary, "CREATE TABLE orders (id int PRIMARY KEY)");
-    Db.awaitReplayed(primary, standby);
+    servers = Db.Servers.start(4, "CREATE TABLE orders (id int PRIMARY KEY)");
+    primary = servers.primary();
+    standby = servers.standby();
   }
 
   @AfterAll
   static void stopDatabases() {
-    if (pg == null) {
-      return;
+    if (servers != null) {
+      servers.close();
     }
-    primary.close();
-    standby.close();
-    pg.close();
   }
 
   @AfterEach

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.headroom.testkit.postgres.PostgresReplicaSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -35,27 +34,22 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * needed, and one does no harm.
  */
 class SpringTransactionsTest {
-  private static PostgresReplicaSet pg;
+  private static Db.Servers servers;
   private static HikariDataSource primary;
   private static HikariDataSource standby;
 
   @BeforeAll
   static void startDatabases() throws SQLException {
-    pg = PostgresReplicaSet.start();
-    primary = Db.pool(pg.primary(), "primary", 4);
-    standby = Db.pool(pg.standby(), "standby", 4);
-    Db.exec(primary, "CREATE TABLE notes (id int PRIMARY KEY)");
-    Db.awaitReplayed(primary, standby);
+    servers = Db.Servers.start(4, "CREATE TABLE notes (id int PRIMARY KEY)");
+    primary = servers.primary();
+    standby = servers.standby();
   }
 
   @AfterAll
   static void stopDatabases() {
-    if (pg == null) {
-      return;
+    if (servers != null) {
+      servers.close();
     }
-    primary.close();
-    standby.close();
-    pg.close();
   }
 
   private static ReplicaRoutingDataSource routing() {
