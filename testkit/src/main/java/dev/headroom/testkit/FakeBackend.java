@@ -1,21 +1,15 @@
 package dev.headroom.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,10 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code GET /health}, which answers at once (200, or 503 while {@link #unhealthy(boolean)} is set).
  */
 public final class FakeBackend implements AutoCloseable {
-  static {
-    HttpServers.enableNoDelay();
-  }
-
   private final String name;
   private final int slots;
   private final int queueLimit;
@@ -52,10 +42,7 @@ public final class FakeBackend implements AutoCloseable {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong faulted = new AtomicLong();
-  private final Object lifecycle = new Object();
-  private HttpServer server;
-  private ExecutorService executor;
-  private int port;
+  private final LoopbackListener listener;
 
   private FakeBackend(Builder b) {
     this.name = b.name;
@@ -64,6 +51,7 @@ public final class FakeBackend implements AutoCloseable {
     this.slotPermits = new Semaphore(b.slots, true);
     this.random = new SplittableRandom(b.seed);
     this.latency = b.latency;
+    this.listener = new LoopbackListener(b.name, 128, this::handle);
   }
 
   /** A builder for a backend called {@code name}. */
@@ -78,12 +66,12 @@ public final class FakeBackend implements AutoCloseable {
 
   /** {@code http://127.0.0.1:<port>}. */
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + port);
+    return listener.uri();
   }
 
   /** The loopback port (kept across {@link #kill()} and {@link #restart()}). */
   public int port() {
-    return port;
+    return listener.port();
   }
 
   /** Replaces the latency model. */
@@ -116,29 +104,17 @@ public final class FakeBackend implements AutoCloseable {
 
   /** Closes the listening socket and every open connection at once; requests in service are cut off. */
   public void kill() {
-    synchronized (lifecycle) {
-      if (server != null) {
-        server.stop(0);
-        executor.shutdownNow();
-        server = null;
-      }
-    }
+    listener.kill();
   }
 
   /** Listens again on the same port after {@link #kill()}. */
   public void restart() {
-    synchronized (lifecycle) {
-      if (server == null) {
-        bind(port);
-      }
-    }
+    listener.restart();
   }
 
   /** Whether the backend is listening. */
   public boolean isRunning() {
-    synchronized (lifecycle) {
-      return server != null;
-    }
+    return listener.isRunning();
   }
 
   /** Requests that arrived (health checks excluded). */
@@ -183,29 +159,8 @@ public final class FakeBackend implements AutoCloseable {
   }
 
   private FakeBackend start() {
-    synchronized (lifecycle) {
-      bind(0);
-    }
+    listener.start();
     return this;
-  }
-
-  private void bind(int wanted) {
-    try {
-      HttpServer created = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 128);
-      ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "fake-" + name);
-        thread.setDaemon(true);
-        return thread;
-      });
-      created.setExecutor(workers);
-      created.createContext("/", this::handle);
-      created.start();
-      this.server = created;
-      this.executor = workers;
-      this.port = created.getAddress().getPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + wanted + " for " + name, e);
-    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {

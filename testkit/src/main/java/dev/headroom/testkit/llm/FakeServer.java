@@ -4,41 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.headroom.testkit.HttpServers;
+import dev.headroom.testkit.LoopbackListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What both LLM fakes share: a JDK {@link HttpServer} on a free loopback port with a real {@link #kill()} and
+ * What both LLM fakes share: a JDK {@link HttpServer} on a free loopback port (a {@link LoopbackListener}) with a real {@link #kill()} and
  * {@link #restart()} on the same port, fault drawing, and the small I/O helpers of a streaming server.
  */
 abstract class FakeServer implements AutoCloseable {
-  static {
-    HttpServers.enableNoDelay();
-  }
-
   static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] FILLER = filler();
 
   final String name;
   private final SplittableRandom random;
-  private final Object lifecycle = new Object();
-  private volatile HttpServer server;
-  private ExecutorService executor;
-  private int port;
+  private final LoopbackListener listener;
   private volatile FaultState fault;
   private volatile boolean closed;
   private final AtomicLong oversizedBytesWritten = new AtomicLong();
@@ -46,6 +34,10 @@ abstract class FakeServer implements AutoCloseable {
   FakeServer(String name, long seed) {
     this.name = name;
     this.random = new SplittableRandom(seed);
+    this.listener = new LoopbackListener(name, 256, exchange -> {
+      handle(exchange); // a DroppedConnection skips close(), so the server drops the socket mid-body
+      exchange.close();
+    });
   }
 
   /** The server's name. */
@@ -55,12 +47,12 @@ abstract class FakeServer implements AutoCloseable {
 
   /** {@code http://127.0.0.1:<port>}. */
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + port);
+    return listener.uri();
   }
 
   /** The loopback port, kept across {@link #kill()} and {@link #restart()}. */
   public int port() {
-    return port;
+    return listener.port();
   }
 
   /** Injects a fault into the generation requests that arrive from now on (replacing any earlier one). */
@@ -78,27 +70,19 @@ abstract class FakeServer implements AutoCloseable {
 
   /** Closes the listening socket and every open connection at once; requests in service are cut off. */
   public void kill() {
-    synchronized (lifecycle) {
-      if (server != null) {
-        server.stop(0);
-        executor.shutdownNow();
-        server = null;
-      }
-    }
+    listener.kill();
   }
 
   /** Listens again on the same port after {@link #kill()}. */
   public void restart() {
-    synchronized (lifecycle) {
-      if (server == null && !closed) {
-        bind(port);
-      }
+    if (!closed) {
+      listener.restart();
     }
   }
 
   /** Whether the server is listening. */
   public boolean isRunning() {
-    return server != null;
+    return listener.isRunning();
   }
 
   /** Bytes of oversized bodies that were actually written before the client stopped reading. */
@@ -116,31 +100,7 @@ abstract class FakeServer implements AutoCloseable {
   abstract void handle(HttpExchange exchange) throws IOException;
 
   final void start() {
-    synchronized (lifecycle) {
-      bind(0);
-    }
-  }
-
-  private void bind(int wanted) {
-    try {
-      HttpServer created = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 256);
-      ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "fake-" + name);
-        thread.setDaemon(true);
-        return thread;
-      });
-      created.setExecutor(workers);
-      created.createContext("/", exchange -> {
-        handle(exchange); // a DroppedConnection skips close(), so the server drops the socket mid-body
-        exchange.close();
-      });
-      created.start();
-      this.server = created;
-      this.executor = workers;
-      this.port = created.getAddress().getPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + wanted + " for " + name, e);
-    }
+    listener.start();
   }
 
   /** The fault for this request, if one applies (drawn by share, counted against {@code times}). */
@@ -252,7 +212,7 @@ abstract class FakeServer implements AutoCloseable {
   /** Stalls until the fake is killed or closed (or ten minutes pass). */
   final void stall() {
     long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-    while (!closed && server != null && System.nanoTime() < until) {
+    while (!closed && listener.isRunning() && System.nanoTime() < until) {
       if (!pause(TimeUnit.MILLISECONDS.toNanos(50))) {
         return;
       }
