@@ -101,13 +101,16 @@ public final class Pool implements AutoCloseable {
    * @throws HeadroomException when the pool is closed or the thread is interrupted while waiting
    */
   public Lease acquire(Selector selector, Deadline deadline) {
-    if (!closed && admission.isEmpty()) { // fast path without a future
-      Lease lease = tryLease(poolSelector.and(selector), ticker.read(), 0, deadline.remainingNanos());
-      if (lease != null) {
-        return lease;
-      }
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(deadline, "deadline");
+    checkOpen();
+    Selector effective = poolSelector.and(selector);
+    long now = ticker.read();
+    Lease lease = leaseNow(effective, deadline, now); // the fast path allocates no future
+    if (lease != null) {
+      return lease;
     }
-    CompletableFuture<Lease> future = acquireAsync(selector, deadline);
+    CompletableFuture<Lease> future = queue(effective, deadline, now);
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -144,12 +147,17 @@ public final class Pool implements AutoCloseable {
     }
     Selector effective = poolSelector.and(selector);
     long now = ticker.read();
-    if (admission.isEmpty()) {
-      Lease lease = tryLease(effective, now, 0, deadline.remainingNanos());
-      if (lease != null) {
-        return CompletableFuture.completedFuture(lease);
-      }
-    }
+    Lease lease = leaseNow(effective, deadline, now);
+    return lease != null ? CompletableFuture.completedFuture(lease) : queue(effective, deadline, now);
+  }
+
+  /** A lease taken at once when nobody is queued ahead and a slot is free (and worth taking), else null. */
+  private Lease leaseNow(Selector effective, Deadline deadline, long now) {
+    return admission.isEmpty() ? tryLease(effective, now, 0, deadline.remainingNanos()) : null;
+  }
+
+  /** Joins the queue, or fails at once when no endpoint is eligible or the caller cannot wait at all. */
+  private CompletableFuture<Lease> queue(Selector effective, Deadline deadline, long now) {
     if (!members.current(now).anyAccepted(effective)) {
       return CompletableFuture.failedFuture(exhausted(SpillReason.NO_HEALTHY_ENDPOINT, "no eligible endpoint", 0));
     }
