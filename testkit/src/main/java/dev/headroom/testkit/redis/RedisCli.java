@@ -14,9 +14,12 @@ import java.util.concurrent.TimeUnit;
 /** Runs {@code redis-cli} against one loopback port and returns what it printed. */
 final class RedisCli {
   private final String executable;
+  private final String password;
 
-  RedisCli(String executable) {
+  /** @param password the nodes' {@code requirepass}, or null: passed in {@code REDISCLI_AUTH}, never as an argument */
+  RedisCli(String executable, String password) {
     this.executable = executable;
+    this.password = password;
   }
 
   /** Runs {@code redis-cli -h 127.0.0.1 -p port args...}; fails when it cannot run or exits non-zero. */
@@ -28,7 +31,7 @@ final class RedisCli {
     command.add("-p");
     command.add(Integer.toString(port));
     command.addAll(List.of(args));
-    return exec(command, timeout, null);
+    return exec(command, timeout, null, password);
   }
 
   /** Runs {@code redis-cli} with the arguments as given (for {@code --cluster} subcommands). */
@@ -36,15 +39,19 @@ final class RedisCli {
     List<String> command = new ArrayList<>();
     command.add(executable);
     command.addAll(List.of(args));
-    return exec(command, timeout, log);
+    return exec(command, timeout, log, password);
   }
 
-  private static String exec(List<String> command, Duration timeout, Path log) {
+  private static String exec(List<String> command, Duration timeout, Path log, String password) {
     Path out = null;
     try {
       out = Files.createTempFile("redis-cli", ".out");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      if (password != null) {
+        builder.environment().put("REDISCLI_AUTH", password);
+      }
+      Process process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException("redis-cli timed out after " + timeout + ": " + String.join(" ", command));

@@ -51,7 +51,7 @@ public final class RedisClusterFixture implements AutoCloseable {
 
   private RedisClusterFixture(Builder config) {
     this.config = config;
-    this.cli = new RedisCli(config.redisCli);
+    this.cli = new RedisCli(config.redisCli, config.password);
     this.processes = new RedisProcesses(config, cli, this);
     try {
       this.root = Files.createTempDirectory("headroom-redis-cluster-");
@@ -311,6 +311,7 @@ public final class RedisClusterFixture implements AutoCloseable {
     Duration startTimeout = Duration.ofSeconds(60);
     String redisServer = "redis-server";
     String redisCli = "redis-cli";
+    String password;
     final Map<String, String> extraConfig = new LinkedHashMap<>();
 
     private Builder() {}
@@ -348,6 +349,19 @@ public final class RedisClusterFixture implements AutoCloseable {
     /** Another {@code redis.conf} line for every node, such as {@code maxmemory 64mb}. */
     public Builder config(String key, String value) {
       extraConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Makes every node require this password ({@code requirepass}, and {@code masterauth} so replicas can sync); the
+     * fixture's own {@code redis-cli} calls authenticate with it, and {@link RedisClusterFixture#uris()} stay without
+     * it, so a client must be given it. Letters and digits only (it is written into {@code redis.conf}).
+     */
+    public Builder password(String value) {
+      if (value == null || !value.matches("[A-Za-z0-9]{1,128}")) {
+        throw new IllegalArgumentException("password must be 1-128 letters and digits");
+      }
+      this.password = value;
       return this;
     }
 

@@ -57,6 +57,10 @@ final class RedisProcesses {
         .append("appendonly no\n")
         .append("daemonize no\n")
         .append("logfile redis.log\n");
+    if (config.password != null) {
+      conf.append("requirepass \"").append(config.password).append("\"\n")
+          .append("masterauth \"").append(config.password).append("\"\n");
+    }
     config.extraConfig.forEach((key, value) -> conf.append(key).append(' ').append(value).append('\n'));
     try {
       Files.writeString(node.dir().resolve("redis.conf"), conf.toString());
