@@ -217,6 +217,8 @@ public final class CacheCluster implements AutoCloseable {
     private final List<URI> seeds = new ArrayList<>();
     private String user;
     private char[] password;
+    private String seedUser;
+    private char[] seedPassword;
     private ReadFrom readFrom = ReadFrom.REPLICA_PREFERRED;
     private Duration commandTimeout = Duration.ofSeconds(1);
     private Duration readTimeout = Duration.ofMillis(100);
@@ -244,17 +246,60 @@ public final class CacheCluster implements AutoCloseable {
       return this;
     }
 
-    /** Some nodes of the cluster, as {@code redis://host:port}; the rest is discovered. Required. */
+    /**
+     * Some nodes of the cluster, as {@code redis://host:port}; the rest is discovered. Required. A seed may carry
+     * credentials, {@code redis://:password@host:port} or {@code redis://user:password@host:port} (percent-encoded):
+     * they are used to authenticate (unless {@link #password} or {@link #credentials} set them), must be the same on
+     * every seed that has them, and are removed from the seeds kept, so they never appear in
+     * {@link CacheCluster#toString()}, logs or exception messages.
+     */
     public Builder seeds(List<URI> values) {
       Objects.requireNonNull(values, "seeds");
-      seeds.clear();
+      List<URI> checked = new ArrayList<>();
+      String seedUser = null;
+      char[] seedPassword = null;
+      boolean seedCredentials = false;
       for (URI uri : values) {
+        URI shown = uri == null ? null : redact(uri);
         if (uri == null || !"redis".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-          throw new ConfigException("cache cluster seeds", uri, "must be redis://host:port");
+          throw new ConfigException("cache cluster seeds", shown, "must be redis://host:port");
         }
-        seeds.add(uri);
+        String userInfo = uri.getUserInfo();
+        if (userInfo != null) {
+          int colon = userInfo.indexOf(':');
+          String user = colon < 0 ? null : userInfo.substring(0, colon);
+          char[] secret = (colon < 0 ? userInfo : userInfo.substring(colon + 1)).toCharArray();
+          if (user != null && user.isEmpty()) {
+            user = null; // redis://:password@host: the default user
+          }
+          if (seedCredentials && (!Objects.equals(user, seedUser) || !java.util.Arrays.equals(secret, seedPassword))) {
+            throw new ConfigException("cache cluster seeds", shown,
+                "carries other credentials than an earlier seed; give every seed the same ones (or none)");
+          }
+          seedCredentials = true;
+          seedUser = user;
+          seedPassword = secret;
+        }
+        checked.add(shown);
       }
+      seeds.clear();
+      seeds.addAll(checked);
+      this.seedUser = seedUser;
+      this.seedPassword = seedPassword;
       return this;
+    }
+
+    /** The URI without its user info (the password), for settings, logs and messages. */
+    static URI redact(URI uri) {
+      if (uri.getRawUserInfo() == null) {
+        return uri;
+      }
+      try {
+        return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+            uri.getFragment());
+      } catch (java.net.URISyntaxException e) {
+        return URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort());
+      }
     }
 
     /** ACL user and password (never logged). */
@@ -401,8 +446,10 @@ public final class CacheCluster implements AutoCloseable {
       if (!NAME.matcher(name).matches()) {
         throw new ConfigException("cache cluster name", name, "must be 1-64 of letters, digits and . _ -");
       }
-      ClusterSettings settings = new ClusterSettings(name, List.copyOf(seeds), user,
-          password == null ? null : password.clone(), readFrom, commandTimeout, readTimeout, connectTimeout,
+      String authUser = password != null ? user : seedUser;
+      char[] authPassword = password != null ? password : seedPassword;
+      ClusterSettings settings = new ClusterSettings(name, List.copyOf(seeds), authUser,
+          authPassword == null ? null : authPassword.clone(), readFrom, commandTimeout, readTimeout, connectTimeout,
           topologyRefreshPeriod, failureThreshold, probeInterval, settleTime, masterReadWindow, memoryGuardShare,
           memoryGuardInterval, keyPrefix, clientName == null ? "headroom-cache-" + name : clientName, ioThreads, ticker,
           scheduler, wallClock, meterRegistry);

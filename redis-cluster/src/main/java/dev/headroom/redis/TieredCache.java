@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *       from L1 or the loader and plain {@link #get(Object)} returns empty: degradation, never an outage.
  * </ul>
  *
- * <p>Thread-safe. Keys and values must not be null ({@link CacheArgumentException}).
+ * <p>Thread-safe. Keys and values must not be null, and a key's text must be valid UTF-16 (no unpaired surrogate:
+ * Redis keys are UTF-8, where two keys differing only there would collide) ({@link CacheArgumentException}).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -233,7 +234,26 @@ public final class TieredCache<K, V> implements AutoCloseable {
       throw new CacheArgumentException(namespace, "key is " + text.length() + " characters long; at most "
           + MAX_KEY_LENGTH + " allowed (hash long keys)");
     }
+    int surrogate = unpairedSurrogate(text);
+    if (surrogate >= 0) {
+      // Redis keys are UTF-8, which cannot encode a lone surrogate: it would become '?' and collide with other keys
+      throw new CacheArgumentException(namespace, "key has an unpaired UTF-16 surrogate at index " + surrogate
+          + " (not valid Unicode, so not a distinct Redis key); encode such keys, for example as hex or Base64");
+    }
     return text;
+  }
+
+  /** The index of the first surrogate that is not part of a pair, or -1 when the text is valid UTF-16. */
+  static int unpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The start of a key, for messages. */
