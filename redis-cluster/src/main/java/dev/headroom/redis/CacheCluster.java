@@ -56,7 +56,10 @@ public final class CacheCluster implements AutoCloseable {
     this.settings = settings;
     this.registry = settings.meterRegistry() != null ? settings.meterRegistry() : new SimpleMeterRegistry();
     this.l2 = new L2Client(settings);
-    this.bus = new InvalidationBus(instanceId, settings.keyPrefix(), l2);
+    this.bus = new InvalidationBus(instanceId, settings.keyPrefix(), l2, settings.scheduler(),
+        settings.probeInterval());
+    // a dropped connection to the node serving a channel means its invalidations are being missed from now on
+    l2.onPubSubDisconnect(bus::disconnected);
     this.health = new L2Health(settings.name(), settings.failureThreshold(), settings.probeInterval(), settings.scheduler(),
         settings.ticker(), () -> l2.probe(settings.probeTimeout()));
     Gauge.builder(CacheMetricNames.L2_UP, health, h -> h.isUp() ? 1 : 0).tags(CacheMetricNames.CACHE, settings.name())
@@ -189,6 +192,7 @@ public final class CacheCluster implements AutoCloseable {
       }
     }
     health.close();
+    bus.close();
     l2.close();
   }
 

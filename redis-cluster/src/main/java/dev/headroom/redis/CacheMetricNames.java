@@ -23,11 +23,17 @@ public final class CacheMetricNames {
   public static final String TARGET_UNREACHABLE = "headroom.cache.hit.target.unreachable";
   /** Counter of invalidations: tag direction ({@code sent}, {@code received}). */
   public static final String INVALIDATIONS = "headroom.cache.invalidations";
-  /** Counter of L1 clears after missed invalidations: tag reason ({@code gap}, {@code resubscribed}, ...). */
+  /**
+   * Counter of L1 clears after missed invalidations: tag reason ({@code gap}, {@code resubscribed},
+   * {@code subscription_lost}, {@code l2_recovered}).
+   */
   public static final String L1_CLEARS = "headroom.cache.l1.clears";
   /** Counter of sequence gaps detected on the invalidation channel. */
   public static final String GAPS = "headroom.cache.invalidation.gaps";
-  /** Counter of L2 errors: tag kind ({@code timeout}, {@code error}, {@code decode}, {@code unacknowledged}). */
+  /**
+   * Counter of L2 errors: tag kind ({@code timeout}, {@code error}, {@code decode}, {@code unacknowledged},
+   * {@code publish}: an invalidation whose first publish failed; it is retried).
+   */
   public static final String L2_ERRORS = "headroom.cache.l2.errors";
   /** Gauge: 1 while L2 is UP, else 0 (tag cache only). */
   public static final String L2_UP = "headroom.cache.l2.up";

@@ -1,13 +1,19 @@
 package dev.headroom.redis;
 
+import dev.headroom.core.time.Scheduler;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,22 +27,43 @@ import org.slf4j.LoggerFactory;
  * missed invalidations and clears that namespace's L1 (as it does when its subscription is re-established after a
  * reconnect, a failover or a slot move, because messages published meanwhile were lost). Pub/sub in Redis is
  * fire-and-forget: these two rules are what make it safe to keep an L1 at all.
+ *
+ * <p>A subscriber also acts when it <em>loses</em> its subscription, not only when it gets it back: as soon as a
+ * connection to the node serving a namespace's channel drops (the node died, or the link was cut), that namespace's
+ * L1 is cleared and stays unused ({@link #listening}) until the subscription is confirmed again. Without this rule an
+ * instance kept serving values that others had changed meanwhile until its L1 TTL ran out (nobody could tell it), so
+ * correctness does not depend on the publisher. The publisher does its part too: a publish that fails is retried
+ * every {@code retryInterval} (the same message, so receivers that saw a gap ignore it as a duplicate) for a bounded
+ * time, and {@link #publish} reports whether the first attempt reached the channel's node.
  */
 final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
   private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
   private static final int MAX_PUBLISHERS = 10_000;
   private static final long RESYNC = -1;
+  /** Publishes being retried at most (beyond that a failed publish is dropped: receivers see the gap). */
+  static final int MAX_RETRYING = 10_000;
+  /** How long a failed publish is retried: longer than a failover with Redis' default 15 s node timeout. */
+  static final Duration RETRY_FOR = Duration.ofSeconds(60);
 
   private final String instanceId;
   private final String prefix;
   private final L2Client l2;
+  private final Scheduler scheduler;
+  private final Duration retryInterval;
+  private final int maxAttempts;
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+  private final AtomicInteger retrying = new AtomicInteger();
   private volatile StatefulRedisClusterPubSubConnection<String, String> pubSub;
+  private volatile boolean retryOverflowLogged;
+  private volatile boolean closed;
 
-  InvalidationBus(String instanceId, String prefix, L2Client l2) {
+  InvalidationBus(String instanceId, String prefix, L2Client l2, Scheduler scheduler, Duration retryInterval) {
     this.instanceId = instanceId;
     this.prefix = prefix;
     this.l2 = l2;
+    this.scheduler = scheduler;
+    this.retryInterval = retryInterval;
+    this.maxAttempts = (int) Math.max(3, Math.min(1_000, RETRY_FOR.toNanos() / Math.max(1, retryInterval.toNanos())));
   }
 
   String channelOf(String namespace) {
@@ -75,6 +102,15 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     return channel != null && channel.confirmed.isDone();
   }
 
+  /**
+   * Whether the namespace's subscription is confirmed and not known to be lost since: only then may entries enter its
+   * L1 (an entry kept while invalidations cannot reach us could go stale unnoticed).
+   */
+  boolean listening(String namespace) {
+    Channel channel = channels.get(channelOf(namespace));
+    return channel != null && channel.listening;
+  }
+
   void unregister(String namespace) {
     Channel channel = channels.remove(channelOf(namespace));
     StatefulRedisClusterPubSubConnection<String, String> connection = pubSub;
@@ -83,18 +119,107 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     }
   }
 
-  /** Publishes an invalidation; the sequence grows even when publishing fails, so receivers see the gap. */
-  void publish(String namespace, String key, Runnable onFailure) {
+  /**
+   * Publishes an invalidation. The future completes true when the channel's node took the message, false when the
+   * first attempt failed; a failed message is then retried in the background (bounded, see the class comment). The
+   * sequence grows even when publishing fails, so receivers see the gap.
+   */
+  CompletableFuture<Boolean> publish(String namespace, String key) {
     Channel channel = channels.get(channelOf(namespace));
     if (channel == null) {
-      return;
+      return CompletableFuture.completedFuture(true); // closed: nobody listens through this instance any more
     }
     long sequence = channel.published.incrementAndGet();
-    l2.spublish(channel.name, instanceId + ' ' + sequence + ' ' + key).whenComplete((receivers, error) -> {
-      if (error != null) {
-        onFailure.run();
+    CompletableFuture<Boolean> first = new CompletableFuture<>();
+    send(channel, instanceId + ' ' + sequence + ' ' + key, 1, first);
+    return first;
+  }
+
+  private void send(Channel channel, String message, int attempt, CompletableFuture<Boolean> first) {
+    CompletableFuture<Long> sent;
+    try {
+      sent = l2.spublish(channel.name, message);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((receivers, error) -> {
+      if (error == null) {
+        first.complete(true);
+        if (attempt > 1) {
+          retrying.decrementAndGet();
+          log.debug("invalidation on {} published at attempt {}", channel.name, attempt);
+        }
+        return;
       }
+      first.complete(false);
+      boolean giveUp = closed || attempt >= maxAttempts || channels.get(channel.name) != channel;
+      if (attempt == 1 && !giveUp && retrying.incrementAndGet() > MAX_RETRYING) {
+        retrying.decrementAndGet();
+        if (!retryOverflowLogged) {
+          retryOverflowLogged = true;
+          log.warn("more than {} invalidations are waiting to be published; further failed ones are dropped"
+              + " (receivers clear their L1 on the sequence gap)", MAX_RETRYING);
+        }
+        return;
+      }
+      if (giveUp) {
+        if (attempt > 1) {
+          retrying.decrementAndGet();
+        }
+        if (!closed) {
+          log.warn("invalidation on {} not published after {} attempts: {}", channel.name, attempt, error.toString());
+        }
+        return;
+      }
+      scheduler.schedule(retryInterval, () -> send(channel, message, attempt + 1, first));
     });
+  }
+
+  /** Publishes being retried now. */
+  int retrying() {
+    return retrying.get();
+  }
+
+  /**
+   * A connection to {@code remote} dropped: every namespace whose channel is served there has lost its subscription
+   * (messages published from now on until it is back are lost), so its L1 is cleared and left unused until then.
+   */
+  void disconnected(SocketAddress remote) {
+    if (!(remote instanceof InetSocketAddress address)) {
+      return;
+    }
+    for (Channel channel : channels.values()) {
+      boolean lost;
+      synchronized (channel) {
+        RedisURI at = channel.subscribedAt;
+        lost = channel.listening && at != null && at.getPort() == address.getPort()
+            && sameHost(at.getHost(), address);
+        if (lost) {
+          channel.listening = false;
+          channel.subscribedNode = null; // checkSubscriptions() subscribes again where the slot is served
+          channel.subscribedAt = null;
+          channel.lastSeen.replaceAll((publisher, last) -> RESYNC);
+        }
+      }
+      if (lost) {
+        log.debug("lost the subscription of {} (connection to {} dropped)", channel.name, address);
+        channel.subscriber.cleared(ClearReason.SUBSCRIPTION_LOST);
+      }
+    }
+  }
+
+  private static boolean sameHost(String host, InetSocketAddress address) {
+    if (host.equals(address.getHostString())) {
+      return true;
+    }
+    InetSocketAddress resolved = new InetSocketAddress(host, address.getPort());
+    return !resolved.isUnresolved() && address.getAddress() != null
+        && resolved.getAddress().equals(address.getAddress());
+  }
+
+  /** Stops retrying publishes. */
+  void close() {
+    closed = true;
   }
 
   /**
@@ -133,14 +258,16 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     }
     // the node Lettuce reports may be the pub/sub connection's default node rather than the shard's: ask the
     // topology which master serves the channel's slot, so checkSubscriptions() does not re-subscribe in a loop
-    String nodeId = ownerOf(name);
+    RedisClusterNode owner = ownerOf(name);
     boolean again;
     synchronized (channel) {
       // every confirmation after the first is a re-subscription: Lettuce's after a reconnect, or ours after the
       // server dropped the subscription or the slot moved; messages published in between are lost
       again = channel.subscribedOnce;
       channel.subscribedOnce = true;
-      channel.subscribedNode = nodeId;
+      channel.subscribedNode = owner == null ? null : owner.getNodeId();
+      channel.subscribedAt = owner == null ? null : owner.getUri();
+      channel.listening = true;
       if (again) {
         channel.lastSeen.replaceAll((publisher, last) -> RESYNC); // the clear below covers what was missed
       }
@@ -155,11 +282,16 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
   @Override
   public void sunsubscribed(RedisClusterNode node, String name, long count) {
     Channel channel = channels.get(name);
-    if (channel != null) {
-      synchronized (channel) {
-        channel.subscribedNode = null; // the server dropped us (slot moved): checkSubscriptions() re-subscribes
-      }
+    if (channel == null) {
+      return;
     }
+    synchronized (channel) {
+      channel.subscribedNode = null; // the server dropped us (slot moved): checkSubscriptions() re-subscribes
+      channel.subscribedAt = null;
+      channel.listening = false;
+      channel.lastSeen.replaceAll((publisher, last) -> RESYNC);
+    }
+    channel.subscriber.cleared(ClearReason.SUBSCRIPTION_LOST);
   }
 
   @Override
@@ -209,11 +341,9 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     }
   }
 
-  private String ownerOf(String name) {
+  private RedisClusterNode ownerOf(String name) {
     StatefulRedisClusterPubSubConnection<String, String> connection = pubSub;
-    RedisClusterNode owner = connection == null ? null
-        : connection.getPartitions().getMasterBySlot(SlotHash.getSlot(name));
-    return owner == null ? null : owner.getNodeId();
+    return connection == null ? null : connection.getPartitions().getMasterBySlot(SlotHash.getSlot(name));
   }
 
   /** Why a namespace's L1 was cleared. */
@@ -222,6 +352,8 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     GAP,
     /** The subscription was re-established: invalidations may have been missed meanwhile. */
     RESUBSCRIBED,
+    /** The connection to the node serving the channel dropped: invalidations are being missed. */
+    SUBSCRIPTION_LOST,
     /** L2 recovered from DOWN. */
     L2_RECOVERED
   }
@@ -243,6 +375,8 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     final CompletableFuture<Void> confirmed = new CompletableFuture<>();
     final Map<String, Long> lastSeen = new HashMap<>();
     volatile String subscribedNode;
+    volatile RedisURI subscribedAt;
+    volatile boolean listening;
     boolean subscribedOnce;
 
     Channel(String namespace, String name, Subscriber subscriber) {

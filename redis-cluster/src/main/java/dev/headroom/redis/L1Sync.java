@@ -74,11 +74,12 @@ final class L1Sync<V> implements AutoCloseable {
   }
 
   /**
-   * Puts an entry in L1, unless L2 is up and this instance does not hear invalidations yet: an entry cached then
-   * could go stale unnoticed. (With L2 down, L1 is all there is, and it is cleared when L2 comes back.)
+   * Puts an entry in L1, unless L2 is up and this instance does not hear invalidations (yet, or any more since its
+   * subscription was lost): an entry cached then could go stale unnoticed. (With L2 down, L1 is all there is, and it
+   * is cleared when L2 comes back.)
    */
   void keep(String text, Envelope<V> envelope) {
-    if (!l2.up() || cluster.bus().subscribed(namespace)) {
+    if (!l2.up() || cluster.bus().listening(namespace)) {
       l1.put(text, envelope);
     }
   }

@@ -4,6 +4,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.protocol.ConnectionIntent;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.Map;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
@@ -150,6 +154,32 @@ final class L2Client implements AutoCloseable {
       opening.add(c.reads.getConnectionAsync(host, port, ConnectionIntent.READ));
     }
     return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Calls {@code sink} (on Lettuce's threads) with the remote address of every pub/sub connection of this client that
+   * drops: the node connections that carry the subscriptions. Other connections (topology refreshes open and close
+   * their own) are left out.
+   */
+  void onPubSubDisconnect(java.util.function.Consumer<java.net.SocketAddress> sink) {
+    Map<RedisChannelHandler<?, ?>, java.net.SocketAddress> remotes =
+        java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    client.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> connection, java.net.SocketAddress remote) {
+        if (connection instanceof StatefulRedisPubSubConnection<?, ?> && remote != null) {
+          remotes.put(connection, remote);
+        }
+      }
+
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        java.net.SocketAddress remote = remotes.get(connection);
+        if (remote != null) {
+          sink.accept(remote);
+        }
+      }
+    });
   }
 
   /** The connections, or null while not connected. */

@@ -141,7 +141,10 @@ final class NamespaceL2<V> {
 
   /**
    * Writes a value and waits for the acknowledgement (with durable writes: of the master and the replicas), then
-   * publishes an invalidation. Returns whether L2 acknowledged; when it did not, the key is deleted from L2 later.
+   * publishes an invalidation and waits (within the same write timeout) until the channel's node took it. Returns
+   * whether both happened; when the write was not acknowledged the key is deleted from L2 later, when the
+   * invalidation was not published it is retried in the background (and instances that lost their subscription
+   * meanwhile have dropped their L1 by themselves).
    */
   boolean put(String key, byte[] bytes, long ttlMillis) {
     if (!health.isUp()) {
@@ -152,8 +155,9 @@ final class NamespaceL2<V> {
     CompletableFuture<Boolean> write = durableReplicas > 0
         ? l2.setDurably(redisKey, bytes, ttlMillis, durableReplicas, durableTimeout)
         : l2.set(redisKey, bytes, ttlMillis, false);
+    long deadline = System.nanoTime() + writeTimeoutNanos;
     Reply<Boolean> reply = await(write, writeTimeoutNanos);
-    publish(key);
+    boolean published = publish(key, deadline);
     if (!reply.ok()) {
       remember(key);
       return false;
@@ -162,7 +166,7 @@ final class NamespaceL2<V> {
     if (!reply.value()) {
       metrics.l2Unacknowledged.increment(); // written on the master, not yet on enough replicas
     }
-    return reply.value();
+    return reply.value() && published;
   }
 
   /** Encodes for {@link #put}; throws {@link IllegalArgumentException} when the codec cannot encode the value. */
@@ -176,13 +180,14 @@ final class NamespaceL2<V> {
       remember(key);
       return false;
     }
+    long deadline = System.nanoTime() + writeTimeoutNanos;
     Reply<Long> reply = await(l2.del(redisKey(key)), writeTimeoutNanos);
-    publish(key);
+    boolean published = publish(key, deadline);
     if (!reply.ok()) {
       remember(key);
       return false;
     }
-    return true;
+    return published;
   }
 
   /** Replays the deletes that could not reach L2 (called while L2 is up). */
@@ -200,8 +205,7 @@ final class NamespaceL2<V> {
         if (error != null) {
           pending.merge(key, entry.getValue(), Math::max);
         } else {
-          bus.publish(namespace, key, () -> {});
-          metrics.invalidationsSent.increment();
+          publishLater(key);
         }
       });
     }
@@ -221,9 +225,26 @@ final class NamespaceL2<V> {
     }
   }
 
-  private void publish(String key) {
-    bus.publish(namespace, key, () -> {});
+  /** Publishes an invalidation and waits until {@code deadline} for the channel's node to take it. */
+  private boolean publish(String key, long deadline) {
+    CompletableFuture<Boolean> published = publishLater(key);
+    try {
+      return published.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false; // still retried in the background
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private CompletableFuture<Boolean> publishLater(String key) {
     metrics.invalidationsSent.increment();
+    return bus.publish(namespace, key).whenComplete((ok, error) -> {
+      if (!Boolean.TRUE.equals(ok)) {
+        metrics.l2PublishFailed.increment();
+      }
+    });
   }
 
   private Optional<Envelope<V>> decode(String redisKey, byte[] bytes) {

@@ -32,6 +32,7 @@ final class NamespaceMetrics {
   final Counter l2Error;
   final Counter l2Decode;
   final Counter l2Unacknowledged;
+  final Counter l2PublishFailed;
   private final MeterRegistry registry;
   private final Tags tags;
 
@@ -56,6 +57,7 @@ final class NamespaceMetrics {
     l2Error = counter(CacheMetricNames.L2_ERRORS, KIND, "error");
     l2Decode = counter(CacheMetricNames.L2_ERRORS, KIND, "decode");
     l2Unacknowledged = counter(CacheMetricNames.L2_ERRORS, KIND, "unacknowledged");
+    l2PublishFailed = counter(CacheMetricNames.L2_ERRORS, KIND, "publish");
     Gauge.builder(CacheMetricNames.TTL, tuner, t -> t.currentTtl().toMillis() / 1000.0).tags(tags)
         .baseUnit("seconds").description("Current L2 TTL").strongReference(true).register(registry);
     Gauge.builder(CacheMetricNames.TARGET, tuner, t -> t.policy().targetLow()).tags(tags)

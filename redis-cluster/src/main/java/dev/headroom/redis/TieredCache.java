@@ -162,8 +162,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   /**
    * Writes {@code value} to L1 and L2 and drops the key from the other instances' L1. Returns true when L2
-   * acknowledged the write (with durable writes: the master and the configured number of replicas); false when L2
-   * is down or did not acknowledge in time, in which case the key is deleted from L2 once it is reachable again.
+   * acknowledged the write (with durable writes: the master and the configured number of replicas) and the
+   * invalidation reached the node serving the namespace's channel; false when L2 is down or did not acknowledge in
+   * time, in which case the key is deleted from L2 once it is reachable again, or when the invalidation could not be
+   * published, in which case it is retried in the background (other instances that lost their subscription drop
+   * their L1 by themselves, so they do not serve the old value meanwhile).
    */
   public boolean put(K key, V value) {
     String text = encode(key);
