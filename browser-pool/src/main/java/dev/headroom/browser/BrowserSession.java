@@ -120,10 +120,14 @@ public final class BrowserSession implements AutoCloseable {
   }
 
   /**
-   * Navigates the page and waits for its load event (up to the pool's navigation timeout). A same-document
-   * navigation (a change of fragment) returns at once.
+   * Navigates the page and waits for its load event. The pool's navigation timeout covers the whole navigation,
+   * from the moment {@code Page.navigate} is sent: the server's answer (Chromium answers {@code Page.navigate} once
+   * the response has started) and the load event share one deadline. When it passes, the navigation is stopped
+   * ({@code Page.stopLoading}) so the session can navigate again, and a {@link NavigationTimeoutException} is
+   * thrown. A same-document navigation (a change of fragment) returns at once.
    *
-   * @throws NavigationException when the navigation fails (DNS, connection refused, ...) or does not load in time
+   * @throws NavigationTimeoutException when the page has not loaded within the navigation timeout
+   * @throws NavigationException when the navigation fails (DNS, connection refused, ...)
    */
   public void navigate(String url) {
     Objects.requireNonNull(url, "url");
@@ -131,6 +135,8 @@ public final class BrowserSession implements AutoCloseable {
       throw new IllegalArgumentException("url must not be blank");
     }
     checkUsable();
+    Duration timeout = runtime.config.navigationTimeout();
+    long deadline = runtime.ticker.read() + timeout.toNanos();
     CompletableFuture<Void> loaded = new CompletableFuture<>();
     Set<String> loadedLoaders = ConcurrentHashMap.newKeySet();
     AtomicReference<String> expected = new AtomicReference<>();
@@ -146,7 +152,10 @@ public final class BrowserSession implements AutoCloseable {
     })) {
       checkUsable();
       ObjectNode params = runtime.mapper.createObjectNode().put("url", url);
-      JsonNode result = await(connection.send(sessionId(), "Page.navigate", params), "Page.navigate");
+      // the command's own timer is only a backstop: the navigation deadline below fires first
+      CompletableFuture<JsonNode> navigated = connection.send(sessionId(), "Page.navigate", params,
+          timeout.toNanos() + runtime.config.commandTimeout().toNanos());
+      JsonNode result = awaitNavigation(navigated, deadline, url, timeout, "the server had not answered");
       String error = result.path("errorText").asText("");
       if (!error.isEmpty()) {
         throw new NavigationException(host.id(), url, error);
@@ -159,20 +168,43 @@ public final class BrowserSession implements AutoCloseable {
       if (loadedLoaders.contains(loaderId)) {
         return;
       }
-      Duration timeout = runtime.config.navigationTimeout();
-      try {
-        loaded.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        throw new NavigationException(host.id(), url, "no load event within " + timeout.toMillis() + " ms");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BrowserException(host.id(), "interrupted while waiting for " + url + " to load", e);
-      } catch (ExecutionException e) {
-        throw rethrow(e.getCause(), "navigation");
-      }
+      awaitNavigation(loaded, deadline, url, timeout, "no load event yet");
     } finally {
       waits.remove(loaded);
     }
+  }
+
+  /** Waits for one step of a navigation until its deadline; past it, stops the navigation and throws. */
+  private <T> T awaitNavigation(CompletableFuture<T> step, long deadline, String url, Duration timeout,
+      String stage) {
+    try {
+      return step.get(Math.max(0, deadline - runtime.ticker.read()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      stopLoading();
+      throw new NavigationTimeoutException(host.id(), url, timeout, stage);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopLoading();
+      throw new BrowserException(host.id(), "interrupted while navigating to " + Urls.redact(url), e);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause(), "navigation");
+    }
+  }
+
+  /**
+   * Stops the page's navigation without waiting: commands on a session run in order, so whatever the caller sends
+   * next runs after the stop.
+   */
+  private void stopLoading() {
+    if (failure != null || closed.get()) {
+      return;
+    }
+    connection.send(sessionId(), "Page.stopLoading", runtime.mapper.createObjectNode())
+        .whenComplete((ignored, error) -> {
+          if (error != null) {
+            log.debug("browser host '{}': stopping a timed-out navigation failed: {}", host.id(), error.toString());
+          }
+        });
   }
 
   /**

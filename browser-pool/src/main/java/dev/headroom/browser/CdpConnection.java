@@ -88,6 +88,11 @@ final class CdpConnection {
    * @param sessionId {@link #BROWSER} or a flattened session id
    */
   CompletableFuture<JsonNode> send(String sessionId, String method, JsonNode params) {
+    return send(sessionId, method, params, commandTimeoutNanos);
+  }
+
+  /** {@link #send(String, String, JsonNode)} with its own timeout instead of the connection's command timeout. */
+  CompletableFuture<JsonNode> send(String sessionId, String method, JsonNode params, long timeoutNanos) {
     CompletableFuture<JsonNode> future = new CompletableFuture<>();
     BrowserException gone = closed.getNow(null);
     if (gone != null) {
@@ -111,10 +116,10 @@ final class CdpConnection {
     }
     Pending p = new Pending(sessionId, method, future);
     pending.put(id, p);
-    Scheduler.Cancellable timeout = scheduler.schedule(commandTimeoutNanos, () -> {
+    Scheduler.Cancellable timeout = scheduler.schedule(timeoutNanos, () -> {
       if (pending.remove(id) != null) {
         future.completeExceptionally(new BrowserException(host, method + " got no answer within "
-            + Duration.ofNanos(commandTimeoutNanos).toMillis() + " ms"));
+            + Duration.ofNanos(timeoutNanos).toMillis() + " ms"));
       }
     });
     future.whenComplete((result, error) -> timeout.cancel());
