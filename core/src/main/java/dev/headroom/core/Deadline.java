@@ -9,6 +9,9 @@ import java.util.Objects;
  */
 public final class Deadline {
   private static final Deadline NONE = new Deadline(null, Long.MAX_VALUE);
+  /** What {@link #remaining()} says for a deadline that never expires. */
+  public static final Duration NONE_REMAINING = Duration.ofDays(365);
+  private static final long NONE_REMAINING_NANOS = NONE_REMAINING.toNanos();
 
   private final Ticker ticker;
   private final long atNanos;
@@ -41,6 +44,30 @@ public final class Deadline {
   /** Nanoseconds left (negative once expired); {@code Long.MAX_VALUE} for {@link #none()}. */
   public long remainingNanos() {
     return ticker == null ? Long.MAX_VALUE : atNanos - ticker.read();
+  }
+
+  /**
+   * The time left, never negative ({@link Duration#ZERO} once expired). For {@link #none()} this is
+   * {@link #NONE_REMAINING} (a year), which HTTP clients accept as a timeout where {@code ChronoUnit.FOREVER}
+   * would overflow.
+   */
+  public Duration remaining() {
+    if (ticker == null) {
+      return NONE_REMAINING;
+    }
+    long nanos = remainingNanos();
+    return nanos <= 0 ? Duration.ZERO : nanos >= NONE_REMAINING_NANOS ? NONE_REMAINING : Duration.ofNanos(nanos);
+  }
+
+  /**
+   * What one attempt's call may take: the smaller of {@code perCall} and {@link #remaining()}. Give it to the
+   * HTTP client (or socket) of each attempt, so a retry never gets a fresh full timeout that overruns the
+   * request's.
+   */
+  public Duration cap(Duration perCall) {
+    Objects.requireNonNull(perCall, "perCall");
+    Duration left = remaining();
+    return perCall.compareTo(left) <= 0 ? perCall : left;
   }
 
   /** Whether the deadline has passed. */

@@ -33,6 +33,10 @@ public final class EndpointState {
   private volatile boolean ejected;
   private volatile long breakerRetryAt;
   private volatile boolean breakerOpen;
+  /** Set while the pool is in panic and this endpoint's open breaker is ignored (see Membership). */
+  private volatile boolean breakerBypass;
+  private volatile long cooldownUntil;
+  private volatile boolean coolingDown;
 
   EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker,
       boolean breakerEnabled, long now, AtomicInteger poolAtLimit) {
@@ -164,6 +168,14 @@ public final class EndpointState {
     return Health.UP;
   }
 
+  /**
+   * Whether the endpoint is sitting out a server-given {@code Retry-After} at {@code now} (see
+   * {@link Lease#busy(java.time.Duration)}): not picked, but not unhealthy either.
+   */
+  public boolean isCoolingDown(long now) {
+    return coolingDown && now < cooldownUntil;
+  }
+
   /** A point-in-time view for reports. */
   public EndpointLoad load(long now) {
     return new EndpointLoad(id(), inFlight(), limit(), health(now), draining);
@@ -177,7 +189,33 @@ public final class EndpointState {
   // ---- changed only by the pool ----
 
   boolean eligible(long now) {
-    return !draining && health(now) == Health.UP;
+    return !draining && health(now) == Health.UP && !isCoolingDown(now);
+  }
+
+  /** Whether ejection or an open breaker keeps it out at {@code now} (what the panic threshold counts). */
+  boolean passivelyOut(long now) {
+    return (ejected && now < ejectedUntil) || breakerOpenAt(now);
+  }
+
+  boolean breakerOpenAt(long now) {
+    return breakerOpen && now < breakerRetryAt;
+  }
+
+  /** Whether a lease may skip the open breaker because the pool is in panic. */
+  boolean breakerBypassed(long now) {
+    return breakerBypass && breakerOpenAt(now);
+  }
+
+  void breakerBypass(boolean value) {
+    breakerBypass = value;
+  }
+
+  /** Keeps it out of picks until {@code until} (the later of this and any cooldown already running). */
+  void coolDown(long now, long until) {
+    if (!isCoolingDown(now) || until > cooldownUntil) {
+      cooldownUntil = until;
+      coolingDown = true;
+    }
   }
 
   /** The earliest time after {@code now} at which this endpoint's eligibility changes by itself. */
@@ -188,6 +226,9 @@ public final class EndpointState {
     }
     if (breakerOpen && breakerRetryAt > now) {
       next = Math.min(next, breakerRetryAt);
+    }
+    if (coolingDown && cooldownUntil > now) {
+      next = Math.min(next, cooldownUntil);
     }
     return next;
   }

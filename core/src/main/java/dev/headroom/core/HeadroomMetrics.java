@@ -25,6 +25,9 @@ public final class HeadroomMetrics {
   /** Counter of retries the router sent, and of those the retry budget refused: tags router, result. */
   public static final String RETRIES = "headroom.retries";
 
+  /** Counter of leases held past the pool's leak detection threshold or lost unended: tags pool, endpoint. */
+  public static final String LEASES_LEAKED = "headroom.pool.leases.leaked";
+
   /** Tag key: the pool name. */
   public static final String POOL = "pool";
   /** Tag key: the endpoint id. */

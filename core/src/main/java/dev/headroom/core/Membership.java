@@ -32,6 +32,8 @@ final class Membership {
   private final Runnable onExpiry;
   /** Endpoints (members or not) whose in-flight count is at their limit right now. */
   private final AtomicInteger atLimit = new AtomicInteger();
+  /** Whether the last snapshot was built in panic; written under the lock. */
+  private volatile boolean panic;
 
   /**
    * @param onExpiry run (outside the lock) after an ejection or open breaker expired by itself, so that waiting
@@ -229,19 +231,61 @@ final class Membership {
   private Snapshot rebuildLocked(long now) {
     List<EndpointState> eligible = new ArrayList<>(members.size());
     long next = Long.MAX_VALUE;
+    int candidates = 0;
+    int healthy = 0;
     for (EndpointState state : members.values()) {
       if (state.clearExpiredEjection(now)) {
         log.info("pool '{}': endpoint '{}' returns after its ejection", config.name(), state.id());
       }
-      if (state.eligible(now)) {
-        eligible.add(state);
+      if (panicCandidate(state, now)) {
+        candidates++;
+        if (!state.passivelyOut(now)) {
+          healthy++;
+        }
       }
       next = Math.min(next, state.nextChangeAfter(now));
+    }
+    // Envoy's panic threshold: when too few endpoints are free of ejection and open breakers, a pool-wide problem
+    // (the client's network, a bad deploy) is more likely than every endpoint being broken: ignore both
+    boolean panicNow = candidates > 0 && healthy < config.panicThreshold() * candidates;
+    if (panicNow != panic) {
+      panic = panicNow;
+      if (panicNow) {
+        log.warn("pool '{}': panic: only {} of {} endpoints are free of ejection and open breakers (threshold {});"
+            + " picking among all of them", config.name(), healthy, candidates, config.panicThreshold());
+      } else {
+        log.info("pool '{}': out of panic ({} of {} endpoints healthy)", config.name(), healthy, candidates);
+      }
+    }
+    for (EndpointState state : members.values()) {
+      boolean bypass = panicNow && panicCandidate(state, now) && state.breakerOpenAt(now);
+      state.breakerBypass(bypass);
+      if (state.eligible(now) || (panicNow && panicCandidate(state, now))) {
+        eligible.add(state);
+      }
     }
     Snapshot built = new Snapshot(eligible.toArray(new EndpointState[0]), snapshot.version() + 1, next);
     snapshot = built;
     scheduleRefresh(now, next);
     return built;
+  }
+
+  /** Whether the panic threshold counts this endpoint: not draining, not down by its probe, not cooling down. */
+  private static boolean panicCandidate(EndpointState state, long now) {
+    return !state.isDraining() && !state.probeDown() && !state.isCoolingDown(now);
+  }
+
+  /** Keeps {@code state} out of picks until {@code until} (a server's Retry-After); not an ejection. */
+  void coolDown(EndpointState state, long now, long until) {
+    synchronized (lock) {
+      state.coolDown(now, until);
+      rebuildLocked(now);
+    }
+  }
+
+  /** Whether the pool is in panic (see {@link PoolConfig#panicThreshold()}). */
+  boolean inPanic() {
+    return panic;
   }
 
   /** Makes sure the pool notices an expiry even when no request arrives to notice it. */

@@ -17,6 +17,12 @@ public class NoCapacityException extends HeadroomException {
     this.attempts = List.copyOf(attempts);
   }
 
+  /** For subclasses with a message of their own; the tiers tried are appended to it. */
+  protected NoCapacityException(String message, List<TierAttempt> attempts, Throwable cause) {
+    super(message + " [" + message(attempts) + "]", cause);
+    this.attempts = List.copyOf(attempts);
+  }
+
   /** An exception listing the tiers tried. */
   public NoCapacityException(List<TierAttempt> attempts) {
     this(attempts, null);

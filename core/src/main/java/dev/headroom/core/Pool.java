@@ -45,6 +45,7 @@ public final class Pool implements AutoCloseable {
   private final Membership members;
   private final Admission admission;
   private final HealthChecker health;
+  private final boolean leakDetection;
   private volatile boolean closed;
 
   private Pool(PoolConfig config) {
@@ -53,6 +54,7 @@ public final class Pool implements AutoCloseable {
     this.ticker = config.ticker();
     this.picker = config.picker();
     this.poolSelector = config.selector();
+    this.leakDetection = !config.leakDetectionThreshold().isZero();
     this.metrics = new PoolMetrics(config.meterRegistry().orElse(null), name, config.tier());
     this.admission = new Admission(config, metrics, this::tryLease, this::exhausted);
     this.members = new Membership(config, metrics, admission::dispatch);
@@ -341,12 +343,15 @@ public final class Pool implements AutoCloseable {
         continue; // lost a race for the last slot: pick again
       }
       if (!state.breakerEnabled()) {
-        return new Lease(this, state, now);
+        return newLease(state, now, 0);
+      }
+      if (state.breakerBypassed(now)) { // the pool is in panic: an open breaker does not keep this endpoint out
+        return newLease(state, now, Lease.NO_PERMIT);
       }
       boolean permitted = state.circuitBreaker().tryAcquirePermission();
       members.breakerMayHaveChanged(state); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
       if (permitted) {
-        return new Lease(this, state, now);
+        return newLease(state, now, 0);
       }
       state.release(now); // half-open breaker with no trial call left
       snapshot = members.current(now);
@@ -354,12 +359,28 @@ public final class Pool implements AutoCloseable {
     return null;
   }
 
-  void complete(Lease lease, Outcome outcome, Throwable error) {
+  private Lease newLease(EndpointState state, long now, int bits) {
+    return leakDetection ? LeakTracker.lease(this, state, now, bits, config) : new Lease(this, state, now, bits, null);
+  }
+
+  /**
+   * Ends a lease: frees its slot and feeds the outcome back.
+   *
+   * @param leaseBits the lease's bits ({@link Lease#NO_PERMIT}: the breaker gave no permission, record nothing)
+   * @param retryAfter for a BUSY outcome, how long the endpoint asked not to be called; else null
+   */
+  void complete(EndpointState state, long startNanos, int leaseBits, Outcome outcome, Throwable error,
+      Duration retryAfter) {
     long now = ticker.read();
-    EndpointState state = lease.state();
-    long rtt = Math.max(0, now - lease.startNanos());
+    long rtt = Math.max(0, now - startNanos);
+    if (retryAfter != null && retryAfter.compareTo(Duration.ZERO) > 0) {
+      // before the slot is freed, so no waiter is handed a slot on the endpoint that asked for a pause
+      Duration capped = retryAfter.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : retryAfter;
+      members.coolDown(state, now, now + capped.toNanos());
+    }
     int remaining = state.release(now);
-    CircuitBreaker breaker = state.breakerEnabled() ? state.circuitBreaker() : null;
+    CircuitBreaker breaker = state.breakerEnabled() && (leaseBits & Lease.NO_PERMIT) == 0
+        ? state.circuitBreaker() : null;
     OutlierDetection od = config.outlierDetection();
     switch (outcome) {
       case SUCCESS, CLIENT_ERROR -> {
@@ -394,6 +415,11 @@ public final class Pool implements AutoCloseable {
       members.drained(state);
     }
     admission.dispatch();
+  }
+
+  /** A lease was held past the leak detection threshold, or became unreachable without being ended. */
+  void leaked(EndpointState state) {
+    metrics.leaked(state);
   }
 
   void probeResult(EndpointState state, boolean healthy) {

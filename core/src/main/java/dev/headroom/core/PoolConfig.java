@@ -34,6 +34,10 @@ public final class PoolConfig {
   private final Scheduler scheduler;
   private final RandomSource random;
   private final MeterRegistry meterRegistry;
+  private final Duration maxRetryAfter;
+  private final double panicThreshold;
+  private final Duration leakDetectionThreshold;
+  private final boolean leakDetectionStackTraces;
 
   private PoolConfig(Builder b) {
     this.name = b.name;
@@ -51,6 +55,10 @@ public final class PoolConfig {
     this.scheduler = b.scheduler;
     this.random = b.random;
     this.meterRegistry = b.meterRegistry;
+    this.maxRetryAfter = b.maxRetryAfter;
+    this.panicThreshold = b.panicThreshold;
+    this.leakDetectionThreshold = b.leakDetectionThreshold;
+    this.leakDetectionStackTraces = b.leakDetectionStackTraces;
   }
 
   /** A builder for a pool named {@code name} (used in metric tags, logs and errors). */
@@ -133,6 +141,30 @@ public final class PoolConfig {
     return Optional.ofNullable(meterRegistry);
   }
 
+  /** The longest a server's {@code Retry-After} keeps an endpoint out of picks ({@link Lease#busy(Duration)}). */
+  public Duration maxRetryAfter() {
+    return maxRetryAfter;
+  }
+
+  /**
+   * Envoy's panic threshold: when fewer than this share of the endpoints that are not draining or down by their
+   * probe are free of ejection and open breakers, the pool ignores ejections and open breakers and picks among all
+   * of them. 0 turns panic off (then breakers may empty the pool, and a {@code Router} spills to its next tier).
+   */
+  public double panicThreshold() {
+    return panicThreshold;
+  }
+
+  /** How long a lease may be held before the pool warns about a possible leak; {@link Duration#ZERO}: off. */
+  public Duration leakDetectionThreshold() {
+    return leakDetectionThreshold;
+  }
+
+  /** Whether leak warnings include where the lease was acquired (costs a stack trace per lease). */
+  public boolean leakDetectionStackTraces() {
+    return leakDetectionStackTraces;
+  }
+
   @Override
   public String toString() {
     return "PoolConfig{name=" + name + ", endpoints=" + endpoints.size() + ", picker=" + picker
@@ -166,6 +198,10 @@ public final class PoolConfig {
     private Scheduler scheduler = Scheduler.system();
     private RandomSource random = RandomSource.threadLocal();
     private MeterRegistry meterRegistry;
+    private Duration maxRetryAfter = Duration.ofSeconds(60);
+    private double panicThreshold = 0.5;
+    private Duration leakDetectionThreshold = Duration.ZERO;
+    private boolean leakDetectionStackTraces;
 
     private Builder(String name) {
       this.name = name;
@@ -272,6 +308,43 @@ public final class PoolConfig {
       return this;
     }
 
+    /**
+     * The longest a server's {@code Retry-After} keeps an endpoint out of picks; default 60 s. A longer
+     * {@code Retry-After} is cut to this, so a hostile or broken server cannot bench a node for a day.
+     */
+    public Builder maxRetryAfter(Duration value) {
+      this.maxRetryAfter = value;
+      return this;
+    }
+
+    /**
+     * Envoy's panic threshold, in [0, 1]; default 0.5. When fewer than this share of the endpoints (not counting
+     * draining ones and ones down by their health probe) are free of outlier ejection and open circuit breakers,
+     * the pool picks among all of them, ignoring ejections and open breakers, so a pool-wide problem cannot empty
+     * the pool. 0 turns panic off: breakers may then take every endpoint out (and a {@code Router} spills).
+     */
+    public Builder panicThreshold(double value) {
+      this.panicThreshold = value;
+      return this;
+    }
+
+    /**
+     * Warn (once per lease, with pool, endpoint and age) about a lease held longer than {@code value}, count it in
+     * {@code headroom.pool.leases.leaked}, and give back the slot of a lease that became unreachable without
+     * being ended. Default {@link Duration#ZERO}: off (it costs a Cleaner registration and a timer per lease).
+     * Like HikariCP's {@code leakDetectionThreshold}: set it above the longest legitimate call.
+     */
+    public Builder leakDetectionThreshold(Duration value) {
+      this.leakDetectionThreshold = value;
+      return this;
+    }
+
+    /** Whether leak warnings show where the lease was acquired (a stack trace per lease); default false. */
+    public Builder leakDetectionStackTraces(boolean value) {
+      this.leakDetectionStackTraces = value;
+      return this;
+    }
+
     /** Validates and builds. */
     public PoolConfig build() {
       if (name == null || name.isBlank()) {
@@ -292,6 +365,14 @@ public final class PoolConfig {
       }
       OutlierDetection.requirePositive(prefix + "latencyHalfLife", latencyHalfLife);
       OutlierDetection.requirePositive(prefix + "initialLatency", initialLatency);
+      OutlierDetection.requirePositive(prefix + "maxRetryAfter", maxRetryAfter);
+      if (!(panicThreshold >= 0 && panicThreshold <= 1)) {
+        throw new ConfigException(prefix + "panicThreshold", panicThreshold, "must be in [0, 1]");
+      }
+      if (leakDetectionThreshold == null || leakDetectionThreshold.isNegative()) {
+        throw new ConfigException(prefix + "leakDetectionThreshold", leakDetectionThreshold,
+            "must be >= 0 (0: off)");
+      }
       return new PoolConfig(this);
     }
   }

@@ -95,6 +95,16 @@ final class PoolMetrics {
     }
   }
 
+  void leaked(EndpointState state) {
+    if (registry != null) {
+      Counter.builder(HeadroomMetrics.LEASES_LEAKED)
+          .description("Leases held past the leak detection threshold, or lost without being ended")
+          .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, state.id())
+          .register(registry)
+          .increment();
+    }
+  }
+
   void waited(long nanos) {
     if (queueWait != null) {
       queueWait.record(nanos, TimeUnit.NANOSECONDS);

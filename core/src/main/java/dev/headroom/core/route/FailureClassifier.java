@@ -21,7 +21,8 @@ public interface FailureClassifier {
 
   /**
    * The default: connection refused and connect timeouts are {@link FailureKind#UNSENT}; other I/O errors and
-   * timeouts {@link FailureKind#FAILED}; a {@link BackendException} with 429 is {@link FailureKind#BUSY}, another
+   * timeouts {@link FailureKind#FAILED}; a {@link BackendException} with 429 or 503 is {@link FailureKind#BUSY} (the
+   * router then honours its {@link BackendException#retryAfter()}), another
    * 4xx {@link FailureKind#REJECTED}, anything else from the backend {@link FailureKind#FAILED}; a nested
    * {@link NoCapacityException} is {@link FailureKind#BUSY}; any other exception is the caller's own
    * ({@link FailureKind#LOCAL}).
@@ -31,7 +32,7 @@ public interface FailureClassifier {
       Throwable t = unwrap(failure);
       if (t instanceof BackendException backend) {
         int status = backend.status().orElse(-1);
-        if (status == 429) {
+        if (status == 429 || status == 503) { // backpressure, possibly with a Retry-After (see Route)
           return FailureKind.BUSY;
         }
         if (status >= 400 && status < 500 && status != 408) {

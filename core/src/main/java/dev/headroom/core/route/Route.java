@@ -6,6 +6,7 @@ import dev.headroom.core.Lease;
 import dev.headroom.core.NoCapacityException;
 import dev.headroom.core.Pool;
 import dev.headroom.core.PoolExhaustedException;
+import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.core.Selector;
 import dev.headroom.core.SpillReason;
 import dev.headroom.core.TierAttempt;
@@ -32,11 +33,51 @@ final class Route {
   private int tier;
   private int calls;
   private Throwable lastFailure;
+  /** A retry was decided on; the budget is charged (and the retry counted) only once a lease for it is granted. */
+  private boolean retryPending;
 
   Route(Router router, RouteOptions options) {
     this.router = router;
     this.options = options;
-    this.deadline = options.timeout().map(t -> Deadline.after(t, router.ticker())).orElse(Deadline.none());
+    Duration timeout = options.timeout().orElse(null);
+    this.deadline = timeout == null ? Deadline.none() : Deadline.after(timeout, router.ticker());
+  }
+
+  /** The request's deadline ({@link Deadline#none()} without a timeout). */
+  Deadline deadline() {
+    return deadline;
+  }
+
+  /**
+   * Books a granted lease: counts the call, charges the retry budget when it is a retry (giving the lease back
+   * and ending the request when the budget was spent meanwhile), and bounds the lease by the request deadline.
+   */
+  private Lease granted(Lease lease) {
+    if (retryPending) {
+      retryPending = false;
+      if (!router.retryBudget().tryWithdraw()) {
+        lease.close();
+        router.metrics().retry(false);
+        passed.add(new TierAttempt(router.tiers().get(tier).name(), SpillReason.RETRYABLE_FAILURE,
+            "retry budget exhausted: " + brief(lastFailure)));
+        throw new NoCapacityException(passed, lastFailure);
+      }
+      router.metrics().retry(true);
+    }
+    calls++;
+    lease.limitDeadline(deadline);
+    return lease;
+  }
+
+  /**
+   * The error for a request whose deadline passed: while {@code endpoint}'s call ran (the watchdog fired), or
+   * with no call running ({@code endpoint} null).
+   */
+  RequestTimeoutException timedOut(String endpoint, String detail) {
+    Tier current = router.tiers().get(Math.min(tier, router.tiers().size() - 1));
+    passed.add(new TierAttempt(current.name(), SpillReason.DEADLINE, detail));
+    return new RequestTimeoutException(router.name(), endpoint, options.timeout().orElse(Duration.ZERO), passed,
+        lastFailure);
   }
 
   /** The next lease, waiting in a tier's queue when its budget allows; throws when every tier was passed. */
@@ -44,12 +85,10 @@ final class Route {
     while (true) {
       Step step = step();
       if (step.lease != null) {
-        return step.lease;
+        return granted(step.lease);
       }
       try {
-        Lease lease = step.tier.pool().acquire(step.selector, step.waitUntil);
-        calls++;
-        return lease;
+        return granted(step.tier.pool().acquire(step.selector, step.waitUntil));
       } catch (PoolExhaustedException e) {
         spillAfterWait(step.tier, e);
       }
@@ -65,12 +104,19 @@ final class Route {
       return CompletableFuture.failedFuture(e);
     }
     if (step.lease != null) {
-      return CompletableFuture.completedFuture(step.lease);
+      try {
+        return CompletableFuture.completedFuture(granted(step.lease));
+      } catch (NoCapacityException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
     return step.tier.pool().acquireAsync(step.selector, step.waitUntil).handle((lease, error) -> {
       if (lease != null) {
-        calls++;
-        return CompletableFuture.completedFuture(lease);
+        try {
+          return CompletableFuture.completedFuture(granted(lease));
+        } catch (NoCapacityException e) {
+          return CompletableFuture.<Lease>failedFuture(e);
+        }
       }
       Throwable cause = FailureClassifier.unwrap(error);
       if (!(cause instanceof PoolExhaustedException exhausted)) {
@@ -93,7 +139,14 @@ final class Route {
     Throwable failure = FailureClassifier.unwrap(error);
     FailureKind kind = router.classifier().classify(failure);
     switch (kind) {
-      case BUSY -> lease.busy();
+      case BUSY -> {
+        Duration retryAfter = failure instanceof BackendException backend ? backend.retryAfter().orElse(null) : null;
+        if (retryAfter != null) {
+          lease.busy(retryAfter);
+        } else {
+          lease.busy();
+        }
+      }
       case UNSENT, FAILED -> lease.failure(failure);
       case REJECTED -> lease.clientError();
       case LOCAL -> lease.close();
@@ -107,19 +160,18 @@ final class Route {
     }
     SpillReason reason = kind == FailureKind.BUSY ? SpillReason.SATURATED : SpillReason.RETRYABLE_FAILURE;
     if (deadline.isExpired()) { // a retry could not start in time: do not spend the budget on it
-      passed.add(new TierAttempt(current.name(), SpillReason.DEADLINE, "request timeout passed: " + brief(failure)));
-      throw new NoCapacityException(passed, failure);
+      throw timedOut(null, "request timeout passed: " + brief(failure));
     }
     if (calls >= router.maxAttempts()) {
       passed.add(new TierAttempt(current.name(), reason, "gave up after " + calls + " attempts: " + brief(failure)));
       throw new NoCapacityException(passed, failure);
     }
-    if (!router.retryBudget().tryWithdraw()) {
+    if (router.retryBudget().balance() < 1) { // checked now, charged only when the retry gets a lease
       router.metrics().retry(false);
       passed.add(new TierAttempt(current.name(), reason, "retry budget exhausted: " + brief(failure)));
       throw new NoCapacityException(passed, failure);
     }
-    router.metrics().retry(true);
+    retryPending = true;
     failedHere.add(lease.endpoint().id());
     Selector others = selectorFor(current);
     if (!current.pool().hasEligible(others)) {
@@ -132,8 +184,7 @@ final class Route {
     while (tier < tiers.size()) {
       Tier current = tiers.get(tier);
       if (deadline.isExpired()) {
-        passed.add(new TierAttempt(current.name(), SpillReason.DEADLINE, "request timeout passed"));
-        throw new NoCapacityException(passed, lastFailure);
+        throw timedOut(null, "request timeout passed");
       }
       Pool pool = current.pool();
       Selector selector = selectorFor(current);
@@ -141,7 +192,6 @@ final class Route {
       if (budget.isZero()) { // a slot now or nothing
         Optional<Lease> now = pool.tryAcquire(selector);
         if (now.isPresent()) {
-          calls++;
           return new Step(current, selector, null, now.get());
         }
       }
@@ -168,8 +218,7 @@ final class Route {
 
   private void spillAfterWait(Tier current, PoolExhaustedException e) {
     if (deadline.isExpired()) {
-      passed.add(new TierAttempt(current.name(), SpillReason.DEADLINE, "request timeout passed while waiting"));
-      throw new NoCapacityException(passed, lastFailure);
+      throw timedOut(null, "request timeout passed while waiting");
     }
     SpillReason reason = e.lastReason() == SpillReason.NO_HEALTHY_ENDPOINT
         ? SpillReason.NO_HEALTHY_ENDPOINT : SpillReason.SATURATED;
