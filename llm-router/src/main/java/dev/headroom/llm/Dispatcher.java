@@ -50,6 +50,8 @@ final class Dispatcher {
   final LlmMetrics metrics;
   final Ticker ticker;
   final Scheduler scheduler;
+  /** Every exchange in progress, cut by {@link LlmRouter#close()}. */
+  final InFlight inFlight = new InFlight();
   private final Function<Optional<Duration>, Router> routers;
 
   Dispatcher(Settings settings, Pool local, Pool remote, Pool cloud, Catalog catalog, NodeStats stats,
@@ -97,11 +99,16 @@ final class Dispatcher {
     return new Target(resolved, key, cloudModel);
   }
 
-  RouteOptions options(Target target, boolean idempotent, Optional<Duration> timeout) {
+  /** The deadline of a request with {@code timeout} (else the router's request timeout), starting now. */
+  RequestDeadline deadline(Optional<Duration> timeout) {
+    return new RequestDeadline(timeout.orElse(settings.requestTimeout()), ticker, scheduler);
+  }
+
+  RouteOptions options(Target target, boolean idempotent, RequestDeadline deadline) {
     ModelSelector selector = new ModelSelector(catalog, cost, ticker, target.key(), settings.loadedPreference());
     RouteOptions.Builder b = RouteOptions.builder()
         .idempotent(idempotent)
-        .timeout(timeout.orElse(settings.requestTimeout()))
+        .timeout(deadline.remaining())
         .selector(LlmRouter.LOCAL, selector)
         .selector(LlmRouter.REMOTE, selector)
         .selector(LlmRouter.CLOUD, target.cloudModel() != null ? Selector.any() : NONE);
@@ -123,6 +130,7 @@ final class Dispatcher {
   // ---------------------------------------------------------------- whole answers
 
   ChatResponse chat(ChatRequest request) {
+    RequestDeadline deadline = deadline(request.timeout());
     Target target = target(request.model());
     String key = cacheKey(request, target);
     if (key != null) {
@@ -131,23 +139,40 @@ final class Dispatcher {
         return cached(hit.get(), target);
       }
     }
-    ChatResponse response = router(request).execute(options(target, request.idempotent(), request.timeout()),
-        lease -> callWhole(lease, request, target));
+    ChatResponse response;
+    try {
+      response = router(request).execute(options(target, request.idempotent(), deadline),
+          lease -> callWhole(lease, request, target, deadline));
+    } catch (RuntimeException e) {
+      throw deadline.typed(e);
+    }
     if (key != null) {
       cachePut(key, response.text());
     }
     return response;
   }
 
-  private ChatResponse callWhole(Lease lease, ChatRequest request, Target target) throws Exception {
+  private ChatResponse callWhole(Lease lease, ChatRequest request, Target target, RequestDeadline deadline)
+      throws Exception {
     String tier = tierOf(lease);
+    Abort abort = inFlight.start();
+    Scheduler.Cancellable timer = deadline.arm(abort, tier, lease.endpoint().id());
+    try {
+      return callWhole(lease, request, target, tier, deadline.remaining(), abort);
+    } finally {
+      timer.cancel();
+      inFlight.end(abort);
+    }
+  }
+
+  private ChatResponse callWhole(Lease lease, ChatRequest request, Target target, String tier, Duration timeout,
+      Abort abort) throws Exception {
     String id = lease.endpoint().id();
-    Duration timeout = request.timeout().orElse(settings.requestTimeout());
     if (tier.equals(LlmRouter.CLOUD)) {
       SpendGuard.Reservation reservation = reserve(target.cloudModel(), request);
       Reply reply;
       try {
-        reply = openAi.chat(lease.endpoint(), request, target.cloudModel(), timeout);
+        reply = openAi.chat(lease.endpoint(), request, target.cloudModel(), timeout, abort);
       } catch (Exception | Error e) {
         reservation.refund();
         log.debug("cloud call failed: {}", e.toString());
@@ -159,7 +184,7 @@ final class Dispatcher {
     }
     Reply reply;
     try {
-      reply = ollama.generate(lease.endpoint(), request, target.wire(), timeout);
+      reply = ollama.generate(lease.endpoint(), request, target.wire(), timeout, abort);
     } catch (ModelNotFoundException e) {
       catalog.missing(id, target.key());
       throw e;
@@ -184,13 +209,15 @@ final class Dispatcher {
    * Opens a stream on {@code lease} and reads up to its first token; the pump then owns the lease. Failures before
    * the first token are thrown so that the core router retries elsewhere.
    */
-  Opened open(Lease lease, ChatRequest request, Target target, StreamPump pump) throws Exception {
+  Opened open(Lease lease, ChatRequest request, Target target, StreamPump pump, RequestDeadline deadline)
+      throws Exception {
     String tier = tierOf(lease);
     String id = lease.endpoint().id();
     boolean toCloud = tier.equals(LlmRouter.CLOUD);
     SpendGuard.Reservation reservation = toCloud ? reserve(target.cloudModel(), request) : null;
-    Abort abort = new Abort();
+    Abort abort = inFlight.start();
     pump.attach(abort);
+    Scheduler.Cancellable deadlineTimer = deadline.arm(abort, tier, id); // runs until the stream ends
     long start = ticker.read();
     Duration firstToken = settings.firstTokenTimeout();
     Scheduler.Cancellable timer = scheduler.schedule(firstToken.toNanos(), () -> abort.fire(
@@ -198,8 +225,9 @@ final class Dispatcher {
             new TimeoutException("first-token timeout"))));
     WireStream stream = null;
     try {
-      stream = toCloud ? openAi.open(lease.endpoint(), request, target.cloudModel(), firstToken, abort)
-          : ollama.open(lease.endpoint(), request, target.wire(), firstToken, abort);
+      Duration headers = deadline.cap(firstToken);
+      stream = toCloud ? openAi.open(lease.endpoint(), request, target.cloudModel(), headers, abort)
+          : ollama.open(lease.endpoint(), request, target.wire(), headers, abort);
       Delta first;
       do {
         first = stream.next();
@@ -210,10 +238,12 @@ final class Dispatcher {
       timer.cancel();
       long ttft = ticker.read() - start;
       lease.detach();
-      return new Opened(lease, stream, abort, first, ttft, tier, id,
+      return new Opened(lease, stream, abort, deadlineTimer, first, ttft, tier, id,
           toCloud ? target.cloudModel() : target.wire(), reservation);
     } catch (Exception | Error e) {
       timer.cancel();
+      deadlineTimer.cancel();
+      inFlight.end(abort);
       if (stream != null) {
         stream.close();
       }
@@ -233,6 +263,7 @@ final class Dispatcher {
 
   /** A stream ended with its final message: the lease succeeds and the reply's numbers are recorded. */
   void streamCompleted(Opened opened, Target target, GenStats s) {
+    release(opened);
     opened.lease().success();
     metrics.ttft(opened.tier(), opened.endpoint(), opened.ttftNanos());
     if (opened.reservation() != null) {
@@ -244,6 +275,7 @@ final class Dispatcher {
 
   /** A stream failed after its first token. */
   void streamFailed(Opened opened, Throwable cause) {
+    release(opened);
     opened.lease().failure(cause);
     metrics.interrupted(opened.tier(), opened.endpoint());
     if (opened.reservation() != null) {
@@ -253,6 +285,7 @@ final class Dispatcher {
 
   /** The subscriber cancelled a stream after its first token. */
   void streamCancelled(Opened opened) {
+    release(opened);
     opened.stream().close();
     opened.lease().close();
     if (opened.reservation() != null) {
@@ -260,38 +293,61 @@ final class Dispatcher {
     }
   }
 
+  /** A stream ended: its deadline timer and its place among the exchanges in progress go. */
+  private void release(Opened opened) {
+    opened.deadlineTimer().cancel();
+    inFlight.end(opened.abort());
+  }
+
   // ---------------------------------------------------------------- embeddings
 
   EmbedResponse embed(EmbedRequest request) {
+    RequestDeadline deadline = deadline(Optional.empty());
     Target target = target(request.model());
-    return routers.apply(Optional.empty()).execute(options(target, true, Optional.empty()), lease -> {
-      String tier = tierOf(lease);
-      String id = lease.endpoint().id();
-      if (tier.equals(LlmRouter.CLOUD)) {
-        int tokens = request.inputs().stream().mapToInt(SpendGuard::estimateTokens).sum();
-        SpendGuard.Reservation reservation = reserve(target.cloudModel(), tokens, 0);
+    try {
+      return routers.apply(Optional.empty()).execute(options(target, true, deadline), lease -> {
+        String tier = tierOf(lease);
+        Abort abort = inFlight.start();
+        Scheduler.Cancellable timer = deadline.arm(abort, tier, lease.endpoint().id());
         try {
-          List<float[]> vectors = openAi.embed(lease.endpoint(), target.cloudModel(), request.inputs(),
-              settings.requestTimeout());
-          reservation.settle(0, 0);
-          metrics.spend(reservation.estimate());
-          return new EmbedResponse(target.cloudModel(), id, tier, vectors);
-        } catch (Exception | Error e) {
-          reservation.refund();
-          throw e;
+          return embedOn(lease, request, target, tier, deadline.remaining(), abort);
+        } finally {
+          timer.cancel();
+          inFlight.end(abort);
         }
-      }
-      long[] load = new long[1];
+      });
+    } catch (RuntimeException e) {
+      throw deadline.typed(e);
+    }
+  }
+
+  private EmbedResponse embedOn(Lease lease, EmbedRequest request, Target target, String tier, Duration timeout,
+      Abort abort) throws Exception {
+    String id = lease.endpoint().id();
+    if (tier.equals(LlmRouter.CLOUD)) {
+      int tokens = request.inputs().stream().mapToInt(SpendGuard::estimateTokens).sum();
+      SpendGuard.Reservation reservation = reserve(target.cloudModel(), tokens, 0);
       try {
-        List<float[]> vectors = ollama.embed(lease.endpoint(), target.wire(), request.inputs(),
-            settings.requestTimeout(), load);
-        catalog.served(id, target.key(), load[0], ticker.read());
-        return new EmbedResponse(target.wire(), id, tier, vectors);
-      } catch (ModelNotFoundException e) {
-        catalog.missing(id, target.key());
+        List<float[]> vectors = openAi.embed(lease.endpoint(), target.cloudModel(), request.inputs(),
+            timeout, abort);
+        reservation.settle(0, 0);
+        metrics.spend(reservation.estimate());
+        return new EmbedResponse(target.cloudModel(), id, tier, vectors);
+      } catch (Exception | Error e) {
+        reservation.refund();
         throw e;
       }
-    });
+    }
+    long[] load = new long[1];
+    try {
+      List<float[]> vectors = ollama.embed(lease.endpoint(), target.wire(), request.inputs(),
+          timeout, load, abort);
+      catalog.served(id, target.key(), load[0], ticker.read());
+      return new EmbedResponse(target.wire(), id, tier, vectors);
+    } catch (ModelNotFoundException e) {
+      catalog.missing(id, target.key());
+      throw e;
+    }
   }
 
   // ---------------------------------------------------------------- shared
@@ -358,6 +414,6 @@ final class Dispatcher {
   }
 
   /** A stream that reached its first token: the lease (detached from the router) and what was read. */
-  record Opened(Lease lease, WireStream stream, Abort abort, Delta first, long ttftNanos, String tier,
+  record Opened(Lease lease, WireStream stream, Abort abort, Scheduler.Cancellable deadlineTimer, Delta first, long ttftNanos, String tier,
       String endpoint, String model, SpendGuard.Reservation reservation) {}
 }

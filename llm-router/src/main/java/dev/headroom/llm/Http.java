@@ -104,6 +104,9 @@ final class Http {
         }
         out.write(buffer, 0, n);
       }
+      if (abort.fired()) { // closed to abort: the end of the body is not the end of the reply
+        throw aborted(abort, null);
+      }
       return out.toByteArray();
     } catch (IOException e) {
       if (abort.fired()) {

@@ -86,6 +86,7 @@ final class LlmRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    dispatcher.inFlight.closeAll();
     poller.close();
     tiers.pools().forEach(Pool::close);
     workers.shutdownNow();

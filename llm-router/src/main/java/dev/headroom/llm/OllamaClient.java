@@ -37,9 +37,8 @@ final class OllamaClient {
   }
 
   /** A whole answer ({@code "stream": false}). */
-  Reply generate(Endpoint endpoint, ChatRequest request, String model, Duration timeout)
+  Reply generate(Endpoint endpoint, ChatRequest request, String model, Duration timeout, Abort abort)
       throws IOException, InterruptedException {
-    Abort abort = new Abort();
     HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), path(request),
         body(request, model, false), timeout), endpoint.id(), abort, errors(model));
     JsonNode reply = Http.parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id(), 200);
@@ -68,12 +67,11 @@ final class OllamaClient {
   }
 
   /** Embeddings from {@code /api/embed}; the load time, if any, is reported through {@code loadNanos[0]}. */
-  List<float[]> embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, long[] loadNanos)
-      throws IOException, InterruptedException {
+  List<float[]> embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, long[] loadNanos,
+      Abort abort) throws IOException, InterruptedException {
     ObjectNode body = Http.JSON.createObjectNode().put("model", model);
     ArrayNode input = body.putArray("input");
     inputs.forEach(input::add);
-    Abort abort = new Abort();
     HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), "/api/embed", body, timeout),
         endpoint.id(), abort, errors(model));
     JsonNode reply = Http.parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id(), 200);

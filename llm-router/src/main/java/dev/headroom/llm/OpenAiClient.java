@@ -29,9 +29,8 @@ final class OpenAiClient {
   }
 
   /** A whole answer. */
-  Reply chat(Endpoint endpoint, ChatRequest request, String model, Duration timeout)
+  Reply chat(Endpoint endpoint, ChatRequest request, String model, Duration timeout, Abort abort)
       throws IOException, InterruptedException {
-    Abort abort = new Abort();
     HttpResponse<InputStream> response = http.exchange(post(endpoint, "/v1/chat/completions",
         body(request, model, false), timeout), endpoint.id(), abort, this::error);
     JsonNode reply = parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id());
@@ -58,12 +57,11 @@ final class OpenAiClient {
   }
 
   /** Embeddings from {@code /v1/embeddings}, in input order. */
-  List<float[]> embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout)
+  List<float[]> embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, Abort abort)
       throws IOException, InterruptedException {
     ObjectNode body = Http.JSON.createObjectNode().put("model", model);
     ArrayNode input = body.putArray("input");
     inputs.forEach(input::add);
-    Abort abort = new Abort();
     HttpResponse<InputStream> response = http.exchange(post(endpoint, "/v1/embeddings", body, timeout),
         endpoint.id(), abort, this::error);
     JsonNode reply = parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id());

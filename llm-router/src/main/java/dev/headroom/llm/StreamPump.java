@@ -30,6 +30,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
   private boolean badRequest;
   private Thread routing;
   private volatile Abort abort;
+  private RequestDeadline deadline; // set when the worker starts: the request's time runs from then
 
   StreamPump(Dispatcher dispatcher, ChatRequest request, Flow.Subscriber<? super Chunk> subscriber,
       CompletableFuture<ChatResponse> result) {
@@ -85,6 +86,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
 
   @Override
   public void run() {
+    deadline = dispatcher.deadline(request.timeout());
     try {
       if (cacheKey != null) {
         var hit = dispatcher.cacheGet(cacheKey);
@@ -114,8 +116,8 @@ final class StreamPump implements Flow.Subscription, Runnable {
     Throwable failure = null;
     try {
       opened = dispatcher.router(request).execute(
-          dispatcher.options(target, request.idempotent(), request.timeout()),
-          lease -> dispatcher.open(lease, request, target, this));
+          dispatcher.options(target, request.idempotent(), deadline),
+          lease -> dispatcher.open(lease, request, target, this, deadline));
     } catch (Throwable e) {
       failure = e;
     } finally {
@@ -132,7 +134,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
       return null;
     }
     if (failure != null) {
-      fail(failure);
+      fail(deadline.typed(failure));
       return null;
     }
     return opened;
@@ -186,7 +188,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
           stopEarly(opened);
           return;
         }
-        interrupted(opened, text.toString(), index, failure);
+        interrupted(opened, text.toString(), index, deadline.typed(failure));
         return;
       }
     }

@@ -80,7 +80,7 @@ class WireContractTest {
     ChatRequest request = ChatRequest.chat("llama3.2").system("be brief").user("why is the sky blue?")
         .temperature(0).seed(101).maxTokens(64).build();
 
-    Reply reply = ollama.generate(endpoint, request, "llama3.2", TIMEOUT);
+    Reply reply = ollama.generate(endpoint, request, "llama3.2", TIMEOUT, new Abort());
 
     assertThat(reply.text()).isEqualTo("Hello! How are you today?");
     assertThat(reply.stats()).isEqualTo(new GenStats(5191566416L, 2154458, 26, 383809000, 298, 4799921000L));
@@ -130,9 +130,9 @@ class WireContractTest {
         .withBody("{\"error\":\"model \\\"llama9\\\" not found, try pulling it first\"}")));
 
     assertThat(catchThrowableOfType(ServerBusyException.class, () -> ollama.generate(endpoint,
-        ChatRequest.chat("m").user("x").build(), "m", TIMEOUT)).status()).hasValue(503);
+        ChatRequest.chat("m").user("x").build(), "m", TIMEOUT, new Abort())).status()).hasValue(503);
     ModelNotFoundException missing = catchThrowableOfType(ModelNotFoundException.class,
-        () -> ollama.generate(endpoint, ChatRequest.generate("llama9", "x").build(), "llama9", TIMEOUT));
+        () -> ollama.generate(endpoint, ChatRequest.generate("llama9", "x").build(), "llama9", TIMEOUT, new Abort()));
     assertThat(missing.model()).isEqualTo("llama9");
     assertThat(new LlmClassifier().classify(missing)).isEqualTo(dev.headroom.core.route.FailureKind.BUSY);
   }
@@ -167,7 +167,7 @@ class WireContractTest {
             + "[[0.010071029,-0.0017594862],[-0.0098027075,0.06042469]]}")));
 
     List<float[]> vectors = ollama.embed(endpoint, "all-minilm",
-        List.of("Why is the sky blue?", "Why is the grass green?"), TIMEOUT, new long[1]);
+        List.of("Why is the sky blue?", "Why is the grass green?"), TIMEOUT, new long[1], new Abort());
 
     assertThat(vectors).hasSize(2);
     assertThat(vectors.get(1)).containsExactly(-0.0098027075f, 0.06042469f);
@@ -186,7 +186,7 @@ class WireContractTest {
              "usage":{"prompt_tokens":9,"completion_tokens":12,"total_tokens":21}}""")));
 
     Reply reply = openAi("sk-test").chat(endpoint,
-        ChatRequest.chat("llama3.2").user("Hello!").temperature(0).maxTokens(20).build(), "gpt-4o-mini", TIMEOUT);
+        ChatRequest.chat("llama3.2").user("Hello!").temperature(0).maxTokens(20).build(), "gpt-4o-mini", TIMEOUT, new Abort());
 
     assertThat(reply.text()).isEqualTo("Hello there, how may I assist you today?");
     assertThat(reply.stats().promptTokens()).isEqualTo(9);
@@ -232,7 +232,7 @@ class WireContractTest {
              {"object":"embedding","index":0,"embedding":[1.0,2.0]}],"model":"text-embedding-3-small",
              "usage":{"prompt_tokens":2,"total_tokens":2}}""")));
 
-    List<float[]> vectors = openAi("k").embed(endpoint, "text-embedding-3-small", List.of("a", "b"), TIMEOUT);
+    List<float[]> vectors = openAi("k").embed(endpoint, "text-embedding-3-small", List.of("a", "b"), TIMEOUT, new Abort());
 
     assertThat(vectors.get(0)).containsExactly(1.0f, 2.0f);
     assertThat(vectors.get(1)).containsExactly(0.5f, 0.25f);
@@ -245,7 +245,7 @@ class WireContractTest {
             + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}")));
 
     BackendException e = catchThrowableOfType(BackendException.class, () -> openAi("sk-leaky").chat(endpoint,
-        ChatRequest.chat("x").user("Hi").build(), "gpt-4o-mini", TIMEOUT));
+        ChatRequest.chat("x").user("Hi").build(), "gpt-4o-mini", TIMEOUT, new Abort()));
 
     assertThat(e.status()).hasValue(429);
     assertThat(new LlmClassifier().classify(e)).isEqualTo(dev.headroom.core.route.FailureKind.BUSY);
