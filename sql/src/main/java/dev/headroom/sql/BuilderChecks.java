@@ -51,6 +51,7 @@ final class BuilderChecks {
     positive(p + "probeTimeout", b.probeTimeout);
     notNegative(p + "readYourWritesWait", b.readYourWritesWait);
     notNegative(p + "replicaAcquireTimeout", b.replicaAcquireTimeout);
+    positive(p + "replicaConnectionTimeout", b.replicaConnectionTimeout);
     if (b.unhealthyThreshold < 1) {
       throw new ConfigException(p + "unhealthyThreshold", b.unhealthyThreshold, "must be >= 1");
     }

@@ -31,6 +31,14 @@ final class Replica {
     this.maxConnections = maxConnections;
   }
 
+  /**
+   * The most connection attempts that may be outstanding on its DataSource at once (see
+   * {@link ReplicaConnector}): its connection limit, at most 64.
+   */
+  int connectLimit() {
+    return Math.min(maxConnections, 64);
+  }
+
   /** Verified as a standby and within the lag limits. */
   boolean acceptsReads() {
     return verified && !lagging;

@@ -46,7 +46,12 @@ import javax.sql.DataSource;
  * go to the others; when none is left they go to the primary, or fail with {@link NoReplicaAvailableException}
  * ({@link Builder#fallback}). A replica that lags more than {@link Builder#maxLagBytes} or {@link Builder#maxLag}
  * behind the primary gets no reads until it catches up; lag time is measured against the primary's own positions,
- * not from the replay timestamp (see {@code PrimaryHistory}).
+ * not from the replay timestamp (see {@code PrimaryHistory}). A read never waits on a dead replica's pool past
+ * {@link Builder#replicaConnectionTimeout} (nor once the probes mark it down): it counts a connection failure against
+ * that replica and goes elsewhere.
+ *
+ * <p><b>Start.</b> {@link Builder#build()} checks every server's role; a login that a server refuses (a wrong
+ * password) fails the start at once with a {@link DatabaseAuthenticationException} naming the server and the user.
  *
  * <p><b>Read-your-writes.</b> When a primary connection that wrote is closed, the primary's position becomes the
  * token of the current thread ({@link ReadYourWrites#PER_THREAD}) or of the open {@link ConsistencyScope}. A read in
@@ -72,8 +77,11 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     }
     replicas = Collections.unmodifiableMap(replicas);
     this.probeExecutor = ReplicaProber.executor(name, replicas.size());
+    ReplicaConnector connector = new ReplicaConnector(name);
     try {
-      StartupCheck start = b.validateOnStart ? StartupCheck.run(name, primary, b.dialect, replicas)
+      StartupCheck start = b.validateOnStart
+          ? StartupCheck.run(name, b.primaryId, primary, b.dialect, replicas, connector,
+              b.replicaConnectionTimeout.toNanos())
           : StartupCheck.skipped(b.dialect);
       ReplicaProber prober = new ReplicaProber(name, replicas, primary, start.dialect(), new PrimaryHistory(),
           b.maxLagBytes, b.maxLag, b.probeTimeout, b.ticker, probeExecutor);
@@ -82,9 +90,10 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
       } else {
         replicas.values().forEach(Replica::verifiedStandby); // trusted until a probe says otherwise
       }
-      this.routing = new Routing(b, start, replicas, prober);
+      this.routing = new Routing(b, start, replicas, prober, connector);
     } catch (RuntimeException e) {
       probeExecutor.shutdownNow();
+      connector.close();
       throw e;
     }
     this.consistency = new Consistency(b.readYourWrites);
@@ -252,6 +261,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         .maxEjectionShare(1.0).build();
     Picker picker = Pickers.powerOfTwoChoices();
     Duration replicaAcquireTimeout = Duration.ZERO;
+    Duration replicaConnectionTimeout = Duration.ofSeconds(1);
     boolean validateOnStart = true;
     MeterRegistry meterRegistry;
     Ticker ticker = Ticker.system();
@@ -356,9 +366,25 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
       return this;
     }
 
-    /** How long a read waits for a free replica slot (see {@link #replica(String, DataSource, int)}); default 0. */
+    /**
+     * How long a read waits for a free replica slot (see {@link #replica(String, DataSource, int)}), over all the
+     * replicas it tries; default 0.
+     */
     public Builder replicaAcquireTimeout(Duration value) {
       this.replicaAcquireTimeout = Objects.requireNonNull(value, "replicaAcquireTimeout");
+      return this;
+    }
+
+    /**
+     * The longest a read waits for replica DataSources to hand out a connection, over all the replicas it tries;
+     * default 1 s. A pool whose server has just died waits for its own connection timeout (HikariCP's default is
+     * 30 s): the read gives that replica up at this bound, or as soon as the probes mark it down, counts it as a
+     * connection failure of the replica (so that it is ejected) and goes to another replica or falls back by
+     * {@link #fallback(FallbackPolicy)}. A read spends at most {@link #replicaAcquireTimeout(Duration)} plus this on
+     * the replicas. The start check gives each replica this long to hand out its first connection.
+     */
+    public Builder replicaConnectionTimeout(Duration value) {
+      this.replicaConnectionTimeout = Objects.requireNonNull(value, "replicaConnectionTimeout");
       return this;
     }
 
@@ -389,6 +415,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
      *
      * @throws ConfigException naming the setting: no primary, no replica, a duplicate id, a bad limit, a primary
      *     that is a standby, a replica that is a primary, a vendor without a dialect
+     * @throws DatabaseAuthenticationException when a server refuses its DataSource's login (a wrong password),
+     *     reported at the first refused login
      * @throws HeadroomException when the primary cannot be reached at start
      */
     public ReplicaRoutingDataSource build() {

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * picker among the replicas that are up, verified and within the lag limits (and, for read-your-writes, known to
  * have replayed the token, else checked and waited for on one replica), and otherwise falls back to the primary or
  * fails, by policy. Every connection is a lease in a core pool, released when the connection closes.
+ *
+ * <p>A read has a budget on the replicas: it waits at most the acquire timeout for free replica slots and at most
+ * the connection timeout for replica DataSources to hand out a connection, each over all the replicas it tries
+ * ({@link ReplicaConnector} bounds each attempt, and gives it up as soon as the probes mark the replica down). A
+ * replica whose attempt fails or times out is charged a failure on its lease, so that outlier detection ejects it;
+ * the read then tries another replica, and when none is left falls back by policy.
  */
 final class Routing implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaRoutingDataSource.class);
@@ -45,11 +51,13 @@ final class Routing implements AutoCloseable {
   private final FallbackPolicy fallback;
   private final Duration rywWait;
   private final Duration acquireTimeout;
+  private final long connectNanos;
+  private final ReplicaConnector connector;
   private final RoutingMetrics metrics;
   private final Ticker ticker;
 
   Routing(ReplicaRoutingDataSource.Builder b, StartupCheck start, Map<String, Replica> replicas,
-      ReplicaProber prober) {
+      ReplicaProber prober, ReplicaConnector connector) {
     this.name = b.name;
     this.primaryId = b.primaryId;
     this.primary = b.primary;
@@ -60,6 +68,8 @@ final class Routing implements AutoCloseable {
     this.fallback = b.fallback;
     this.rywWait = b.readYourWritesWait;
     this.acquireTimeout = b.replicaAcquireTimeout;
+    this.connectNanos = b.replicaConnectionTimeout.toNanos();
+    this.connector = connector;
     this.ticker = b.ticker;
 
     PoolConfig.Builder primaryConfig = PoolConfig.builder(name + ".primary").tier("primary")
@@ -72,6 +82,8 @@ final class Routing implements AutoCloseable {
           return r != null && r.acceptsReads();
         })
         .noCircuitBreaker()
+        // no panic: when every replica is ejected, reads fall back to the primary rather than retry dead replicas
+        .panicThreshold(0)
         .outlierDetection(b.outlierDetection)
         .healthCheck(HealthCheck.builder(prober).interval(b.probeInterval).timeout(b.probeTimeout).jitter(0.1)
             .unhealthyThreshold(b.unhealthyThreshold).healthyThreshold(1).build())
@@ -110,28 +122,30 @@ final class Routing implements AutoCloseable {
       required = holder.position();
     }
     Set<String> failed = Set.of(); // replaced by a mutable set on the first failure
+    Budget budget = new Budget(acquireTimeout.isZero() ? null : Deadline.after(acquireTimeout, ticker),
+        connectNanos);
     Selector caughtUp = required == 0 ? Selector.any() : caughtUp(required);
-    for (int attempt = 0; attempt < replicas.size(); attempt++) {
-      Lease lease = acquire(failed.isEmpty() ? caughtUp : caughtUp.and(Selector.excluding(failed)));
+    for (int attempt = 0; attempt < replicas.size() && budget.connectNanos > 0; attempt++) {
+      Lease lease = acquire(failed.isEmpty() ? caughtUp : caughtUp.and(Selector.excluding(failed)), budget);
       if (lease == null) {
         break;
       }
       Replica replica = replicas.get(lease.endpoint().id());
       try {
-        return routedRead(new Bound(open(replica.dataSource, user, password), lease, replica.id, true, null));
+        return routedRead(new Bound(connect(replica, lease, user, password, budget), lease, replica.id, true, null));
       } catch (SQLException e) {
         failed = failed(lease, replica, e, failed);
       }
     }
-    if (required != 0) {
+    if (required != 0 && budget.connectNanos > 0) {
       // no replica is known to have replayed the token: check on one (it may have since its last probe) and wait
       // up to the bound
-      Lease lease = acquire(failed.isEmpty() ? Selector.any() : Selector.excluding(failed));
+      Lease lease = acquire(failed.isEmpty() ? Selector.any() : Selector.excluding(failed), budget);
       if (lease != null) {
         Replica replica = replicas.get(lease.endpoint().id());
         Connection c = null;
         try {
-          c = open(replica.dataSource, user, password);
+          c = connect(replica, lease, user, password, budget);
           long start = ticker.read();
           boolean reached = dialect.awaitReplay(c, required, rywWait);
           metrics.waited(ticker.read() - start, reached);
@@ -198,6 +212,7 @@ final class Routing implements AutoCloseable {
   public void close() {
     replicaPool.close();
     primaryPool.close();
+    connector.close();
   }
 
   private boolean eligible(Replica r) {
@@ -231,14 +246,42 @@ final class Routing implements AutoCloseable {
     }
   }
 
-  private Lease acquire(Selector selector) {
-    if (acquireTimeout.isZero()) {
+  private Lease acquire(Selector selector, Budget budget) {
+    if (budget.slots == null) {
       return replicaPool.tryAcquire(selector).orElse(null);
     }
     try {
-      return replicaPool.acquire(selector, Deadline.after(acquireTimeout, ticker));
+      return replicaPool.acquire(selector, budget.slots);
     } catch (PoolExhaustedException e) {
       return null;
+    }
+  }
+
+  /**
+   * A connection of {@code replica} within what is left of the budget; given up as soon as the replica is no longer
+   * up (marked down by the probes, ejected).
+   */
+  private Connection connect(Replica replica, Lease lease, String user, String password, Budget budget)
+      throws SQLException {
+    long start = System.nanoTime();
+    try {
+      return connector.open("replica '" + replica.id + "'", replica.dataSource, user, password, budget.connectNanos,
+          replica.connectLimit(), () -> lease.state().health(ticker.read()) == Health.UP);
+    } finally {
+      budget.connectNanos -= System.nanoTime() - start;
+    }
+  }
+
+  /** What one read may still spend on the replicas. Used by one thread. */
+  private static final class Budget {
+    /** Until when it may wait for a free replica slot; null: not at all. */
+    final Deadline slots;
+    /** How long it may still wait for replica DataSources to hand out a connection, in real nanoseconds. */
+    long connectNanos;
+
+    Budget(Deadline slots, long connectNanos) {
+      this.slots = slots;
+      this.connectNanos = connectNanos;
     }
   }
 

@@ -4,6 +4,7 @@ import dev.headroom.core.ConfigException;
 import dev.headroom.core.HeadroomException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * What the data source checks before it takes traffic: the primary is reachable and is not a standby (its vendor
  * also picks the dialect, unless one was given), every reachable replica is a standby, and the primary's connection
  * defaults, which unrouted connections report. A replica that is unreachable at start is not an error: it gets no
- * reads until a probe verifies it.
+ * reads until a probe verifies it. A replica is given the read's connection bound to hand out a connection, so a
+ * dead one does not hold the start for its pool's connection timeout. A refused login (a wrong password) is an
+ * error, reported as soon as the first login fails ({@link LoginCheck}).
  *
  * @param dialect the dialect to use
  * @param defaultAutoCommit what {@code getAutoCommit()} says before a connection is routed
@@ -34,15 +37,17 @@ record StartupCheck(ReplicationDialect dialect, boolean defaultAutoCommit, int d
   /**
    * Connects to the primary and every replica.
    *
+   * @param connectNanos how long a replica's DataSource has to hand out a connection
    * @throws ConfigException when the primary is a standby, a replica is a primary, or the vendor has no dialect
+   * @throws DatabaseAuthenticationException when a server refuses its DataSource's login
    * @throws HeadroomException when the primary cannot be reached
    */
-  static StartupCheck run(String owner, DataSource primary, ReplicationDialect given,
-      Map<String, Replica> replicas) {
+  static StartupCheck run(String owner, String primaryId, DataSource primary, ReplicationDialect given,
+      Map<String, Replica> replicas, ReplicaConnector connector, long connectNanos) {
     ReplicationDialect dialect;
     boolean autoCommit;
     int isolation;
-    try (Connection c = primary.getConnection()) {
+    try (Connection c = primaryConnection(owner, primaryId, primary, connector, connectNanos)) {
       dialect = given != null ? given : DatabaseVendor.dialectFor(c.getMetaData().getDatabaseProductName());
       if (dialect.isStandby(c)) {
         throw new ConfigException("'" + owner + "': primary", redact(c.getMetaData().getURL()),
@@ -51,11 +56,21 @@ record StartupCheck(ReplicationDialect dialect, boolean defaultAutoCommit, int d
       autoCommit = c.getAutoCommit();
       isolation = c.getTransactionIsolation();
     } catch (SQLException e) {
+      LoginCheck.throwIfRefused(owner, "primary", primaryId, primary, e, connector, connectNanos);
       throw new HeadroomException("'" + owner + "': cannot connect to the primary at start: " + e.getMessage()
           + " (turn validateOnStart off to start without it)", e);
     }
     for (Replica replica : replicas.values()) {
-      try (Connection c = replica.dataSource.getConnection()) {
+      Connection opened;
+      try {
+        opened = connector.open("replica '" + replica.id + "'", replica.dataSource, null, null, connectNanos,
+            replica.connectLimit(), () -> true);
+      } catch (SQLException e) {
+        LoginCheck.throwIfRefused(owner, "replica", replica.id, replica.dataSource, e, connector, connectNanos);
+        unreachable(owner, replica, e);
+        continue;
+      }
+      try (Connection c = opened) {
         if (!dialect.isStandby(c)) {
           throw new ConfigException("'" + owner + "': replica '" + replica.id + "'", redact(c.getMetaData().getURL()),
               "must point at a hot standby, but the server there is not in recovery (it is a primary; is this the "
@@ -63,12 +78,30 @@ record StartupCheck(ReplicationDialect dialect, boolean defaultAutoCommit, int d
         }
         replica.verifiedStandby();
       } catch (SQLException e) {
-        replica.probeFailed("unreachable at start: " + e.getMessage());
-        log.warn("'{}': replica '{}' is unreachable at start ({}); it gets reads once a probe verifies it", owner,
-            replica.id, e.getMessage());
+        unreachable(owner, replica, e);
       }
     }
     return new StartupCheck(dialect, autoCommit, isolation);
+  }
+
+  /**
+   * A connection of the primary. A login it refuses is reported after the replicas' connection bound; anything else
+   * slow is waited for up to the primary pool's own timeout, as the primary is needed to start.
+   */
+  private static Connection primaryConnection(String owner, String primaryId, DataSource primary,
+      ReplicaConnector connector, long connectNanos) throws SQLException {
+    try {
+      return connector.open("primary '" + primaryId + "'", primary, null, null, connectNanos, 64, () -> true);
+    } catch (SQLTimeoutException slow) {
+      LoginCheck.throwIfRefused(owner, "primary", primaryId, primary, slow, connector, connectNanos);
+      return primary.getConnection();
+    }
+  }
+
+  private static void unreachable(String owner, Replica replica, SQLException e) {
+    replica.probeFailed("unreachable at start: " + e.getMessage());
+    log.warn("'{}': replica '{}' is unreachable at start ({}); it gets reads once a probe verifies it", owner,
+        replica.id, e.getMessage());
   }
 
   /** A JDBC URL without its password. */

@@ -1,0 +1,32 @@
+/**
+ * A {@link javax.sql.DataSource} that sends writes to a primary and reads to health-checked, lag-aware replicas:
+ * {@link dev.headroom.sql.ReplicaRoutingDataSource}.
+ *
+ * <p><b>Why connections are lazy.</b> Whether a connection is a read is known only after
+ * {@code setReadOnly(true)}, which Spring says right after taking it; so the physical connection is taken at first
+ * use ({@code LazyConnection}), and every physical connection is a lease in a core pool ({@code Routing}), which
+ * gives replicas the core picker, health checks, outlier ejection and metrics.
+ *
+ * <p><b>Why a read's wait on a replica is bounded here.</b> A replica DataSource is usually a pool, and a pool
+ * whose server has just died does not fail fast: HikariCP keeps the caller in {@code getConnection} for its
+ * connection timeout (30 s by default) while it retries in the background, long after the probes noticed. JDBC has
+ * no way to bound a single {@code getConnection}, so {@code ReplicaConnector} runs it on a worker thread and the read
+ * waits at most {@code replicaConnectionTimeout} (shared by all the replicas one read tries), checking meanwhile
+ * whether the replica is still up; when it gives up, the replica's lease records a failure (outlier detection ejects
+ * it after a few) and the read tries another replica or falls back by {@link dev.headroom.sql.FallbackPolicy}. The
+ * worker stays in the dead pool until that pool's own timeout and then closes whatever it got; to keep that fault
+ * local, a replica with too many such attempts outstanding gets no new ones. The cost is a thread hand-off per
+ * replica connection, small next to a query.
+ *
+ * <p><b>Why a refused login is detected apart.</b> A wrong password is a configuration error, not an outage, but a
+ * pool reports it only as "connection not available" after its timeout, with the real reason in the cause chain.
+ * The start check ({@code StartupCheck}) gives each server the same bound, then looks for SQLState class 28 in the
+ * cause chain and, for a HikariCP pool (an optional dependency: {@code HikariFacts}), logs in once through the pool's
+ * own driver DataSource, which answers at once ({@code LoginCheck}). The
+ * {@link dev.headroom.sql.DatabaseAuthenticationException} names the server and the user; the driver's message is
+ * kept without URL passwords or the pool's password, and no exception it carries holds one.
+ *
+ * <p><b>Lag and read-your-writes.</b> See {@link dev.headroom.sql.ReplicaRoutingDataSource}: lag time is measured
+ * against the primary's own WAL history ({@code PrimaryHistory}), and read-your-writes tokens are WAL positions.
+ */
+package dev.headroom.sql;
