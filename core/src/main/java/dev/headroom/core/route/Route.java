@@ -74,10 +74,15 @@ final class Route {
    * with no call running ({@code endpoint} null).
    */
   RequestTimeoutException timedOut(String endpoint, String detail) {
+    return timedOut(endpoint, detail, lastFailure);
+  }
+
+  /** As {@link #timedOut(String, String)}, with the given cause (null: the last call failure, if any). */
+  RequestTimeoutException timedOut(String endpoint, String detail, Throwable cause) {
     Tier current = router.tiers().get(Math.min(tier, router.tiers().size() - 1));
     passed.add(new TierAttempt(current.name(), SpillReason.DEADLINE, detail));
     return new RequestTimeoutException(router.name(), endpoint, options.timeout().orElse(Duration.ZERO), passed,
-        lastFailure);
+        cause != null ? cause : lastFailure);
   }
 
   /** The next lease, waiting in a tier's queue when its budget allows; throws when every tier was passed. */

@@ -4,6 +4,7 @@ import dev.headroom.core.ConfigException;
 import dev.headroom.core.Lease;
 import dev.headroom.core.NoCapacityException;
 import dev.headroom.core.Pool;
+import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -32,6 +33,13 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>When no tier can serve, {@link #execute} throws a {@link NoCapacityException} listing every tier tried and
  * why it was passed. Thread-safe.
+ *
+ * <p>{@link RouteOptions#timeout()} bounds the whole request, the calls included: each lease carries the
+ * request's {@link Lease#deadline()}, and a watchdog on the router's {@link Scheduler} fires at the deadline while
+ * a call still runs. It runs the lease's {@link Lease#onAbort abort hooks}, interrupts the calling thread
+ * ({@link #execute}; the interrupt is cleared again before it returns) or cancels the call's stage
+ * ({@link #executeAsync}), ends the lease as a failure, and the caller gets a
+ * {@link dev.headroom.core.RequestTimeoutException}. Requests without a timeout schedule nothing.
  */
 public final class Router {
   private final String name;
@@ -40,12 +48,14 @@ public final class Router {
   private final int maxAttempts;
   private final FailureClassifier classifier;
   private final Ticker ticker;
+  private final Scheduler scheduler;
   private final RouterMetrics metrics;
 
   private Router(Builder b) {
     this.name = b.name;
     this.tiers = List.copyOf(b.tiers);
     this.ticker = b.ticker != null ? b.ticker : tiers.get(0).pool().ticker();
+    this.scheduler = b.scheduler != null ? b.scheduler : tiers.get(0).pool().config().scheduler();
     this.retryBudget = b.retryBudget != null ? b.retryBudget : RetryBudget.defaults(ticker);
     this.maxAttempts = b.maxAttempts;
     this.classifier = b.classifier;
@@ -66,7 +76,8 @@ public final class Router {
    * Runs {@code call} on an endpoint chosen through the tiers, retrying as the options and budgets allow.
    *
    * @return the call's result
-   * @throws NoCapacityException when no tier could serve (each tier tried, and why, is listed)
+   * @throws NoCapacityException when no tier could serve (each tier tried, and why, is listed); a
+   *     {@link dev.headroom.core.RequestTimeoutException} when the request timeout passed, during a call or not
    * @throws RuntimeException the call's own exception when it is not retryable (a checked one wrapped in a
    *     {@link dev.headroom.core.BackendException})
    */
@@ -75,17 +86,26 @@ public final class Router {
     Objects.requireNonNull(call, "call");
     retryBudget.deposit();
     Route route = new Route(this, options);
+    boolean timed = route.deadline().isFinite();
     while (true) {
       Lease lease = route.nextLease();
+      // the watchdog exists only for requests with a timeout: without one this path allocates nothing more
+      Watchdog watchdog = timed ? Watchdog.blocking(route, lease, scheduler) : null;
       T result;
       try {
         result = call.call(lease);
       } catch (Throwable failure) {
+        if (watchdog != null && !watchdog.finish()) {
+          throw watchdog.timedOut(failure);
+        }
         if (failure instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
         route.onFailure(lease, failure);
         continue;
+      }
+      if (watchdog != null && !watchdog.finish()) {
+        throw watchdog.timedOut(null); // it returned, but only after the deadline had aborted it
       }
       if (!lease.isDetached()) {
         lease.success();
@@ -94,7 +114,11 @@ public final class Router {
     }
   }
 
-  /** The non-blocking form of {@link #execute(RouteOptions, Call)}: the same tiers, waits and retries. */
+  /**
+   * The non-blocking form of {@link #execute(RouteOptions, Call)}: the same tiers, waits and retries. With a
+   * timeout, the future completes with a {@link dev.headroom.core.RequestTimeoutException} at the deadline even
+   * if the call's stage never completes (the stage is then cancelled).
+   */
   public <T> CompletableFuture<T> executeAsync(RouteOptions options, AsyncCall<T> call) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(call, "call");
@@ -110,13 +134,20 @@ public final class Router {
         result.completeExceptionally(FailureClassifier.unwrap(leaseError));
         return;
       }
+      Watchdog watchdog = route.deadline().isFinite() ? Watchdog.async(route, lease, result, scheduler) : null;
       CompletionStage<T> stage;
       try {
         stage = Objects.requireNonNull(call.call(lease), "AsyncCall returned null");
       } catch (Throwable t) {
         stage = CompletableFuture.failedFuture(t);
       }
+      if (watchdog != null) {
+        watchdog.stage(stage);
+      }
       stage.whenComplete((value, failure) -> {
+        if (watchdog != null && !watchdog.finish()) {
+          return; // the deadline passed first: the watchdog has completed the request
+        }
         if (failure == null) {
           if (!lease.isDetached()) {
             lease.success();
@@ -181,6 +212,7 @@ public final class Router {
     private int maxAttempts = 3;
     private FailureClassifier classifier = FailureClassifier.defaults();
     private Ticker ticker;
+    private Scheduler scheduler;
     private MeterRegistry meterRegistry;
 
     private Builder(String name) {
@@ -220,6 +252,20 @@ public final class Router {
     public Builder ticker(Ticker value) {
       this.ticker = Objects.requireNonNull(value, "ticker");
       return this;
+    }
+
+    /**
+     * Runs the request-timeout watchdogs; default the first tier's pool scheduler. It must run on the same time
+     * as the router's ticker.
+     */
+    public Builder scheduler(Scheduler value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /** Ticker and scheduler in one, e.g. {@link dev.headroom.core.time.VirtualTime}. */
+    public <T extends Ticker & Scheduler> Builder clock(T time) {
+      return ticker(time).scheduler(time);
     }
 
     /** Where spillover and retry counters go. */
