@@ -1,6 +1,8 @@
 package dev.headroom.llm;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.core.BackendException;
@@ -112,7 +114,7 @@ final class Http {
       if (abort.fired()) {
         throw aborted(abort, e);
       }
-      throw e;
+      throw new BackendException(endpoint, 200, "reply body cut short: " + e, "", e);
     }
   }
 
@@ -121,16 +123,78 @@ final class Http {
     return new LineReader(in, maxLineBytes, endpoint, redactor);
   }
 
-  /** Parses JSON, turning garbage into a {@link BackendException} with an excerpt of it. */
-  static JsonNode parse(byte[] bytes, String endpoint, int status) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new BackendException(endpoint, status, "malformed JSON in reply: " + e.getOriginalMessage(),
-          new String(bytes, 0, Math.min(bytes.length, 1024), StandardCharsets.UTF_8), null);
-    } catch (IOException e) {
-      throw new BackendException(endpoint, status, "unreadable reply: " + e.getMessage(), "", e);
+  /**
+   * The reply of a non-streamed call as exactly one JSON value: the whole body is read (bounded by
+   * {@code maxBodyBytes}) and must hold one value and nothing but whitespace after it. An HTML page, an empty body,
+   * several values (NDJSON to a non-stream request) or trailing data are a bad reply from that node - a
+   * {@link BackendException} (status 200, so a failure of the node), never the first value taken as the answer;
+   * when one of several values is an in-band {@code {"error": ...}}, the error names it.
+   */
+  JsonNode readJson(HttpResponse<InputStream> response, String endpoint, Abort abort) throws IOException {
+    rejectHtml(response, endpoint);
+    return one(readBody(response.body(), endpoint, abort), endpoint);
+  }
+
+  /** A bad reply when a 200 is an HTML page (a proxy's error page, a captive portal) where JSON was asked for. */
+  void rejectHtml(HttpResponse<InputStream> response, String endpoint) {
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    if (type.toLowerCase(java.util.Locale.ROOT).startsWith("text/html")) {
+      String start;
+      try (InputStream in = response.body()) {
+        start = new String(in.readNBytes(1024), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        start = "";
+      }
+      throw new BackendException(endpoint, response.statusCode(), "reply is an HTML page (" + type
+          + "), not JSON", redactor.apply(start), null);
     }
+  }
+
+  /** Exactly one JSON value in {@code bytes}; see {@link #readJson}. */
+  JsonNode one(byte[] bytes, String endpoint) {
+    JsonNode first;
+    long end;
+    try (JsonParser parser = JSON.createParser(bytes)) {
+      first = JSON.readTree(parser);
+      end = parser.getCurrentLocation().getByteOffset();
+    } catch (JsonProcessingException e) {
+      // not the parser's message: it may quote the body, which the redacted excerpt already shows
+      throw bad(endpoint, "malformed JSON in reply"
+          + (e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset()), bytes);
+    } catch (IOException e) {
+      throw bad(endpoint, "unreadable reply: " + e.getMessage(), bytes);
+    }
+    if (first == null || first.isMissingNode()) {
+      throw bad(endpoint, "empty reply", bytes);
+    }
+    for (long i = Math.max(0, end); i < bytes.length; i++) {
+      if (!Character.isWhitespace(bytes[(int) i])) {
+        String error = inBandError(bytes);
+        throw bad(endpoint, error != null ? "error in reply: " + error
+            : "reply holds more than one JSON value (or data after it)", bytes);
+      }
+    }
+    return first;
+  }
+
+  /** The message of the first {@code {"error": ...}} among several JSON values, or null. */
+  private static String inBandError(byte[] bytes) {
+    try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(bytes)) {
+      while (values.hasNextValue()) {
+        JsonNode value = values.nextValue();
+        if (value.has("error")) {
+          return errorMessage(value.toString());
+        }
+      }
+    } catch (IOException | RuntimeException garbage) {
+      // a malformed value after the first: no in-band error to report
+    }
+    return null;
+  }
+
+  private BackendException bad(String endpoint, String message, byte[] bytes) {
+    return new BackendException(endpoint, 200, redactor.apply(message),
+        redactor.apply(new String(bytes, 0, Math.min(bytes.length, 1024), StandardCharsets.UTF_8)), null);
   }
 
   /** Parses one line of a stream. */

@@ -41,7 +41,7 @@ final class OllamaClient {
       throws IOException, InterruptedException {
     HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), path(request),
         body(request, model, false), timeout), endpoint.id(), abort, errors(model));
-    JsonNode reply = Http.parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id(), 200);
+    JsonNode reply = http.readJson(response, endpoint.id(), abort);
     if (reply.has("error")) {
       throw new BackendException(endpoint.id(), 200, "error in reply: " + reply.path("error").asText(),
           reply.toString(), null);
@@ -60,6 +60,7 @@ final class OllamaClient {
       throws IOException, InterruptedException {
     HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), path(request),
         body(request, model, true), headerTimeout), endpoint.id(), abort, errors(model));
+    http.rejectHtml(response, endpoint.id());
     boolean chat = request.kind() == ChatRequest.Kind.CHAT;
     String id = endpoint.id();
     return new WireStream(response.body(), http.lines(response.body(), id), line -> parseLine(line, chat, id),
@@ -74,7 +75,7 @@ final class OllamaClient {
     inputs.forEach(input::add);
     HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), "/api/embed", body, timeout),
         endpoint.id(), abort, errors(model));
-    JsonNode reply = Http.parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id(), 200);
+    JsonNode reply = http.readJson(response, endpoint.id(), abort);
     JsonNode embeddings = reply.path("embeddings");
     if (!embeddings.isArray() || embeddings.size() != inputs.size()) {
       throw new BackendException(endpoint.id(), 200, "reply has " + embeddings.size() + " embeddings for "
@@ -189,7 +190,7 @@ final class OllamaClient {
     String id = base.toString();
     HttpResponse<InputStream> response = http.exchange(request, id, abort,
         (endpoint, status, body) -> new BackendException(endpoint, status, Http.errorMessage(body), body, null));
-    return Http.parse(http.readBody(response.body(), id, abort), id, 200);
+    return http.readJson(response, id, abort);
   }
 
   private static String path(ChatRequest request) {

@@ -33,7 +33,7 @@ final class OpenAiClient {
       throws IOException, InterruptedException {
     HttpResponse<InputStream> response = http.exchange(post(endpoint, "/v1/chat/completions",
         body(request, model, false), timeout), endpoint.id(), abort, this::error);
-    JsonNode reply = parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id());
+    JsonNode reply = http.readJson(response, endpoint.id(), abort);
     if (reply.has("error")) {
       throw error(endpoint.id(), 200, reply.toString());
     }
@@ -52,6 +52,7 @@ final class OpenAiClient {
       throws IOException, InterruptedException {
     HttpResponse<InputStream> response = http.exchange(post(endpoint, "/v1/chat/completions",
         body(request, model, true), headerTimeout), endpoint.id(), abort, this::error);
+    http.rejectHtml(response, endpoint.id());
     SseParser parser = new SseParser(endpoint.id());
     return new WireStream(response.body(), http.lines(response.body(), endpoint.id()), parser::parse, abort);
   }
@@ -64,7 +65,7 @@ final class OpenAiClient {
     inputs.forEach(input::add);
     HttpResponse<InputStream> response = http.exchange(post(endpoint, "/v1/embeddings", body, timeout),
         endpoint.id(), abort, this::error);
-    JsonNode reply = parse(http.readBody(response.body(), endpoint.id(), abort), endpoint.id());
+    JsonNode reply = http.readJson(response, endpoint.id(), abort);
     JsonNode data = reply.path("data");
     if (!data.isArray() || data.size() != inputs.size()) {
       throw new BackendException(endpoint.id(), 200, "reply has " + data.size() + " embeddings for "
@@ -142,15 +143,6 @@ final class OpenAiClient {
       }
       JsonNode content = node.path("choices").path(0).path("delta").path("content");
       return content.isTextual() && !content.asText().isEmpty() ? Delta.text(content.asText()) : null;
-    }
-  }
-
-  private JsonNode parse(byte[] bytes, String endpoint) {
-    try {
-      return Http.parse(bytes, endpoint, 200);
-    } catch (BackendException e) {
-      // the parser's own message may quote the body: keep only the (redacted) excerpt
-      throw new BackendException(endpoint, 200, "malformed JSON in reply", redact(e.bodyExcerpt()), null);
     }
   }
 
