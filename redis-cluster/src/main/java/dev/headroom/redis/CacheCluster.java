@@ -43,6 +43,7 @@ public final class CacheCluster implements AutoCloseable {
   private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
   private final L2Client l2;
   private final L2Health health;
+  private final NodeHealth nodes;
   private final InvalidationBus bus;
   private final MeterRegistry registry;
   private final Object lock = new Object();
@@ -60,13 +61,19 @@ public final class CacheCluster implements AutoCloseable {
         settings.probeInterval());
     // a dropped connection to the node serving a channel means its invalidations are being missed from now on
     l2.onPubSubDisconnect(bus::disconnected);
-    this.health = new L2Health(settings.name(), settings.failureThreshold(), settings.probeInterval(), settings.scheduler(),
+    this.health = new L2Health(settings.name(), settings.probeInterval(), settings.scheduler(),
         settings.ticker(), () -> l2.probe(settings.probeTimeout()));
+    this.nodes = new NodeHealth(settings.name(), settings.failureThreshold(), settings.probeInterval(),
+        settings.probeTimeout(), settings.scheduler(), l2, health);
     Gauge.builder(CacheMetricNames.L2_UP, health, h -> h.isUp() ? 1 : 0).tags(CacheMetricNames.CACHE, settings.name())
         .description("1 while the L2 Redis cluster is usable").strongReference(true).register(registry);
+    Gauge.builder(CacheMetricNames.L2_NODES_DOWN, nodes, NodeHealth::downCount)
+        .tags(CacheMetricNames.CACHE, settings.name()).description("L2 masters marked down (their keys use the loaders)")
+        .strongReference(true).register(registry);
     health.addListener(new L2Health.Listener() {
       @Override
       public void up() {
+        nodes.reset(); // every master starts afresh; the caches clear their L1 on this transition
         L2Client.Connections connections = l2.connections();
         if (connections != null) {
           bus.attach(connections.pubSub());
@@ -84,9 +91,18 @@ public final class CacheCluster implements AutoCloseable {
     return new Builder();
   }
 
-  /** The L2 health: {@link Health#UP} or {@link Health#DOWN}. */
+  /**
+   * The L2 health: {@link Health#UP} while L2 is usable, {@link Health#DOWN} before the first connection and while
+   * every master is down. Single masters that are down (their keys go to the loaders, the others' keys are served
+   * from L2) are counted by {@link #mastersDown()}.
+   */
   public Health health() {
     return health.state();
+  }
+
+  /** The number of masters marked down now (their slots' keys are served by L1 and the loaders). */
+  public int mastersDown() {
+    return nodes.downCount();
   }
 
   /** The name used in metrics and logs. */
@@ -116,6 +132,10 @@ public final class CacheCluster implements AutoCloseable {
 
   L2Health l2Health() {
     return health;
+  }
+
+  NodeHealth nodeHealth() {
+    return nodes;
   }
 
   InvalidationBus bus() {
@@ -192,6 +212,7 @@ public final class CacheCluster implements AutoCloseable {
       }
     }
     health.close();
+    nodes.close();
     bus.close();
     l2.close();
   }
@@ -354,7 +375,11 @@ public final class CacheCluster implements AutoCloseable {
       return this;
     }
 
-    /** Consecutive failed L2 commands that mark L2 DOWN (default 3). */
+    /**
+     * Consecutive failed L2 commands on keys of one master that mark that master down (default 3): only its slots'
+     * keys then go to the loaders. Per-key data faults (a key of another type, an undecodable or oversized value)
+     * never count.
+     */
     public Builder failureThreshold(int value) {
       if (value < 1) {
         throw new ConfigException("cache cluster failureThreshold", value, "must be >= 1");

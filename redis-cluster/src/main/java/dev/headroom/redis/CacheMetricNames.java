@@ -2,7 +2,7 @@ package dev.headroom.redis;
 
 /**
  * The names and tags of the cache's Micrometer meters. Every meter has the tags {@code cache} (the
- * {@link CacheCluster}'s name) and, except {@link #L2_UP}, {@code namespace}.
+ * {@link CacheCluster}'s name) and, except {@link #L2_UP} and {@link #L2_NODES_DOWN}, {@code namespace}.
  */
 public final class CacheMetricNames {
   /** Counter of lookups: tags tier ({@code l1}, {@code l2}), result ({@code hit}, {@code miss}). */
@@ -31,12 +31,16 @@ public final class CacheMetricNames {
   /** Counter of sequence gaps detected on the invalidation channel. */
   public static final String GAPS = "headroom.cache.invalidation.gaps";
   /**
-   * Counter of L2 errors: tag kind ({@code timeout}, {@code error}, {@code decode}, {@code unacknowledged},
-   * {@code publish}: an invalidation whose first publish failed; it is retried).
+   * Counter of L2 errors: tag kind ({@code timeout}, {@code error}, {@code unacknowledged}, {@code publish}: an
+   * invalidation whose first publish failed, it is retried; and the per-key data faults, which count against no
+   * node: {@code decode}, {@code wrongtype}: the key holds another Redis type, {@code oversize}: a value over the
+   * namespace's {@code maxValueBytes}, read or about to be written).
    */
   public static final String L2_ERRORS = "headroom.cache.l2.errors";
   /** Gauge: 1 while L2 is UP, else 0 (tag cache only). */
   public static final String L2_UP = "headroom.cache.l2.up";
+  /** Gauge: L2 masters marked down now, whose keys go to the loaders (tag cache only). */
+  public static final String L2_NODES_DOWN = "headroom.cache.l2.nodes.down";
   /** Gauge: entries in L1. */
   public static final String L1_SIZE = "headroom.cache.l1.size";
 

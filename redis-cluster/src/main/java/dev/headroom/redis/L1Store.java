@@ -80,6 +80,20 @@ final class L1Store<V> {
     }
   }
 
+  /** Drops the entries whose key matches, and reads them from the master for the next window; returns how many. */
+  int invalidateIf(java.util.function.Predicate<String> matches) {
+    int dropped = 0;
+    if (entries != null) {
+      for (String key : java.util.List.copyOf(entries.asMap().keySet())) {
+        if (matches.test(key) && entries.asMap().remove(key) != null) {
+          markChanged(key);
+          dropped++;
+        }
+      }
+    }
+    return dropped;
+  }
+
   /** Drops everything; for one window every read of the namespace goes to the masters. */
   void clear() {
     masterReadsUntil = ticker.read() + masterWindowNanos;

@@ -26,6 +26,7 @@ final class L1Sync<V> implements AutoCloseable {
   private final NamespaceMetrics metrics;
   private final L2Health.Listener healthListener;
   private final Runnable maintenance;
+  private final java.util.function.Consumer<java.util.BitSet> nodeRecovered;
 
   /** Registers on the cluster and, when L2 is up, waits (at most a command timeout) until the channel is heard. */
   L1Sync(String namespace, CacheCluster cluster, L1Store<V> l1, NamespaceL2<V> l2, NamespaceMetrics metrics) {
@@ -45,6 +46,14 @@ final class L1Sync<V> implements AutoCloseable {
       public void down() {}
     };
     this.maintenance = l2::replayPending;
+    // a master is back (or its slots moved): only the entries of its slots may differ from L2 now (they were loaded
+    // here while it was down); the rest of L1 stays
+    this.nodeRecovered = slots -> {
+      int dropped = l1.invalidateIf(key -> slots.get(io.lettuce.core.cluster.SlotHash.getSlot(l2.redisKey(key))));
+      metrics.l1Cleared("node_recovered");
+      log.debug("cache '{}': {} L1 entries of a recovered master's slots dropped", namespace, dropped);
+      l2.replayPending();
+    };
     CompletableFuture<Void> subscribed = cluster.bus().register(namespace, new InvalidationBus.Subscriber() {
       @Override
       public void invalidated(String key) {
@@ -61,6 +70,7 @@ final class L1Sync<V> implements AutoCloseable {
       }
     });
     cluster.l2Health().addListener(healthListener);
+    cluster.nodeHealth().addRecoveryListener(nodeRecovered);
     cluster.addMaintenance(maintenance);
     if (cluster.l2Health().isUp()) {
       try { // so that invalidations published after build() returns reach this instance
@@ -75,11 +85,11 @@ final class L1Sync<V> implements AutoCloseable {
 
   /**
    * Puts an entry in L1, unless L2 is up and this instance does not hear invalidations (yet, or any more since its
-   * subscription was lost): an entry cached then could go stale unnoticed. (With L2 down, L1 is all there is, and it
-   * is cleared when L2 comes back.)
+   * subscription was lost): an entry cached then could go stale unnoticed. (With the key's master or all of L2 down,
+   * L1 is all there is for it, and it is dropped when that master or L2 comes back.)
    */
   void keep(String text, Envelope<V> envelope) {
-    if (!l2.up() || cluster.bus().listening(namespace)) {
+    if (!l2.usable(text) || cluster.bus().listening(namespace)) {
       l1.put(text, envelope);
     }
   }
@@ -89,6 +99,7 @@ final class L1Sync<V> implements AutoCloseable {
   public void close() {
     cluster.bus().unregister(namespace);
     cluster.l2Health().removeListener(healthListener);
+    cluster.nodeHealth().removeRecoveryListener(nodeRecovered);
     cluster.removeMaintenance(maintenance);
   }
 

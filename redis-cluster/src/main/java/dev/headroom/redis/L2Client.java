@@ -2,7 +2,6 @@ package dev.headroom.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.protocol.ConnectionIntent;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -153,7 +152,9 @@ final class L2Client implements AutoCloseable {
       }
       opening.add(c.reads.getConnectionAsync(host, port, ConnectionIntent.READ));
     }
-    return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+    // a node that cannot be reached now is that node's problem (NodeHealth), not a reason to give up on the others
+    return CompletableFuture.allOf(opening.stream().map(f -> f.handle((ok, error) -> null))
+        .toArray(CompletableFuture[]::new));
   }
 
   /**
@@ -182,6 +183,34 @@ final class L2Client implements AutoCloseable {
     });
   }
 
+  /** The topology the master connection routes by, or null while not connected. */
+  Partitions partitions() {
+    Connections c = connections;
+    return c == null ? null : c.masters.getPartitions();
+  }
+
+  /** PING of one node by id; completes true on PONG, exceptionally when it cannot be reached. */
+  CompletableFuture<Boolean> ping(String nodeId, Duration timeout) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.getConnectionAsync(nodeId).thenCompose(node -> node.async().ping().toCompletableFuture())
+        .thenApply("PONG"::equals).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * {@code GETRANGE key 0 maxBytes}: at most {@code maxBytes + 1} bytes of the value, so an oversized value is seen
+   * as such without transferring it; an empty array for a missing key (cache entries are never empty).
+   */
+  CompletableFuture<byte[]> getPrefix(String key, int maxBytes, boolean fromMaster) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return (fromMaster ? c.masters : c.reads).async().getrange(key, 0, maxBytes).toCompletableFuture();
+  }
+
   /** The connections, or null while not connected. */
   Connections connections() {
     return connections;
@@ -194,15 +223,6 @@ final class L2Client implements AutoCloseable {
       return notConnected();
     }
     return (fromMaster ? c.masters : c.reads).async().get(key).toCompletableFuture();
-  }
-
-  /** MGET across slots (Lettuce splits it by slot). */
-  CompletableFuture<List<KeyValue<String, byte[]>>> mget(List<String> keys, boolean fromMaster) {
-    Connections c = connections;
-    if (c == null) {
-      return notConnected();
-    }
-    return (fromMaster ? c.masters : c.reads).async().mget(keys.toArray(String[]::new)).toCompletableFuture();
   }
 
   /** SET with a TTL; {@code onlyIfAbsent} adds NX. Completes true when written. */
@@ -279,8 +299,10 @@ final class L2Client implements AutoCloseable {
   }
 
   /**
-   * The health probe: refreshes the topology, then checks that every slot has a master and that every master
-   * answers PING. Completes true when L2 is usable.
+   * The health probe of L2 as a whole: refreshes the topology, then checks that some live master serving slots
+   * answers and reports {@code cluster_state:ok} (a cluster being created, or one that refuses commands for want of
+   * full slot coverage, does not). Completes true when L2 is usable; single masters that are not are
+   * {@link NodeHealth}'s business.
    */
   CompletableFuture<Boolean> probe(Duration timeout) {
     Connections c = connections;
@@ -291,21 +313,19 @@ final class L2Client implements AutoCloseable {
         .thenCompose(ignored -> {
       Partitions partitions = c.masters.getPartitions();
       Set<String> masters = new HashSet<>();
-      for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
-        RedisClusterNode master = partitions.getMasterBySlot(slot);
-        if (master == null || !LIVE_NODES.test(master)) {
-          return CompletableFuture.completedFuture(false);
+      for (RedisClusterNode node : partitions) {
+        if (node.is(NodeFlag.UPSTREAM) && LIVE_NODES.test(node) && !node.getSlots().isEmpty()) {
+          masters.add(node.getNodeId());
         }
-        masters.add(master.getNodeId());
       }
       List<CompletableFuture<Boolean>> pings = new ArrayList<>();
       for (String nodeId : masters) {
         pings.add(c.masters.getConnectionAsync(nodeId)
-            .thenCompose(node -> node.async().ping().toCompletableFuture())
-            .thenApply("PONG"::equals));
+            .thenCompose(node -> node.async().clusterInfo().toCompletableFuture())
+            .thenApply(info -> info.contains("cluster_state:ok")).exceptionally(error -> false));
       }
       return CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new))
-          .thenApply(ignored2 -> pings.stream().allMatch(CompletableFuture::join));
+          .thenApply(ignored2 -> pings.stream().anyMatch(CompletableFuture::join));
     }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -7,26 +7,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether L2 is usable. {@code failureThreshold} consecutive failed commands (errors or timeouts) mark it
- * {@link Health#DOWN}; while down, a probe runs every {@code probeInterval} on the scheduler and marks it
- * {@link Health#UP} again when it passes. Listeners hear both transitions.
+ * Whether L2 as a whole is usable: {@link Health#DOWN} until the first connection, and when {@link NodeHealth} has
+ * marked every master down; while down, a probe runs every {@code probeInterval} on the scheduler and marks it
+ * {@link Health#UP} again when it passes. Listeners hear both transitions. Failed commands are counted per master by
+ * {@link NodeHealth}, never here: one dead master must not take the whole cache down.
  */
 final class L2Health {
   private static final Logger log = LoggerFactory.getLogger(L2Health.class);
 
   private final String name;
-  private final int failureThreshold;
   private final Duration probeInterval;
   private final Scheduler scheduler;
   private final Ticker ticker;
   private final Supplier<CompletableFuture<Boolean>> probe;
-  private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final CompletableFuture<Void> firstProbe = new CompletableFuture<>();
@@ -36,10 +34,9 @@ final class L2Health {
   private boolean probing;
   private Scheduler.Cancellable pending;
 
-  L2Health(String name, int failureThreshold, Duration probeInterval, Scheduler scheduler, Ticker ticker,
+  L2Health(String name, Duration probeInterval, Scheduler scheduler, Ticker ticker,
       Supplier<CompletableFuture<Boolean>> probe) {
     this.name = name;
-    this.failureThreshold = failureThreshold;
     this.probeInterval = probeInterval;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -66,18 +63,6 @@ final class L2Health {
 
   void removeListener(Listener listener) {
     listeners.remove(listener);
-  }
-
-  void success() {
-    if (consecutiveFailures.get() != 0) {
-      consecutiveFailures.set(0);
-    }
-  }
-
-  void failure(Throwable cause) {
-    if (consecutiveFailures.incrementAndGet() >= failureThreshold && state == Health.UP) {
-      markDown(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-    }
   }
 
   /** Marks L2 down (for example when the first connection failed) and starts probing. */
@@ -139,7 +124,6 @@ final class L2Health {
           firstProbe.complete(null);
           return;
         }
-        consecutiveFailures.set(0);
         state = Health.UP;
         changedAt = ticker.read();
         log.info("cache cluster '{}': L2 is UP", name);

@@ -1,6 +1,6 @@
 package dev.headroom.redis;
 
-import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,9 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One namespace's view of L2: bounded waits, health accounting, decoding (a value that does not decode is a miss: it
- * is deleted and the first one of each kind is logged), and the invalidations that could not reach L2 while it was
- * down, replayed when it is back.
+ * One namespace's view of L2: bounded waits, health accounting per master ({@link NodeHealth}: a key whose master is
+ * down is not sent to L2 at all), per-key data faults, and the invalidations that could not reach L2, replayed when
+ * it is back.
+ *
+ * <p>A data fault is a problem of one key, never of a node: a value that does not decode, a key that holds another
+ * Redis type ({@code WRONGTYPE}) or a value over {@code maxValueBytes}. Each is a miss, is counted
+ * ({@code headroom.cache.l2.errors} kind {@code decode}, {@code wrongtype}, {@code oversize}) and deleted (so the
+ * next load fills it again); the first one of each kind is logged. Reads use {@code GETRANGE key 0 maxValueBytes}, so
+ * an oversized value costs at most {@code maxValueBytes + 1} bytes on the wire, not the read timeout.
  */
 final class NamespaceL2<V> {
   private static final Logger log = LoggerFactory.getLogger(NamespaceL2.class);
@@ -28,7 +34,7 @@ final class NamespaceL2<V> {
   private final String namespace;
   private final String keyPrefix;
   private final L2Client l2;
-  private final L2Health health;
+  private final NodeHealth nodes;
   private final InvalidationBus bus;
   private final EnvelopeFormat<V> format;
   private final NamespaceMetrics metrics;
@@ -36,18 +42,20 @@ final class NamespaceL2<V> {
   private final long writeTimeoutNanos;
   private final int durableReplicas;
   private final Duration durableTimeout;
+  private final int maxValueBytes;
   private final Set<String> loggedDecodeFailures = ConcurrentHashMap.newKeySet();
+  private final Set<String> loggedFaults = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> pending = new ConcurrentHashMap<>(); // key -> wall-clock time of the failed change
   private final java.time.Clock clock;
   private volatile boolean pendingOverflowLogged;
 
   NamespaceL2(CacheCluster cluster, String namespace, ValueCodec<V> codec, NamespaceMetrics metrics,
-      int durableReplicas, Duration durableTimeout) {
+      int durableReplicas, Duration durableTimeout, int maxValueBytes) {
     ClusterSettings settings = cluster.settings();
     this.namespace = namespace;
     this.keyPrefix = settings.keyPrefix() + ':' + namespace + ':';
     this.l2 = cluster.l2();
-    this.health = cluster.l2Health();
+    this.nodes = cluster.nodeHealth();
     this.bus = cluster.bus();
     this.format = new EnvelopeFormat<>(codec);
     this.metrics = metrics;
@@ -55,6 +63,7 @@ final class NamespaceL2<V> {
     this.readTimeoutNanos = settings.readTimeout().toNanos();
     this.durableReplicas = durableReplicas;
     this.durableTimeout = durableTimeout;
+    this.maxValueBytes = maxValueBytes;
     this.writeTimeoutNanos = settings.commandTimeout().toNanos() + (durableReplicas > 0 ? durableTimeout.toNanos() : 0);
   }
 
@@ -62,64 +71,96 @@ final class NamespaceL2<V> {
     return keyPrefix + key;
   }
 
-  boolean up() {
-    return health.isUp();
+  /** Whether the master of the key's slot is usable (L2 up, the slot served, its master not marked down). */
+  boolean usable(String key) {
+    return nodes.usable(redisKey(key));
   }
 
-  /** Reads one key within the read timeout; empty on a miss, an error, a timeout or when L2 is down. */
+  /** Reads one key within the read timeout; empty on a miss, an error, a timeout, a data fault or a down master. */
   Optional<Envelope<V>> read(String key, boolean fromMaster) {
-    if (!health.isUp()) {
+    String redisKey = redisKey(key);
+    NodeHealth.Node node = nodes.owner(redisKey);
+    if (node == null || node.down()) {
       return Optional.empty();
     }
-    String redisKey = redisKey(key);
-    Reply<byte[]> reply = await(l2.get(redisKey, fromMaster), readTimeoutNanos);
+    CompletableFuture<byte[]> reply = l2.getPrefix(redisKey, maxValueBytes, fromMaster);
+    waitFor(List.of(reply), System.nanoTime() + readTimeoutNanos);
+    return handleRead(redisKey, node, reply);
+  }
+
+  /** Reads many keys (one pipelined GETRANGE each); absent, failed and faulty keys, and down masters', are left out. */
+  Map<String, Envelope<V>> readAll(List<String> keys, List<String> fromMaster) {
+    Map<String, Envelope<V>> found = new HashMap<>();
+    List<String> all = new ArrayList<>(keys.size() + fromMaster.size());
+    all.addAll(keys);
+    all.addAll(fromMaster);
+    List<NodeHealth.Node> owners = new ArrayList<>(all.size());
+    List<CompletableFuture<byte[]>> replies = new ArrayList<>(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      String redisKey = redisKey(all.get(i));
+      NodeHealth.Node node = nodes.owner(redisKey);
+      owners.add(node);
+      replies.add(node == null || node.down() ? null : l2.getPrefix(redisKey, maxValueBytes, i >= keys.size()));
+    }
+    // one deadline for all: a slow master's keys time out, the others' have long answered
+    waitFor(replies, System.nanoTime() + readTimeoutNanos);
+    for (int i = 0; i < all.size(); i++) {
+      if (replies.get(i) != null) {
+        String key = all.get(i);
+        handleRead(redisKey(key), owners.get(i), replies.get(i)).ifPresent(e -> found.put(key, e));
+      }
+    }
+    return found;
+  }
+
+  private static void waitFor(List<CompletableFuture<byte[]>> replies, long deadline) {
+    CompletableFuture<?>[] sent = replies.stream().filter(r -> r != null).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(sent).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // judged one by one below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Optional<Envelope<V>> handleRead(String redisKey, NodeHealth.Node node, CompletableFuture<byte[]> future) {
+    Reply<byte[]> reply = outcome(future, node);
+    if (reply.fault()) {
+      fault(redisKey, metrics.l2WrongType, "holds another Redis type than a string (WRONGTYPE)");
+      return Optional.empty();
+    }
     if (!reply.ok()) {
       return Optional.empty();
     }
     byte[] bytes = reply.value();
-    if (bytes == null) {
+    if (bytes == null || bytes.length == 0) {
       metrics.l2Miss.increment();
+      return Optional.empty();
+    }
+    if (bytes.length > maxValueBytes) {
+      fault(redisKey, metrics.l2Oversize, "holds a value over maxValueBytes " + maxValueBytes);
       return Optional.empty();
     }
     return decode(redisKey, bytes);
   }
 
-  /** Reads many keys with one (cross-slot) MGET per routing; absent, failed and undecodable keys are left out. */
-  Map<String, Envelope<V>> readAll(List<String> keys, List<String> fromMaster) {
-    Map<String, Envelope<V>> found = new HashMap<>();
-    if (!health.isUp()) {
-      return found;
+  /** A per-key data fault: a miss, counted, deleted, logged once per kind; never a node failure. */
+  private void fault(String redisKey, io.micrometer.core.instrument.Counter counter, String what) {
+    metrics.l2Miss.increment();
+    counter.increment();
+    if (loggedFaults.size() < 100 && loggedFaults.add(what)) {
+      log.warn("cache '{}': an L2 entry {}; counting it as a miss and deleting it. Logged once per kind.", namespace,
+          what);
     }
-    readBatch(keys, false, found);
-    readBatch(fromMaster, true, found);
-    return found;
-  }
-
-  private void readBatch(List<String> keys, boolean fromMaster, Map<String, Envelope<V>> found) {
-    if (keys.isEmpty()) {
-      return;
-    }
-    List<String> redisKeys = new ArrayList<>(keys.size());
-    keys.forEach(k -> redisKeys.add(redisKey(k)));
-    Reply<List<KeyValue<String, byte[]>>> reply = await(l2.mget(redisKeys, fromMaster), readTimeoutNanos);
-    if (!reply.ok()) {
-      return;
-    }
-    List<KeyValue<String, byte[]>> values = reply.value();
-    for (int i = 0; i < values.size() && i < keys.size(); i++) {
-      KeyValue<String, byte[]> value = values.get(i);
-      if (value.hasValue()) {
-        String key = keys.get(i);
-        decode(value.getKey(), value.getValue()).ifPresent(e -> found.put(key, e));
-      } else {
-        metrics.l2Miss.increment();
-      }
-    }
+    l2.del(redisKey);
   }
 
   /** Writes a freshly loaded value without waiting: SET NX for a miss (never over a newer put), SET for a refresh. */
   void fill(String key, Envelope<V> envelope, boolean replace) {
-    if (!health.isUp()) {
+    String redisKey = redisKey(key);
+    NodeHealth.Node node = nodes.owner(redisKey);
+    if (node == null || node.down()) {
       return;
     }
     byte[] bytes;
@@ -129,12 +170,20 @@ final class NamespaceL2<V> {
       log.warn("cache '{}': cannot encode a loaded value; it stays in L1 only: {}", namespace, e.getMessage());
       return;
     }
-    l2.set(redisKey(key), bytes, envelope.ttlMillis(), !replace).whenComplete((ok, error) -> {
+    if (bytes.length > maxValueBytes) { // refused, not an error: the caller has its value, L1 keeps it
+      metrics.l2Oversize.increment();
+      if (loggedFaults.size() < 100 && loggedFaults.add("fill-oversize")) {
+        log.warn("cache '{}': a loaded value is {} bytes encoded, over maxValueBytes {}; it stays in L1 only."
+            + " Logged once.", namespace, bytes.length, maxValueBytes);
+      }
+      return;
+    }
+    l2.set(redisKey, bytes, envelope.ttlMillis(), !replace).whenComplete((ok, error) -> {
       if (error != null) {
         metrics.l2Error.increment();
-        health.failure(error);
+        node.failure(error);
       } else {
-        health.success();
+        node.success();
       }
     });
   }
@@ -147,16 +196,18 @@ final class NamespaceL2<V> {
    * meanwhile have dropped their L1 by themselves).
    */
   boolean put(String key, byte[] bytes, long ttlMillis) {
-    if (!health.isUp()) {
+    String redisKey = redisKey(key);
+    NodeHealth.Node node = nodes.owner(redisKey);
+    if (node == null || node.down()) {
       remember(key);
+      publishLater(key); // other instances still drop their L1 copy, if the channel's master is up
       return false;
     }
-    String redisKey = redisKey(key);
     CompletableFuture<Boolean> write = durableReplicas > 0
         ? l2.setDurably(redisKey, bytes, ttlMillis, durableReplicas, durableTimeout)
         : l2.set(redisKey, bytes, ttlMillis, false);
     long deadline = System.nanoTime() + writeTimeoutNanos;
-    Reply<Boolean> reply = await(write, writeTimeoutNanos);
+    Reply<Boolean> reply = await(write, node, writeTimeoutNanos);
     boolean published = publish(key, deadline);
     if (!reply.ok()) {
       remember(key);
@@ -169,19 +220,30 @@ final class NamespaceL2<V> {
     return reply.value() && published;
   }
 
-  /** Encodes for {@link #put}; throws {@link IllegalArgumentException} when the codec cannot encode the value. */
+  /**
+   * Encodes for {@link #put}; throws {@link IllegalArgumentException} when the codec cannot encode the value and
+   * {@link CacheArgumentException} when it is over {@code maxValueBytes}.
+   */
   byte[] encode(Envelope<V> envelope) {
-    return format.encode(envelope);
+    byte[] bytes = format.encode(envelope);
+    if (bytes.length > maxValueBytes) {
+      metrics.l2Oversize.increment();
+      throw new CacheArgumentException(namespace, "value is " + bytes.length + " bytes encoded; at most maxValueBytes "
+          + maxValueBytes + " allowed");
+    }
+    return bytes;
   }
 
   /** Deletes a key and publishes an invalidation; when L2 is down, remembers it for later. */
   boolean delete(String key) {
-    if (!health.isUp()) {
+    NodeHealth.Node node = nodes.owner(redisKey(key));
+    if (node == null || node.down()) {
       remember(key);
+      publishLater(key);
       return false;
     }
     long deadline = System.nanoTime() + writeTimeoutNanos;
-    Reply<Long> reply = await(l2.del(redisKey(key)), writeTimeoutNanos);
+    Reply<Long> reply = await(l2.del(redisKey(key)), node, writeTimeoutNanos);
     boolean published = publish(key, deadline);
     if (!reply.ok()) {
       remember(key);
@@ -192,12 +254,12 @@ final class NamespaceL2<V> {
 
   /** Replays the deletes that could not reach L2 (called while L2 is up). */
   void replayPending() {
-    if (pending.isEmpty() || !health.isUp()) {
+    if (pending.isEmpty()) {
       return;
     }
     for (Map.Entry<String, Long> entry : List.copyOf(pending.entrySet())) {
       String key = entry.getKey();
-      if (!pending.remove(key, entry.getValue())) {
+      if (!usable(key) || !pending.remove(key, entry.getValue())) { // its master is still down: later
         continue;
       }
       // only values written no later than the failed change: a newer put (here or elsewhere) survives
@@ -265,23 +327,47 @@ final class NamespaceL2<V> {
     }
   }
 
-  /** A reply, or {@code ok = false} when the command failed or timed out. */
-  private record Reply<T>(boolean ok, T value) {}
+  /** A reply; {@code ok = false} when the command failed or timed out, {@code fault} for a per-key data fault. */
+  private record Reply<T>(boolean ok, boolean fault, T value) {}
 
-  private <T> Reply<T> await(CompletableFuture<T> future, long timeoutNanos) {
+  private <T> Reply<T> await(CompletableFuture<T> future, NodeHealth.Node node, long timeoutNanos) {
     try {
-      T value = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
-      health.success();
-      return new Reply<>(true, value);
-    } catch (TimeoutException e) {
-      metrics.l2Timeout.increment();
-      health.failure(e);
-    } catch (ExecutionException e) {
-      metrics.l2Error.increment();
-      health.failure(e.getCause());
+      future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // judged by outcome()
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return new Reply<>(false, false, null);
     }
-    return new Reply<>(false, null);
+    return outcome(future, node);
+  }
+
+  /** The outcome of a command that was waited for: a timeout or an error counts against the key's master. */
+  private <T> Reply<T> outcome(CompletableFuture<T> future, NodeHealth.Node node) {
+    if (!future.isDone()) {
+      metrics.l2Timeout.increment();
+      node.failure(new TimeoutException("no reply within the timeout"));
+      return new Reply<>(false, false, null);
+    }
+    try {
+      T value = future.join();
+      node.success();
+      return new Reply<>(true, false, value);
+    } catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (isDataFault(cause)) {
+        node.success(); // the node answered: the key is the problem
+        return new Reply<>(false, true, null);
+      }
+      metrics.l2Error.increment();
+      node.failure(cause);
+      return new Reply<>(false, false, null);
+    }
+  }
+
+  /** A Redis error about the key, not the node: it holds another type. */
+  static boolean isDataFault(Throwable cause) {
+    return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+        && cause.getMessage().startsWith("WRONGTYPE");
   }
 }

@@ -31,6 +31,8 @@ final class NamespaceMetrics {
   final Counter l2Timeout;
   final Counter l2Error;
   final Counter l2Decode;
+  final Counter l2WrongType;
+  final Counter l2Oversize;
   final Counter l2Unacknowledged;
   final Counter l2PublishFailed;
   private final MeterRegistry registry;
@@ -56,6 +58,8 @@ final class NamespaceMetrics {
     l2Timeout = counter(CacheMetricNames.L2_ERRORS, KIND, "timeout");
     l2Error = counter(CacheMetricNames.L2_ERRORS, KIND, "error");
     l2Decode = counter(CacheMetricNames.L2_ERRORS, KIND, "decode");
+    l2WrongType = counter(CacheMetricNames.L2_ERRORS, KIND, "wrongtype");
+    l2Oversize = counter(CacheMetricNames.L2_ERRORS, KIND, "oversize");
     l2Unacknowledged = counter(CacheMetricNames.L2_ERRORS, KIND, "unacknowledged");
     l2PublishFailed = counter(CacheMetricNames.L2_ERRORS, KIND, "publish");
     Gauge.builder(CacheMetricNames.TTL, tuner, t -> t.currentTtl().toMillis() / 1000.0).tags(tags)

@@ -48,6 +48,8 @@ import java.util.regex.Pattern;
 public final class TieredCache<K, V> implements AutoCloseable {
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_KEY_LENGTH = 1024;
+  /** The default {@link Builder#maxValueBytes}: 1 MiB. */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
   private final String namespace;
   private final CacheCluster cluster;
@@ -71,7 +73,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.tuner = TtlTuner.create(namespace, b.ttl, ticker, cluster::memoryPressure, cluster::tunerFrozen,
         () -> ThreadLocalRandom.current().nextDouble());
     this.metrics = new NamespaceMetrics(cluster.registry(), cluster.name(), namespace, tuner, l1::size);
-    this.l2 = new NamespaceL2<>(cluster, namespace, b.codec, metrics, b.durableReplicas, b.durableTimeout);
+    this.l2 = new NamespaceL2<>(cluster, namespace, b.codec, metrics, b.durableReplicas, b.durableTimeout,
+        b.maxValueBytes);
     this.sync = new L1Sync<>(namespace, cluster, l1, l2, metrics);
     this.loads = new CacheLoads<>(namespace, l1, l2, sync, tuner, metrics, ticker, clock, b.earlyRefreshBeta,
         b.refreshExecutor);
@@ -161,7 +164,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * Writes {@code value} to L1 and L2 and drops the key from the other instances' L1. Returns true when L2
+   * Writes {@code value} to L1 and L2 and drops the key from the other instances' L1. Throws
+   * {@link CacheArgumentException} when the value is null or its encoding is over {@link Builder#maxValueBytes}. Returns true when L2
    * acknowledged the write (with durable writes: the master and the configured number of replicas) and the
    * invalidation reached the node serving the namespace's channel; false when L2 is down or did not acknowledge in
    * time, in which case the key is deleted from L2 once it is reachable again, or when the invalidation could not be
@@ -289,6 +293,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private Executor refreshExecutor = ForkJoinPool.commonPool();
     private int durableReplicas;
     private Duration durableTimeout = Duration.ZERO;
+    private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
     private Builder(CacheCluster cluster, String namespace, KeyCodec<K> keys, ValueCodec<V> codec) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -354,6 +359,22 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       this.durableReplicas = replicas;
       this.durableTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The largest L2 entry, in bytes as stored (the codec's bytes plus a header of about 50 bytes); default
+     * {@link #DEFAULT_MAX_VALUE_BYTES} (1 MiB). A bigger value is never sent to Redis nor read from it:
+     * {@link TieredCache#put} throws {@link CacheArgumentException} (before anything changes); a loaded value is
+     * returned to its caller and kept in L1 but not written to L2 (refused, counted as
+     * {@code headroom.cache.l2.errors} kind {@code oversize}); an L2 entry found bigger (written with a larger limit)
+     * is a miss, is counted the same way and deleted, and costs at most this many bytes plus one to find out.
+     */
+    public Builder<K, V> maxValueBytes(int value) {
+      if (value < 1024 || value > 512 * 1024 * 1024) {
+        throw new ConfigException("cache '" + namespace + "' maxValueBytes", value, "must be in [1024, 512 MiB]");
+      }
+      this.maxValueBytes = value;
       return this;
     }
 

@@ -4,13 +4,18 @@ import static dev.headroom.redis.TestClusters.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.headroom.core.Health;
+import dev.headroom.testkit.redis.ClusterNodeInfo;
 import dev.headroom.testkit.redis.RedisClusterFixture;
 import dev.headroom.testkit.redis.RedisNode;
+import io.lettuce.core.cluster.SlotHash;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,5 +111,68 @@ class NodeLossTest {
     String changed = key;
     await().atMost(Duration.ofSeconds(5)).until(() -> !b.inL1(changed));
     assertThat(b.get(key)).contains(new Answer("newer", 3));
+  }
+
+  @Test
+  void aDeadMasterSendsOnlyItsOwnKeysToTheLoadersAndItsRecoveryDropsOnlyItsL1Entries() {
+    CacheCluster writerCluster = client("writer", new SimpleMeterRegistry());
+    TieredCache<String, Answer> writer = cache(writerCluster, "spread");
+    CacheCluster readerCluster = client("reader", new SimpleMeterRegistry());
+    TieredCache<String, Answer> direct = track(TieredCache.builder(readerCluster, "spread", Answer.CODEC)
+        .withoutL1().ttl(TtlPolicy.fixed(Duration.ofMinutes(5))).build()); // every read goes to L2
+    TieredCache<String, Answer> kept = cache(readerCluster, "kept");
+    // a master that serves neither namespace's invalidation channel, so no L1 is cleared for losing a channel
+    Set<RedisNode> channelNodes = Set.of(redis.masterForKey(readerCluster.bus().channelOf("spread")),
+        redis.masterForKey(readerCluster.bus().channelOf("kept")));
+    RedisNode victim = redis.masters().stream().filter(m -> !channelNodes.contains(m)).findFirst().orElseThrow();
+    ClusterNodeInfo victimInfo = redis.topology().stream().filter(i -> i.port() == victim.port()).findFirst()
+        .orElseThrow();
+    List<String> keys = new ArrayList<>();
+    Set<String> onVictim = ConcurrentHashMap.newKeySet();
+    Set<String> keptOnVictim = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 300; i++) {
+      String key = "k" + i;
+      keys.add(key);
+      assertThat(writer.put(key, new Answer("v" + i, i))).isTrue();
+      assertThat(kept.get(key, k -> new Answer("kept", 0))).isEqualTo(new Answer("kept", 0));
+      if (victimInfo.servesSlot(SlotHash.getSlot(direct.redisKey(key)))) {
+        onVictim.add(key);
+      }
+      if (victimInfo.servesSlot(SlotHash.getSlot(kept.redisKey(key)))) {
+        keptOnVictim.add(key);
+      }
+    }
+    assertThat(onVictim).hasSizeBetween(40, 160); // about a third
+
+    redis.kill(victim);
+    try {
+      Set<String> loaded = ConcurrentHashMap.newKeySet();
+      for (String key : keys) {
+        Answer answer = direct.get(key, k -> {
+          loaded.add(k);
+          return new Answer("loaded", -1);
+        });
+        if (!onVictim.contains(key)) {
+          assertThat(answer).as("served from L2 by a healthy master").isEqualTo(new Answer("v" + key.substring(1),
+              Integer.parseInt(key.substring(1))));
+        }
+      }
+      assertThat(loaded).as("only the dead master's keys go to the loader").isEqualTo(onVictim);
+      assertThat(readerCluster.health()).isEqualTo(Health.UP);
+      assertThat(readerCluster.mastersDown()).isEqualTo(1);
+      assertThat(TestClusters.gauge(readerCluster.registry(), CacheMetricNames.L2_NODES_DOWN)).isEqualTo(1);
+      assertThat(keys).allMatch(kept::inL1);
+    } finally {
+      restart(victim);
+    }
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> readerCluster.mastersDown() == 0);
+    // the recovered master's entries may differ from L2 now (loaded here meanwhile): dropped; the others stay
+    assertThat(keys.stream().filter(kept::inL1).toList()).as("L1 entries left after the master recovered")
+        .containsExactlyInAnyOrderElementsOf(keys.stream().filter(k -> !keptOnVictim.contains(k)).toList());
+    String back = onVictim.iterator().next(); // the restarted node lost its data (no persistence): write it again
+    await().atMost(Duration.ofSeconds(10)).until(() -> writer.put(back, new Answer("again", 7)));
+    assertThat(direct.get(back, k -> new Answer("loaded", -1))).as("served from L2 again")
+        .isEqualTo(new Answer("again", 7));
   }
 }
