@@ -96,6 +96,8 @@ class ConfigurationTest {
         .setting()).isEqualTo("'db': readYourWritesWait");
     assertThat(rejected(b -> b.primary(primary).replica("a", standby).unhealthyThreshold(0)).setting())
         .isEqualTo("'db': unhealthyThreshold");
+    assertThat(rejected(b -> b.primary(primary).replica("a", standby).replicaConnectionTimeout(Duration.ZERO))
+        .setting()).isEqualTo("'db': replicaConnectionTimeout");
     assertThatThrownBy(() -> ReplicaRoutingDataSource.builder(" ").primary(primary).replica("a", standby).build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("data source name");
   }

@@ -90,7 +90,9 @@ class LagAwareTest {
       assertThat(read.inRecovery()).isTrue();
       assertThat(read.value()).as("caught up").isGreaterThanOrEqualTo(5000);
     });
-    assertThat(ds.replicas().get(0).lagBytes()).isZero();
+    // within the limit, not zero: the primary may write a little WAL of its own (hint bits, stats) meanwhile
+    assertThat(ds.replicas().get(0).lagging()).isFalse();
+    assertThat(ds.replicas().get(0).lagBytes()).isLessThanOrEqualTo(64 * 1024);
   }
 
   @Test
