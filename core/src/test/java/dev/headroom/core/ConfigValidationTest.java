@@ -42,6 +42,16 @@ class ConfigValidationTest {
   }
 
   @Test
+  void badIssue17PoolSettingsNameTheSetting() {
+    assertThatThrownBy(() -> valid().panicThreshold(1.5).build())
+        .hasMessage("pool 'ollama': panicThreshold must be in [0, 1] but was 1.5");
+    assertThatThrownBy(() -> valid().maxRetryAfter(Duration.ZERO).build())
+        .hasMessage("pool 'ollama': maxRetryAfter must be > 0 but was PT0S");
+    assertThatThrownBy(() -> valid().leakDetectionThreshold(Duration.ofSeconds(-1)).build())
+        .hasMessageContaining("pool 'ollama': leakDetectionThreshold must be >= 0 (0: off)");
+  }
+
+  @Test
   void badOutlierAndHealthSettingsNameTheSetting() {
     assertThatThrownBy(() -> OutlierDetection.builder().maxEjectionShare(1.5).build())
         .hasMessage("outlierDetection.maxEjectionShare must be in [0, 1] but was 1.5");
