@@ -61,8 +61,11 @@ public final class Lease implements AutoCloseable {
   private final long startNanos;
   /** {@link #DONE}, {@link #DETACHED}, {@link #ABORTED} and {@link #NO_PERMIT} bits, changed by CAS. */
   private volatile int bits;
-  /** The request's deadline; set by the router before the call, only ever made earlier. */
-  private volatile Deadline deadline = Deadline.none();
+  /**
+   * The request's deadline, null for none; set by the router before it hands the lease to the call (which
+   * publishes it), only ever made earlier. Plain and without initializer: no extra store on the hot path.
+   */
+  private Deadline deadline;
   /** Abort hooks and the leak tracker, or null while neither is used. */
   private volatile LeaseExtras extras;
 
@@ -70,7 +73,9 @@ public final class Lease implements AutoCloseable {
     this.pool = pool;
     this.endpointState = endpointState;
     this.startNanos = startNanos;
-    this.bits = bits;
+    if (bits != 0) { // a volatile store only in the rare case that needs one
+      this.bits = bits;
+    }
     if (tracker != null) {
       this.extras = new LeaseExtras(tracker);
     }
@@ -168,7 +173,8 @@ public final class Lease implements AutoCloseable {
    * {@code deadline().cap(perCallTimeout)}.
    */
   public Deadline deadline() {
-    return deadline;
+    Deadline d = deadline;
+    return d == null ? Deadline.none() : d;
   }
 
   /**
@@ -178,7 +184,7 @@ public final class Lease implements AutoCloseable {
   public void limitDeadline(Deadline requestDeadline) {
     Objects.requireNonNull(requestDeadline, "requestDeadline");
     Deadline current = deadline;
-    if (requestDeadline.isFinite() && (!current.isFinite()
+    if (requestDeadline.isFinite() && (current == null
         || requestDeadline.remainingNanos() < current.remainingNanos())) {
       deadline = requestDeadline;
     }

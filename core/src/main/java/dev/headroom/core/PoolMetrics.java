@@ -20,7 +20,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Names (see {@link HeadroomMetrics}): {@code headroom.requests{pool,endpoint,tier,outcome}},
  * {@code headroom.inflight{pool,endpoint}}, {@code headroom.latency{pool,endpoint}},
  * {@code headroom.ejections{pool,endpoint,reason}}, {@code headroom.endpoint.up{pool,endpoint}},
- * {@code headroom.queue.depth{pool}}, {@code headroom.queue.wait{pool}}.
+ * {@code headroom.queue.depth{pool}}, {@code headroom.queue.wait{pool}},
+ * {@code headroom.pool.leases.leaked{pool,endpoint}} (only with leak detection on).
  */
 final class PoolMetrics {
   private final MeterRegistry registry;

@@ -1,0 +1,40 @@
+/**
+ * Headroom's core: {@link dev.headroom.core.Pool}s of interchangeable {@link dev.headroom.core.Endpoint}s with
+ * per-endpoint concurrency limits, load-aware picking, a FIFO of waiting callers, passive outlier ejection,
+ * per-endpoint circuit breakers, active probes and Micrometer metrics. A caller holds a
+ * {@link dev.headroom.core.Lease} (one slot on one endpoint) for the length of one call and says how it went.
+ *
+ * <h2>Deadlines</h2>
+ * A {@link dev.headroom.core.Lease} carries the deadline of the request it serves
+ * ({@link dev.headroom.core.Lease#deadline()}, set by the {@code Router} from the request timeout;
+ * {@link dev.headroom.core.Deadline#none()} otherwise). An attempt's call should take at most
+ * {@code lease.deadline().cap(perCallTimeout)}, so a retry gets what is left of the request's time, not a fresh
+ * per-call timeout. What must happen when the deadline passes during the call (close the response stream, cancel
+ * a future) is registered with {@link dev.headroom.core.Lease#onAbort(Runnable)}; the router's watchdog runs it.
+ *
+ * <h2>Panic threshold</h2>
+ * Outlier ejection never takes out more than {@code maxEjectionShare} of a pool, but resilience4j breakers open on
+ * their own, so every breaker could open together and empty the pool. As Envoy does, the pool has a
+ * {@linkplain dev.headroom.core.PoolConfig#panicThreshold() panic threshold} (default 0.5): when fewer than that
+ * share of its endpoints (not counting draining ones and ones down by their probe) are free of ejection and open
+ * breakers, it is more likely that the problem is pool-wide (the client's network, a bad deploy) than that every
+ * endpoint is broken, and the pool picks among all of them, letting calls past open breakers. We chose this over
+ * extending {@code maxEjectionShare} to breakers because that share is an outlier-detection setting (0 when
+ * detection is off, which would have disabled breakers too) and because Envoy operators know the panic rule.
+ * {@code panicThreshold(0)} turns panic off, so breakers can empty a tier and a {@code Router} spills to the next.
+ *
+ * <h2>Retry-After</h2>
+ * {@link dev.headroom.core.Lease#busy(java.time.Duration)} records backpressure with the server's
+ * {@code Retry-After}: the endpoint is left out of picks for that long (a cooldown: not an ejection, not a failure,
+ * not counted by the panic threshold), capped by {@link dev.headroom.core.PoolConfig#maxRetryAfter()} (60 s) so a
+ * hostile {@code Retry-After: 86400} cannot bench a node for a day.
+ *
+ * <h2>Leak detection</h2>
+ * A lease that is never ended holds its slot for ever. With
+ * {@link dev.headroom.core.PoolConfig.Builder#leakDetectionThreshold(java.time.Duration)} set (off by default: it
+ * costs a timer and a {@link java.lang.ref.Cleaner} registration per lease), the pool warns once per lease held
+ * longer than the threshold (pool, endpoint, age; where it was acquired with {@code leakDetectionStackTraces}),
+ * counts it in {@code headroom.pool.leases.leaked}, and gives back the slot of a lease that became unreachable
+ * without being ended (counted once).
+ */
+package dev.headroom.core;
