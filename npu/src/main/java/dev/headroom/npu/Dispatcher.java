@@ -96,11 +96,41 @@ final class Dispatcher {
     }
     metrics.spill(from, "none", reason);
     List<TierAttempt> tried = new ArrayList<>();
+    Throwable cause = item.lastFailure;
+    if (reason == SpillReason.NO_HEALTHY_ENDPOINT && local != null) {
+      detail = withFailures(detail, item, local);
+      cause = cause != null ? cause : local.lastFailure();
+    }
     tried.add(new TierAttempt(from, reason, detail));
     if (cloud != null) {
-      tried.add(new TierAttempt(cloud.name, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible cloud backend"));
+      tried.add(new TierAttempt(cloud.name, SpillReason.NO_HEALTHY_ENDPOINT,
+          withFailures("no eligible cloud backend", item, cloud)));
+      cause = cause != null ? cause : cloud.lastFailure();
     }
-    fail(item, null, new NoCapacityException(tried));
+    fail(item, null, new NoCapacityException(tried, cause));
+  }
+
+  /**
+   * "no eligible local backend" alone hides why: the backends are out because they failed. Names the text's own
+   * last failure, or else each failing backend's last one (a malformed reply, a reset, a bad vector).
+   */
+  private static String withFailures(String detail, Item item, Lane lane) {
+    if (item.lastFailure != null) {
+      return detail + " (its last try failed on '" + item.lastFailedOn + "': " + describe(item.lastFailure) + ")";
+    }
+    String failures = lane.lastFailures();
+    return failures.isEmpty() ? detail : detail + " (last failures: " + failures + ")";
+  }
+
+  /** The first line of a failure's message, bounded, naming its type when the message does not name the backend. */
+  static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    String text = failure instanceof HeadroomException && message != null ? message : failure.toString();
+    int newline = text.indexOf('\n');
+    if (newline >= 0) {
+      text = text.substring(0, newline);
+    }
+    return text.length() <= 300 ? text : text.substring(0, 297) + "...";
   }
 
   QueueLevel level() {
@@ -164,7 +194,8 @@ final class Dispatcher {
           spillOrReject(item, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible local backend", now);
         } else {
           fail(item, null, new NoCapacityException(List.of(new TierAttempt(lane.name,
-              SpillReason.NO_HEALTHY_ENDPOINT, "no eligible cloud backend"))));
+              SpillReason.NO_HEALTHY_ENDPOINT, withFailures("no eligible cloud backend", item, lane))),
+              item.lastFailure != null ? item.lastFailure : lane.lastFailure()));
         }
       }
       return;
@@ -236,7 +267,7 @@ final class Dispatcher {
         int tokens = item.tokens != null ? item.tokens.length() : 0;
         item.future.complete(new Embedding(vectors.get(i), tokens, truncated, backend.id()));
       }
-      finished(lane, items.size());
+      finished(lane, backend.id(), items.size());
     } catch (Throwable failure) {
       failed(lane, lease, backend, items, failure);
     }
@@ -261,16 +292,7 @@ final class Dispatcher {
   }
 
   private static void check(EmbeddingBackend backend, List<Item> items, List<float[]> vectors) {
-    if (vectors == null || vectors.size() != items.size()) {
-      throw new BackendException(backend.id(), -1, "returned " + (vectors == null ? "null" : vectors.size())
-          + " vectors for " + items.size() + " texts");
-    }
-    for (float[] vector : vectors) {
-      if (vector == null || vector.length != backend.dimensions()) {
-        throw new BackendException(backend.id(), -1, "returned a vector of " + (vector == null ? 0 : vector.length)
-            + " dimensions, expected " + backend.dimensions());
-      }
-    }
+    EmbeddingCheck.check(backend.id(), backend.dimensions(), items.size(), vectors);
   }
 
   private void failed(Lane lane, Lease lease, EmbeddingBackend backend, List<Item> items, Throwable error) {
@@ -289,6 +311,13 @@ final class Dispatcher {
     try {
       lane.inFlightBatches--;
       lane.inFlightItems -= items.size();
+      if (kind != FailureKind.REJECTED) {
+        lane.failed(endpoint, cause);
+      }
+      for (Item item : items) {
+        item.lastFailure = cause;
+        item.lastFailedOn = endpoint;
+      }
       if (closed) {
         items.forEach(item -> fail(item, backend.id(), closedException()));
       } else if (items.size() > 1 && kind != FailureKind.BUSY) {
@@ -325,9 +354,10 @@ final class Dispatcher {
     }
   }
 
-  private void finished(Lane lane, int count) {
+  private void finished(Lane lane, String backend, int count) {
     lock.lock();
     try {
+      lane.succeeded(backend);
       lane.inFlightBatches--;
       lane.inFlightItems -= count;
       signalIfIdle();

@@ -1,7 +1,9 @@
 package dev.headroom.npu;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.headroom.core.BackendException;
 import java.io.IOException;
 import java.net.URI;
@@ -12,10 +14,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** A JSON POST over the JDK HttpClient, shared by the remote and cloud backends. */
+/**
+ * A JSON POST over the JDK HttpClient, shared by the remote and cloud backends. A reply must be exactly one JSON
+ * value: several (NDJSON sent to a non-streaming request) are an unreadable reply, not the first of them. A bare
+ * {@code NaN} or {@code Infinity} (what Python's json module writes) is read, so that {@link EmbeddingCheck} can name
+ * it instead of a parse error hiding it.
+ */
 final class HttpJson {
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .build();
 
   private final String endpoint;
   private final HttpClient client;
@@ -52,8 +62,17 @@ final class HttpJson {
     try {
       return MAPPER.readValue(response.body(), type);
     } catch (IOException e) {
+      String contentType = response.headers().firstValue("Content-Type").orElse("none");
       throw new BackendException(endpoint, response.statusCode(), "unreadable reply to POST " + uri.getPath()
-          + ": " + e.getMessage(), text, e);
+          + " (Content-Type " + contentType + "): " + firstLine(e.getMessage()), text, e);
     }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
   }
 }

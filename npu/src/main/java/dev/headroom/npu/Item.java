@@ -14,6 +14,8 @@ final class Item {
   final Set<String> failedOn = new HashSet<>(2);
   long enqueuedAt;
   int attempts;
+  Throwable lastFailure; // why its last try failed, kept for the error it may end with
+  String lastFailedOn; // the backend of that try
 
   Item(String text, Tokens tokens, int bucket, int index) {
     this.text = text;

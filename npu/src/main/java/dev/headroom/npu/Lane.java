@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,8 @@ final class Lane {
   final Map<String, EmbeddingBackend> backends;
   private final Deque<Item>[] buckets;
   private final Deque<Retry> retries = new ArrayDeque<>();
+  /** The last failure of each backend that has not succeeded since, oldest first. */
+  private final Map<String, Throwable> lastFailures = new LinkedHashMap<>();
   private int pending;
   int inFlightBatches;
   int inFlightItems;
@@ -154,6 +157,32 @@ final class Lane {
       queue.pollFirst();
       pending--;
     }
+  }
+
+  void failed(String backend, Throwable cause) {
+    lastFailures.remove(backend);
+    lastFailures.put(backend, cause);
+  }
+
+  void succeeded(String backend) {
+    lastFailures.remove(backend);
+  }
+
+  /** The most recent failure of a backend that has not succeeded since, or null. */
+  Throwable lastFailure() {
+    Throwable last = null;
+    for (Throwable t : lastFailures.values()) {
+      last = t;
+    }
+    return last;
+  }
+
+  /** {@code "'npu-1': <its last failure>; 'npu-2': ..."}, or empty when no backend is failing. */
+  String lastFailures() {
+    StringBuilder text = new StringBuilder();
+    lastFailures.forEach((backend, cause) -> text.append(text.length() == 0 ? "" : "; ").append('\'')
+        .append(backend).append("': ").append(Dispatcher.describe(cause)));
+    return text.toString();
   }
 
   /** A failed batch waiting for another try, and the endpoints it failed on. */

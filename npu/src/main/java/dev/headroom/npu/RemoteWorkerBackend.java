@@ -1,6 +1,5 @@
 package dev.headroom.npu;
 
-import dev.headroom.core.BackendException;
 import dev.headroom.core.ConfigException;
 import java.io.IOException;
 import java.net.URI;
@@ -77,12 +76,7 @@ public final class RemoteWorkerBackend implements EmbeddingBackend {
   public List<float[]> embed(EmbeddingBatch batch) throws IOException, InterruptedException {
     WorkerProtocol.EmbedResponse response = http.post(embedUri,
         new WorkerProtocol.EmbedRequest(batch.texts()), Map.of(), WorkerProtocol.EmbedResponse.class);
-    List<float[]> vectors = response.embeddings();
-    if (vectors == null || vectors.size() != batch.size()) {
-      throw new BackendException(id, 200, "returned " + (vectors == null ? 0 : vectors.size()) + " vectors for "
-          + batch.size() + " texts");
-    }
-    return vectors;
+    return response.embeddings(); // the pool checks count, dimension and content (EmbeddingCheck)
   }
 
   @Override

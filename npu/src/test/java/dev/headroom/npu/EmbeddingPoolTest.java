@@ -227,6 +227,26 @@ class EmbeddingPoolTest {
   }
 
   @Test
+  void aLocalBackendsNanOrZeroVectorsAreATypedFailureNeverAnAnswer() {
+    for (float fill : new float[] {Float.NaN, 0f}) {
+      FakeDevice broken = new FakeDevice("broken", 4, 1, true).answer(text -> {
+        float[] v = new float[384];
+        java.util.Arrays.fill(v, fill);
+        return v;
+      });
+      try (EmbeddingPool pool = EmbeddingPool.builder("bad").tokenizer(TOKENIZER).backend(broken)
+          .maxQueueDelay(Duration.ZERO).build()) {
+        assertThatThrownBy(() -> pool.embed("a cat sits on the mat"))
+            .isInstanceOfSatisfying(BadEmbeddingException.class, e -> {
+              assertThat(e.backend()).isEqualTo("broken");
+              assertThat(e.problem()).contains(Float.isNaN(fill) ? "NaN at dimension 0" : "all zeros");
+            });
+        assertThat(broken.calls.get()).as("each try failed and was retried").isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
   void withoutACloudTheQueueFillsToTheCriticalDepthThenRefuses() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     FakeDevice device = new FakeDevice("npu", 4, 1, true).hold();

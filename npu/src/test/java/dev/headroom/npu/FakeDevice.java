@@ -26,6 +26,7 @@ final class FakeDevice implements EmbeddingBackend {
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private volatile IntPredicate failCall = call -> false;
   private volatile String refuse;
+  private volatile java.util.function.Function<String, float[]> vectors = text -> TestVectors.forText(text, 384);
   volatile boolean closed;
   private int dims = 384;
 
@@ -55,6 +56,12 @@ final class FakeDevice implements EmbeddingBackend {
   /** Fails the calls (counted from 1) that {@code which} accepts with an I/O error. */
   FakeDevice failCalls(IntPredicate which) {
     this.failCall = which;
+    return this;
+  }
+
+  /** Answers each text with {@code value} instead of its test vector (NaN, zeros: a broken model). */
+  FakeDevice answer(java.util.function.Function<String, float[]> value) {
+    this.vectors = value;
     return this;
   }
 
@@ -110,7 +117,7 @@ final class FakeDevice implements EmbeddingBackend {
         if (refuse != null && text.contains(refuse)) {
           throw new BackendException(id, 400, "refused an input", "{\"error\":\"bad input\"}", null);
         }
-        out.add(TestVectors.forText(text, 384));
+        out.add(vectors.apply(text));
       }
       return out;
     } finally {
