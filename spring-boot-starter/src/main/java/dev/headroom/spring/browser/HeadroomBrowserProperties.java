@@ -28,7 +28,7 @@ import org.springframework.util.unit.DataSize;
  * @param hosts the hosts (at least one)
  * @param maxWaiters the most callers waiting for a session at once (0: never wait)
  * @param commandTimeout how long one DevTools command may take
- * @param navigationTimeout how long a navigation may take to reach its load event
+ * @param navigationTimeout how long a navigation may take, from sending it to its load event
  * @param launchTimeout how long a launch or remote connect may take
  * @param relaunchBackoff the first relaunch delay after a crash (it doubles per failure in a row)
  * @param maxRelaunchBackoff the cap on the relaunch delay

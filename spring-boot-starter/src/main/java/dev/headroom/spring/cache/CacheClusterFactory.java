@@ -128,7 +128,13 @@ final class CacheClusterFactory {
       throw PropertyErrors.invalid(at + ".durable-writes.timeout", durable.timeout() == null ? "(missing)"
           : durable.timeout(), "must be > 0 when durable-writes.replicas is set");
     }
+    long maxValueBytes = n.maxValueSize() == null ? -1 : n.maxValueSize().toBytes();
+    if (maxValueBytes < 1 || maxValueBytes > Integer.MAX_VALUE) {
+      throw PropertyErrors.invalid(at + ".max-value-size", n.maxValueSize() == null ? "(missing)" : n.maxValueSize(),
+          "must be between 1B and 2GB");
+    }
     return new NamespaceSettings(name, ttl, builder -> {
+      builder.maxValueBytes((int) maxValueBytes);
       if (l1.enabled()) {
         builder.l1(l1.maxSize(), l1.ttl());
       } else {

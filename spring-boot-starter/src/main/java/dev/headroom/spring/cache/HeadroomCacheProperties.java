@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code headroom.cache.*}: a {@link dev.headroom.redis.CacheCluster} (the connection to a Redis Cluster used as L2)
@@ -42,7 +43,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout how long a read waits for L2 before the cache serves a miss or calls the loader
  * @param connectTimeout the TCP connect timeout
  * @param topologyRefreshPeriod the periodic topology refresh (adaptive triggers refresh sooner)
- * @param failureThreshold consecutive failed L2 commands that mark L2 down
+ * @param failureThreshold consecutive failed L2 commands on one master's keys that mark that master down (only its
+ *     keys then go to the loaders)
  * @param probeInterval how often a down L2 is probed and subscriptions are checked
  * @param settleTime how long TTL tuners stay frozen after L2 recovers
  * @param masterReadWindow after an invalidation, refills of the key read from the master for this long
@@ -113,12 +115,15 @@ public record HeadroomCacheProperties(
    * @param ttl how the L2 TTL is chosen
    * @param earlyRefresh XFetch's beta: higher refreshes hot keys earlier before they expire (0: off), in [0, 100]
    * @param durableWrites wait for replicas to have each write
+   * @param maxValueSize the largest encoded value written to or read from Redis: a bigger put is refused, a bigger
+   *     stored value is a miss
    */
   public record Namespace(
       @DefaultValue L1 l1,
       @DefaultValue Ttl ttl,
       @DefaultValue("1.0") double earlyRefresh,
-      @DefaultValue DurableWrites durableWrites) {}
+      @DefaultValue DurableWrites durableWrites,
+      @DefaultValue("1MB") DataSize maxValueSize) {}
 
   /**
    * The in-process tier of a namespace: {@code headroom.cache.namespaces.<name>.l1.*}.

@@ -40,6 +40,7 @@ import org.springframework.util.unit.DataSize;
  * @param probeTimeout a probe not answered by then failed
  * @param unhealthyThreshold failed probes in a row that take a replica out
  * @param replicaAcquireTimeout how long a read waits for a free replica slot (see max-connections)
+ * @param replicaConnectionTimeout the most a read waits for replica connections, over all the replicas it tries
  * @param validateOnStart whether startup connects to every server to check its role
  */
 @ConfigurationProperties("headroom.sql")
@@ -57,6 +58,7 @@ public record HeadroomSqlProperties(
     @DefaultValue("1s") Duration probeTimeout,
     @DefaultValue("2") int unhealthyThreshold,
     @DefaultValue("0ms") Duration replicaAcquireTimeout,
+    @DefaultValue("1s") Duration replicaConnectionTimeout,
     @DefaultValue("true") boolean validateOnStart) {
 
   /** Copies the replica list; an absent list becomes empty (and fails validation with its property name). */

@@ -36,6 +36,7 @@ final class SqlDataSourceFactory {
         .probeTimeout(p.probeTimeout())
         .unhealthyThreshold(p.unhealthyThreshold())
         .replicaAcquireTimeout(p.replicaAcquireTimeout())
+        .replicaConnectionTimeout(p.replicaConnectionTimeout())
         .validateOnStart(p.validateOnStart());
     registry.ifPresent(b::meterRegistry);
     return b;

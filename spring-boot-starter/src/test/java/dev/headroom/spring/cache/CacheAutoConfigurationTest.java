@@ -269,7 +269,7 @@ class CacheAutoConfigurationTest {
             TieredCache.Builder<String, String> plainBuilder = TieredCache.builder(builders, "plain",
                 JacksonCodec.of(String.class, 1));
             for (String field : List.of("l1Enabled", "l1MaximumSize", "l1Ttl", "ttl", "earlyRefreshBeta",
-                "durableReplicas", "durableTimeout")) {
+                "durableReplicas", "durableTimeout", "maxValueBytes")) {
               assertThat(field(configured, field)).as(field).isEqualTo(field(plainBuilder, field));
             }
           }
@@ -336,6 +336,8 @@ class CacheAutoConfigurationTest {
             "headroom.cache.namespaces.reports.ttl.raise-factor", "(1, 100]"),
         Arguments.of("headroom.cache.namespaces.reports.ttl.min-samples=0",
             "headroom.cache.namespaces.reports.ttl.min-samples", ">= 1"),
+        Arguments.of("headroom.cache.namespaces.reports.max-value-size=0B",
+            "headroom.cache.namespaces.reports.max-value-size", "between 1B and 2GB"),
         Arguments.of("headroom.cache.namespaces.reports.early-refresh=-1",
             "headroom.cache.namespaces.reports.early-refresh", "[0, 100]"),
         Arguments.of("headroom.cache.namespaces.reports.durable-writes.replicas=1",
