@@ -193,10 +193,10 @@ public final class Lease implements AutoCloseable {
   /**
    * Registers {@code hook} to run if the request's deadline passes while the call still runs (close the response
    * body stream, cancel a {@code CompletableFuture}). Hooks run once, in the order registered, on the thread that
-   * aborts; one that throws does not stop the others. A hook registered after the abort runs at once. At most
-   * {@value LeaseExtras#MAX_HOOKS} hooks per lease.
+   * aborts (keep them short and non-blocking: the aborted caller waits for them); one that throws does not stop
+   * the others. A hook registered after the abort runs at once. At most 16 hooks per lease.
    *
-   * @throws IllegalStateException when the lease already has {@value LeaseExtras#MAX_HOOKS} hooks
+   * @throws IllegalStateException when the lease already has 16 hooks
    */
   public void onAbort(Runnable hook) {
     Objects.requireNonNull(hook, "hook");
