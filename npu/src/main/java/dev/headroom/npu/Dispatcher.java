@@ -41,6 +41,7 @@ final class Dispatcher {
   private final FailureClassifier classifier = FailureClassifier.defaults();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
+  private final Condition room = lock.newCondition(); // signalled whenever the local queue may have shrunk
   private boolean closed;
 
   Dispatcher(Settings settings, Lane local, Lane cloud, Ticker ticker, Scheduler scheduler, Executor executor,
@@ -133,6 +134,32 @@ final class Dispatcher {
     return text.length() <= 300 ? text : text.substring(0, 297) + "...";
   }
 
+  /**
+   * Waits until {@code count} more texts fit in the local queue below its critical depth, so that a caller pacing
+   * a large list is not refused by the pool's own threshold. Without a cloud only: with one, texts past the warning
+   * depth spill there, which is the pool's answer to a deep queue. Returns at once when nothing local is eligible
+   * (the texts are then refused or spilled with that reason) or the pool is closed.
+   *
+   * @param deadlineNanos a {@link System#nanoTime()} value
+   * @return false when the deadline passed first
+   */
+  boolean awaitRoom(int count, long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closed && local != null && cloud == null && local.pending() > 0
+          && local.pending() + count > settings.critical() && local.pool.hasEligible(Selector.any())) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        room.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100))); // re-checks eligibility too
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   QueueLevel level() {
     int depth = localPending();
     return depth >= settings.critical() ? QueueLevel.CRITICAL
@@ -174,6 +201,7 @@ final class Dispatcher {
           drainLane(cloud, launches);
         }
       }
+      room.signalAll();
     } finally {
       lock.unlock();
     }
@@ -394,6 +422,7 @@ final class Dispatcher {
         orphans.addAll(cloud.removeAll());
       }
       orphans.forEach(item -> fail(item, null, closedException()));
+      room.signalAll();
       long remaining = timeoutNanos;
       while (inFlightBatches() > 0 && remaining > 0) {
         remaining = idle.awaitNanos(remaining);

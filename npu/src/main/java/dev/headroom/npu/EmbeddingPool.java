@@ -4,6 +4,9 @@ import dev.headroom.core.Endpoint;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.core.Pool;
 import dev.headroom.core.PoolConfig;
+import dev.headroom.core.RequestTimeoutException;
+import dev.headroom.core.SpillReason;
+import dev.headroom.core.TierAttempt;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +55,11 @@ import org.slf4j.LoggerFactory;
  * ({@link EmbeddingPoolBuilder#padToBucketLength(boolean)}). A text that would make the local queue
  * deeper than the warning threshold goes to the cloud (counted as {@code headroom.spillover{reason=SATURATED}});
  * without a cloud it queues up to the critical threshold and is then refused with a
- * {@link dev.headroom.core.NoCapacityException}. Results keep request order and each text is answered exactly once;
- * a failed batch is split in two and retried so one bad text fails alone. Thread-safe.
+ * {@link dev.headroom.core.NoCapacityException} (naming why the backends are out when none is left);
+ * {@link #embedAll(List)} paces a long list so that it is admitted in pieces rather than refused. Results keep
+ * request order and each text is answered exactly once; a failed batch is split in two and retried so one bad text
+ * fails alone. Every backend's reply is checked before it is an answer (one vector per text, the pool's dimension,
+ * finite, not all zeros): a bad one is a {@link BadEmbeddingException}, a failure of that backend. Thread-safe.
  */
 public final class EmbeddingPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddingPool.class);
@@ -65,6 +73,8 @@ public final class EmbeddingPool implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final ExecutorService ownedExecutor;
   private final int capacity;
+  private final int admissionWindow;
+  private final int maxBatchSize;
   private final Duration closeTimeout;
   private volatile boolean closed;
 
@@ -87,6 +97,11 @@ public final class EmbeddingPool implements AutoCloseable {
     Lane cloud = cloudPool == null ? null : new Lane("cloud", cloudPool, byId(List.of(b.cloud)), buckets.length);
     this.capacity = b.backends.stream().mapToInt(e -> e.maxConcurrency() * Math.min(e.maxBatchSize(),
         b.maxBatchSize)).sum();
+    // embedAll keeps at most this many of its texts unanswered: enough to fill every backend twice over, never so
+    // many that one call alone reaches the depth where the pool spills (with a cloud) or refuses (without)
+    int limit = b.cloud != null ? b.warning : b.critical;
+    this.admissionWindow = Math.max(1, Math.min(limit, Math.max(2 * capacity, b.maxBatchSize)));
+    this.maxBatchSize = b.maxBatchSize;
     Dispatcher.Settings settings = new Dispatcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
         b.padToBucket, b.warning, b.critical, b.maxAttempts);
     this.dispatcher = new Dispatcher(settings, local, cloud, b.ticker, b.scheduler, executor, metrics);
@@ -160,28 +175,100 @@ public final class EmbeddingPool implements AutoCloseable {
   }
 
   /**
-   * Embeds several texts, blocking; the results are in the order of {@code texts}.
+   * Embeds several texts, blocking; the results are in the order of {@code texts}. A list of any length is
+   * admitted in pieces with backpressure: at most a window of its texts (twice what the local backends hold at
+   * once, below the pool's queue thresholds) is queued or running at a time, and the next piece goes in as earlier
+   * ones are answered, waiting for room when other callers have filled the queue. So 10,000 texts are embedded
+   * rather than refused by the pool's own critical depth. Waits as long as that takes; see
+   * {@link #embedAll(List, Duration)} for a bound.
    *
-   * @throws HeadroomException the first failure (an {@link EmbeddingInputException} names the input)
+   * @throws HeadroomException the first failure in the order of {@code texts} (an {@link EmbeddingInputException}
+   *     names the input); the texts not yet answered are withdrawn
    */
   public List<Embedding> embedAll(List<String> texts) {
-    List<CompletableFuture<Embedding>> futures = submitAll(texts);
-    List<Embedding> out = new ArrayList<>(futures.size());
-    for (CompletableFuture<Embedding> future : futures) {
-      out.add(join(future));
+    return embedAll(texts, null);
+  }
+
+  /**
+   * {@link #embedAll(List)} within {@code timeout}: when it passes, the texts not yet answered are withdrawn and a
+   * {@link RequestTimeoutException} (a {@link dev.headroom.core.NoCapacityException} with reason
+   * {@code DEADLINE}) says how many were done.
+   */
+  public List<Embedding> embedAll(List<String> texts, Duration timeout) {
+    Objects.requireNonNull(texts, "texts");
+    if (timeout != null && timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + timeout);
     }
-    return out;
+    for (int i = 0; i < texts.size(); i++) { // fail fast on bad input before embedding anything
+      EmbeddingInputException bad = inputProblem(texts.get(i), i);
+      if (bad != null) {
+        throw bad;
+      }
+    }
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    int n = texts.size();
+    int step = Math.max(1, Math.min(maxBatchSize, admissionWindow));
+    List<CompletableFuture<Embedding>> futures = new ArrayList<>(n);
+    List<Embedding> out = new ArrayList<>(n);
+    try {
+      while (out.size() < n) {
+        while (futures.size() < n) {
+          int piece = Math.min(step, n - futures.size());
+          if (futures.size() - out.size() + piece > admissionWindow) {
+            break;
+          }
+          if (!dispatcher.awaitRoom(piece, deadline)) {
+            throw timedOut(timeout, out.size(), n, "waiting for room in the queue", null);
+          }
+          for (int k = 0; k < piece; k++) {
+            int index = futures.size();
+            futures.add(submit(texts.get(index), index));
+          }
+        }
+        CompletableFuture<Embedding> oldest = futures.get(out.size());
+        if (timeout == null) {
+          out.add(join(oldest));
+        } else {
+          try {
+            out.add(unwrap(() -> oldest.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
+          } catch (TimeoutException e) {
+            throw timedOut(timeout, out.size(), n, "waiting for text " + out.size(), null);
+          }
+        }
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HeadroomException("interrupted while waiting for embeddings", e);
+    } finally {
+      for (int i = out.size(); i < futures.size(); i++) {
+        futures.get(i).cancel(false); // withdrawn: a cancelled text leaves the queue without being embedded
+      }
+    }
+  }
+
+  private RequestTimeoutException timedOut(Duration timeout, int done, int total, String stage, Throwable cause) {
+    return new RequestTimeoutException(name, null, timeout, List.of(new TierAttempt("local", SpillReason.DEADLINE,
+        done + " of " + total + " texts embedded, " + stage)), cause);
+  }
+
+  private static EmbeddingInputException inputProblem(String text, int index) {
+    if (text == null) {
+      return new EmbeddingInputException(index, "is null");
+    }
+    if (text.isEmpty()) {
+      return new EmbeddingInputException(index, "is empty");
+    }
+    if (text.isBlank()) {
+      return new EmbeddingInputException(index, "is blank (whitespace only)");
+    }
+    return null;
   }
 
   private CompletableFuture<Embedding> submit(String text, int index) {
-    if (text == null) {
-      return CompletableFuture.failedFuture(new EmbeddingInputException(index, "is null"));
-    }
-    if (text.isEmpty()) {
-      return CompletableFuture.failedFuture(new EmbeddingInputException(index, "is empty"));
-    }
-    if (text.isBlank()) {
-      return CompletableFuture.failedFuture(new EmbeddingInputException(index, "is blank (whitespace only)"));
+    EmbeddingInputException bad = inputProblem(text, index);
+    if (bad != null) {
+      return CompletableFuture.failedFuture(bad);
     }
     if (closed) {
       return CompletableFuture.failedFuture(new HeadroomException("embedding pool '" + name + "' is closed"));
@@ -205,10 +292,19 @@ public final class EmbeddingPool implements AutoCloseable {
 
   private static Embedding join(CompletableFuture<Embedding> future) {
     try {
-      return future.get();
+      return unwrap(future::get);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HeadroomException("interrupted while waiting for an embedding", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e); // get() without a timeout does not time out
+    }
+  }
+
+  /** Runs a wait and rethrows the failure of what it waited for as is (or in a HeadroomException if checked). */
+  private static Embedding unwrap(Wait wait) throws InterruptedException, TimeoutException {
+    try {
+      return wait.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException runtime) {
@@ -216,6 +312,12 @@ public final class EmbeddingPool implements AutoCloseable {
       }
       throw new HeadroomException("embedding failed: " + cause, cause);
     }
+  }
+
+  /** A blocking get of an embedding future. */
+  @FunctionalInterface
+  private interface Wait {
+    Embedding get() throws InterruptedException, ExecutionException, TimeoutException;
   }
 
   // ---------------------------------------------------------------- state

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.core.NoCapacityException;
+import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.core.SpillReason;
 import dev.headroom.core.time.VirtualTime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -243,6 +244,47 @@ class EmbeddingPoolTest {
             });
         assertThat(broken.calls.get()).as("each try failed and was retried").isEqualTo(3);
       }
+    }
+  }
+
+  @Test
+  void embedAllOfTenThousandTextsIsAdmittedInPiecesAndKeepsItsOrder() {
+    FakeDevice fast = new FakeDevice("fast", 16, 2, false);
+    try (EmbeddingPool pool = EmbeddingPool.builder("paced").backend(fast).maxBatchSize(16)
+        .maxQueueDelay(Duration.ZERO).queueThresholds(20, 50).build()) {
+      List<String> texts = new ArrayList<>();
+      for (int i = 0; i < 10_000; i++) {
+        texts.add("text " + i);
+      }
+      List<Embedding> out = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> pool.embedAll(texts));
+
+      assertThat(out).hasSize(10_000);
+      for (int i = 0; i < out.size(); i++) {
+        assertThat(out.get(i).vector()).as("result %d", i).containsExactly(TestVectors.forText("text " + i, 384));
+      }
+      assertThat(fast.textsEmbedded()).isEqualTo(10_000);
+    }
+  }
+
+  @Test
+  void embedAllWithATimeoutWithdrawsWhatIsNotDoneAndSaysHowFarItGot() {
+    FakeDevice held = new FakeDevice("held", 4, 1, false).hold();
+    try (EmbeddingPool pool = EmbeddingPool.builder("bounded-all").backend(held).maxBatchSize(4)
+        .maxQueueDelay(Duration.ZERO).build()) {
+      List<String> texts = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        texts.add("text " + i);
+      }
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> pool.embedAll(texts, Duration.ofMillis(300)))
+          .isInstanceOfSatisfying(RequestTimeoutException.class, e -> {
+            assertThat(e.lastReason()).isEqualTo(SpillReason.DEADLINE);
+            assertThat(e.getMessage()).contains("0 of 100 texts embedded");
+          });
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      held.release();
+      await().atMost(AWAIT).until(() -> pool.queueDepth() == 0);
+      assertThat(held.textsEmbedded()).as("withdrawn texts were not embedded").isLessThanOrEqualTo(4);
     }
   }
 
