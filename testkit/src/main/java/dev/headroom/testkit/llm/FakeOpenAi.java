@@ -144,11 +144,12 @@ public final class FakeOpenAi extends FakeServer {
     int limit = request.has("max_completion_tokens") ? request.path("max_completion_tokens").asInt()
         : request.path("max_tokens").asInt(answerTokens);
     List<String> tokens = TextGen.tokens(model, prompt, 0, Math.min(answerTokens, limit <= 0 ? answerTokens : limit));
+    String finish = limit > 0 && limit < answerTokens ? "length" : "stop"; // the API's finish_reason
     String id = "chatcmpl-fake" + ids.incrementAndGet();
     long created = System.currentTimeMillis() / 1000;
     int promptTokens = TextGen.approxTokens(prompt);
     if (!request.path("stream").asBoolean(false)) {
-      whole(exchange, fault, id, created, model, tokens, promptTokens);
+      whole(exchange, fault, id, created, model, tokens, promptTokens, finish);
       return;
     }
     OutputStream out = startStream(exchange, "text/event-stream; charset=utf-8");
@@ -170,7 +171,7 @@ public final class FakeOpenAi extends FakeServer {
     if (fault != null && fault.afterTokens() >= tokens.size() && midStreamFault(out, fault, model)) {
       return;
     }
-    writeFlush(out, event(chunk(id, created, model, JSON.createObjectNode(), "stop")));
+    writeFlush(out, event(chunk(id, created, model, JSON.createObjectNode(), finish)));
     if (request.path("stream_options").path("include_usage").asBoolean(false)) {
       ObjectNode usage = JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
           .put("created", created).put("model", model);
@@ -183,7 +184,7 @@ public final class FakeOpenAi extends FakeServer {
   }
 
   private void whole(HttpExchange exchange, LlmFault fault, String id, long created, String model,
-      List<String> tokens, int promptTokens) throws IOException {
+      List<String> tokens, int promptTokens, String finish) throws IOException {
     if (fault != null && replacedWhole(exchange, fault, model)) {
       return;
     }
@@ -197,7 +198,7 @@ public final class FakeOpenAi extends FakeServer {
     choice.putObject("message").put("role", "assistant").put("content", String.join("", tokens))
         .putNull("refusal");
     choice.putNull("logprobs");
-    choice.put("finish_reason", "stop");
+    choice.put("finish_reason", finish);
     reply.set("usage", usage(promptTokens, tokens.size()));
     reply.put("system_fingerprint", "fp_fake");
     sendJson(exchange, 200, reply);

@@ -109,6 +109,8 @@ final class OllamaReplies {
     private final boolean stream;
     private final String prompt;
     private final List<String> tokens;
+    /** Ollama's {@code done_reason}: "length" when {@code num_predict} cut the answer, else "stop". */
+    private final String doneReason;
 
     Generation(Call call, boolean chat) {
       JsonNode request = call.body();
@@ -125,6 +127,7 @@ final class OllamaReplies {
       int limit = options.path("num_predict").asInt(answerTokens);
       this.tokens = TextGen.tokens(FakeOllama.normalize(model), prompt, options.path("seed").asLong(0),
           Math.min(answerTokens, limit <= 0 ? answerTokens : limit));
+      this.doneReason = limit > 0 && limit < answerTokens ? "length" : "stop";
     }
 
     void run() throws IOException {
@@ -192,7 +195,7 @@ final class OllamaReplies {
       }
       node.put("done", done);
       if (done) {
-        node.put("done_reason", "stop");
+        node.put("done_reason", doneReason);
         if (!chat) {
           node.putArray("context").add(1).add(2).add(3);
         }
