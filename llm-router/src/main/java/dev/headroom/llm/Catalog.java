@@ -107,6 +107,28 @@ final class Catalog {
     }
   }
 
+  /** Whether some node is known to have {@code model} on disk. */
+  boolean anyHas(String model) {
+    for (Node n : nodes.values()) {
+      if (n.available.contains(model)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The models on disk of every node whose {@code /api/tags} was read, sorted. */
+  Set<String> allAvailable() {
+    Set<String> all = new TreeSet<>();
+    nodes.values().forEach(n -> all.addAll(n.available));
+    return all;
+  }
+
+  /** How many nodes have not had their {@code /api/tags} read yet. */
+  int unread() {
+    return (int) nodes.values().stream().filter(n -> !n.known).count();
+  }
+
   /** The models on disk of {@code node}, sorted. */
   Set<String> available(String node) {
     Node n = nodes.get(node);

@@ -7,7 +7,9 @@ import java.util.Objects;
  * A complete answer and how it was produced.
  *
  * @param text the answer
- * @param model the model that answered (the cloud model's name when the cloud served it)
+ * @param model the model name the server reported in its reply (Ollama's {@code model}, the cloud's {@code model},
+ *     e.g. {@code gpt-4o-mini-2024-07-18} for a request for {@code gpt-4o-mini}), streamed or not; the name the
+ *     request was sent with only when the server reported none, or for an answer from the cache
  * @param endpoint the id of the endpoint that served it ({@code "cache"} for a cached answer)
  * @param tier the tier that served it: {@code local}, {@code remote}, {@code cloud} or {@code cache}
  * @param promptTokens tokens in the prompt, as the server counted them (0 when unknown)
@@ -16,9 +18,14 @@ import java.util.Objects;
  *     server's prompt-evaluation and load times); zero when unknown
  * @param loadDuration time the server spent loading the model into memory (a cold start); zero when none
  * @param tokensPerSecond the generation rate, {@code eval_count / eval_duration}; 0 when unknown
+ * @param doneReason why generation stopped, as the server said: Ollama's {@code done_reason} or the cloud's
+ *     {@code finish_reason} - {@code "stop"} (a natural end), {@code "length"} (cut by
+ *     {@link ChatRequest#maxTokens()} or the context), or another server value ({@code content_filter}, ...);
+ *     empty when the server did not say, and for an answer from the cache
  */
 public record ChatResponse(String text, String model, String endpoint, String tier, int promptTokens,
-    int completionTokens, Duration timeToFirstToken, Duration loadDuration, double tokensPerSecond) {
+    int completionTokens, Duration timeToFirstToken, Duration loadDuration, double tokensPerSecond,
+    String doneReason) {
 
   /** Validates. */
   public ChatResponse {
@@ -28,6 +35,19 @@ public record ChatResponse(String text, String model, String endpoint, String ti
     Objects.requireNonNull(tier, "tier");
     Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
     Objects.requireNonNull(loadDuration, "loadDuration");
+    Objects.requireNonNull(doneReason, "doneReason");
+  }
+
+  /** A response whose done reason is unknown (empty). */
+  public ChatResponse(String text, String model, String endpoint, String tier, int promptTokens,
+      int completionTokens, Duration timeToFirstToken, Duration loadDuration, double tokensPerSecond) {
+    this(text, model, endpoint, tier, promptTokens, completionTokens, timeToFirstToken, loadDuration,
+        tokensPerSecond, "");
+  }
+
+  /** Whether generation was cut by a token limit ({@code doneReason} is {@code "length"}). */
+  public boolean truncated() {
+    return doneReason.equals("length");
   }
 
   /** Whether the answer came from the response cache. */

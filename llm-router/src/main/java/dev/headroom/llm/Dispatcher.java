@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -75,7 +76,7 @@ final class Dispatcher {
   }
 
   /** The settings the dispatcher reads per request. */
-  record Settings(Map<String, String> aliases, Map<String, String> cloudModels, Duration requestTimeout,
+  record Settings(String name, Map<String, String> aliases, Map<String, String> cloudModels, Duration requestTimeout,
       Duration firstTokenTimeout, Duration idleTimeout, Duration cacheTtl, double loadedPreference) {}
 
   /** What a request's model name means: the model sent to Ollama, its catalog key, and the cloud model. */
@@ -105,6 +106,7 @@ final class Dispatcher {
   }
 
   RouteOptions options(Target target, boolean idempotent, RequestDeadline deadline) {
+    requireModel(target);
     ModelSelector selector = new ModelSelector(catalog, cost, ticker, target.key(), settings.loadedPreference());
     RouteOptions.Builder b = RouteOptions.builder()
         .idempotent(idempotent)
@@ -113,6 +115,22 @@ final class Dispatcher {
         .selector(LlmRouter.REMOTE, selector)
         .selector(LlmRouter.CLOUD, target.cloudModel() != null ? Selector.any() : NONE);
     return b.build();
+  }
+
+  /**
+   * Refuses at once a model that no node lists and no cloud model is mapped for, naming what the nodes have
+   * (when no node's models are known at all, the fleet is unreachable: routing reports that instead).
+   */
+  private void requireModel(Target target) {
+    if (target.cloudModel() != null || catalog.anyHas(target.key())) {
+      return;
+    }
+    Set<String> known = catalog.allAvailable();
+    int unread = catalog.unread();
+    int nodes = local.config().endpoints().size() + (remote == null ? 0 : remote.config().endpoints().size());
+    if (unread < nodes) {
+      throw ModelNotFoundException.onNoNode(settings.name(), target.wire(), known, unread);
+    }
   }
 
   Router router(ChatRequest request) {
@@ -180,7 +198,7 @@ final class Dispatcher {
       }
       settle(reservation, reply.stats());
       return new ChatResponse(reply.text(), reply.model(), id, tier, reply.stats().promptTokens(),
-          reply.stats().evalCount(), Duration.ZERO, Duration.ZERO, 0);
+          reply.stats().evalCount(), Duration.ZERO, Duration.ZERO, 0, reply.doneReason());
     }
     Reply reply;
     try {
@@ -200,7 +218,7 @@ final class Dispatcher {
     long ttft = ttftNoLoad < 0 ? 0 : ttftNoLoad + s.loadNanosOrZero();
     metrics.ttft(tier, id, ttft);
     return new ChatResponse(reply.text(), reply.model(), id, tier, s.promptTokens(), s.evalCount(),
-        Duration.ofNanos(ttft), Duration.ofNanos(s.loadNanosOrZero()), s.tokensPerSecond());
+        Duration.ofNanos(ttft), Duration.ofNanos(s.loadNanosOrZero()), s.tokensPerSecond(), reply.doneReason());
   }
 
   // ---------------------------------------------------------------- streams

@@ -48,7 +48,7 @@ final class LlmRuntime implements AutoCloseable {
     OllamaClient ollama = new OllamaClient(new Http(http, b.maxBodyBytes, b.maxLineBytes, text -> text));
     OpenAiClient openAi = c == null ? null : new OpenAiClient(new Http(http, b.maxBodyBytes, b.maxLineBytes,
         text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
-    Dispatcher.Settings settings = new Dispatcher.Settings(Map.copyOf(b.aliases),
+    Dispatcher.Settings settings = new Dispatcher.Settings(b.name, Map.copyOf(b.aliases),
         c == null ? Map.of() : c.models(), b.requestTimeout, b.firstTokenTimeout, b.idleTimeout, b.cacheTtl,
         b.loadedPreference);
     this.dispatcher = new Dispatcher(settings, tiers.local, tiers.remote, tiers.cloud, catalog, stats, cost, ollama,

@@ -52,7 +52,7 @@ final class OllamaClient {
       throw new BackendException(endpoint.id(), 200, "reply has no "
           + (request.kind() == ChatRequest.Kind.CHAT ? "message.content" : "response"), reply.toString(), null);
     }
-    return new Reply(text, reply.path("model").asText(model), stats(reply));
+    return new Reply(text, reply.path("model").asText(model), stats(reply), reply.path("done_reason").asText(""));
   }
 
   /** Opens a streamed answer; returns once the reply headers arrived. */
@@ -161,7 +161,9 @@ final class OllamaClient {
           + (chat ? "message.content" : "response"), line, null);
     }
     String content = text.asText("");
-    return node.path("done").asBoolean(false) ? Delta.end(content, stats(node)) : Delta.text(content);
+    return node.path("done").asBoolean(false)
+        ? Delta.end(content, stats(node), node.path("model").asText(null), node.path("done_reason").asText(""))
+        : Delta.text(content);
   }
 
   static GenStats stats(JsonNode node) {

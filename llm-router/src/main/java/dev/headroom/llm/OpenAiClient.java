@@ -44,7 +44,8 @@ final class OpenAiClient {
     }
     JsonNode usage = reply.path("usage");
     return new Reply(content.asText(), reply.path("model").asText(model),
-        GenStats.tokens(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)));
+        GenStats.tokens(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)),
+        reply.path("choices").path(0).path("finish_reason").asText(""));
   }
 
   /** Opens a streamed answer; returns once the reply headers arrived. */
@@ -114,6 +115,8 @@ final class OpenAiClient {
   final class SseParser {
     private final String endpoint;
     private GenStats usage = GenStats.NONE;
+    private String model;
+    private String finishReason = "";
 
     SseParser(String endpoint) {
       this.endpoint = endpoint;
@@ -125,7 +128,7 @@ final class OpenAiClient {
       }
       String data = line.substring(5).strip();
       if (data.equals("[DONE]")) {
-        return Delta.end("", usage);
+        return Delta.end("", usage, model, finishReason);
       }
       JsonNode node;
       try {
@@ -136,6 +139,13 @@ final class OpenAiClient {
       if (node.has("error")) {
         throw new BackendException(endpoint, 200, "in-band error in stream: "
             + redact(Http.errorMessage(node.toString())), redact(data), null);
+      }
+      if (node.path("model").isTextual()) {
+        model = node.path("model").asText();
+      }
+      JsonNode finish = node.path("choices").path(0).path("finish_reason");
+      if (finish.isTextual()) {
+        finishReason = finish.asText(); // the OpenAI values as they are: stop, length, content_filter, tool_calls
       }
       JsonNode u = node.path("usage");
       if (u.isObject()) {

@@ -162,7 +162,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
         text.append(delta.text());
       }
       if (delta.done()) {
-        complete(opened, text.toString(), delta.stats());
+        complete(opened, text.toString(), delta);
         return;
       }
       if (isCancelled()) {
@@ -194,14 +194,16 @@ final class StreamPump implements Flow.Subscription, Runnable {
     }
   }
 
-  private void complete(Dispatcher.Opened opened, String text, GenStats stats) {
+  private void complete(Dispatcher.Opened opened, String text, Delta end) {
+    GenStats stats = end.stats();
     dispatcher.streamCompleted(opened, target, stats);
     if (cacheKey != null) {
       dispatcher.cachePut(cacheKey, text);
     }
-    ChatResponse response = new ChatResponse(text, opened.model(), opened.endpoint(), opened.tier(),
-        stats.promptTokens(), stats.evalCount(), Duration.ofNanos(opened.ttftNanos()),
-        Duration.ofNanos(stats.loadNanosOrZero()), stats.tokensPerSecond());
+    ChatResponse response = new ChatResponse(text, end.model() != null ? end.model() : opened.model(),
+        opened.endpoint(), opened.tier(), stats.promptTokens(), stats.evalCount(),
+        Duration.ofNanos(opened.ttftNanos()), Duration.ofNanos(stats.loadNanosOrZero()), stats.tokensPerSecond(),
+        end.doneReason());
     result.complete(response);
     subscriber.onComplete();
   }

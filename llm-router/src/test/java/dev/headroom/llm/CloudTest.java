@@ -146,15 +146,14 @@ class CloudTest {
   }
 
   @Test
-  void aModelWithNoLocalNodeAndNoCloudMappingFailsWithNoCapacityNamingEachTier() {
+  void aModelWithNoLocalNodeAndNoCloudMappingFailsWithModelNotFoundNamingWhatTheNodesHave() {
     FakeOpenAi cloud = fleet.cloud(FakeOpenAi.builder("cloud"));
     LlmRouter router = cloudOnly(CloudConfig.builder(cloud.uri()));
 
-    dev.headroom.core.NoCapacityException e = catchThrowableOfType(dev.headroom.core.NoCapacityException.class,
-        () -> router.chat(ask("q")));
+    ModelNotFoundException e = catchThrowableOfType(ModelNotFoundException.class, () -> router.chat(ask("q")));
 
-    assertThat(e.attempts()).extracting(dev.headroom.core.TierAttempt::tier)
-        .containsExactly(LlmRouter.LOCAL, LlmRouter.CLOUD);
+    assertThat(e.model()).isEqualTo(Fleet.MODEL);
+    assertThat(e.knownModels()).containsExactly("qwen2.5:latest");
     assertThat(cloud.requests()).isZero();
   }
 }

@@ -171,12 +171,15 @@ class RoutingTest {
   }
 
   @Test
-  void aNodeThatReportsAModelMissingIsForgottenForThatModelAndTheRequestGoesElsewhere() {
+  void aNodeThatReportsAModelMissingIsForgottenForThatModelAndLaterRequestsGoElsewhere() {
     FakeOllama stale = fleet.node(FakeOllama.builder("a-stale").loaded(MODEL));
     fleet.node(FakeOllama.builder("b").model(MODEL));
     LlmRouter router = fleet.start(fleet.routerBuilder(1).pollInterval(Duration.ofMinutes(10)));
     stale.remove(MODEL); // removed after the router read the tags
 
+    // the 404 is a client error for the request that met it (not re-sent), and the model is forgotten there
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> router.chat(ask("q"))))
+        .isInstanceOf(ModelNotFoundException.class);
     for (int i = 0; i < 5; i++) {
       assertThat(router.chat(ask("q" + i)).endpoint()).isEqualTo("b");
     }

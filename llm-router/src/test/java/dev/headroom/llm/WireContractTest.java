@@ -134,7 +134,7 @@ class WireContractTest {
     ModelNotFoundException missing = catchThrowableOfType(ModelNotFoundException.class,
         () -> ollama.generate(endpoint, ChatRequest.generate("llama9", "x").build(), "llama9", TIMEOUT, new Abort()));
     assertThat(missing.model()).isEqualTo("llama9");
-    assertThat(new LlmClassifier().classify(missing)).isEqualTo(dev.headroom.core.route.FailureKind.BUSY);
+    assertThat(new LlmClassifier().classify(missing)).isEqualTo(dev.headroom.core.route.FailureKind.REJECTED);
   }
 
   @Test
