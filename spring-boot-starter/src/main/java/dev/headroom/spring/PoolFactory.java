@@ -45,6 +45,9 @@ final class PoolFactory {
         .maxWaiters(p.maxWaiters())
         .latencyHalfLife(p.latencyHalfLife())
         .initialLatency(p.initialLatency())
+        .panicThreshold(p.panicThreshold())
+        .maxRetryAfter(p.maxRetryAfter())
+        .leakDetectionThreshold(p.leakDetectionThreshold())
         .outlierDetection(outlierDetection(at + ".outlier-detection", p.outlierDetection()));
     healthCheck(at + ".health-check", p.healthCheck()).ifPresent(b::healthCheck);
     if (!p.circuitBreaker().enabled()) {

@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param healthCheck active probing; on when {@code health-check.path} is set
  * @param outlierDetection passive ejection of endpoints that keep failing
  * @param circuitBreaker the per-endpoint resilience4j circuit breaker
+ * @param panicThreshold below this share of endpoints free of ejection and open breakers, the pool picks among all
+ *     of them (Envoy's panic mode); 0: off
+ * @param maxRetryAfter the longest a server's Retry-After keeps an endpoint out of picks
+ * @param leakDetectionThreshold a lease held longer is logged and counted as leaked (0s: off)
  */
 public record PoolProperties(
     List<Endpoint> endpoints,
@@ -29,7 +33,10 @@ public record PoolProperties(
     @DefaultValue("30ms") Duration initialLatency,
     @DefaultValue HealthCheck healthCheck,
     @DefaultValue OutlierDetection outlierDetection,
-    @DefaultValue CircuitBreaker circuitBreaker) {
+    @DefaultValue CircuitBreaker circuitBreaker,
+    @DefaultValue("0.5") double panicThreshold,
+    @DefaultValue("60s") Duration maxRetryAfter,
+    @DefaultValue("0s") Duration leakDetectionThreshold) {
 
   /** Copies the endpoint list; an absent list becomes empty (and fails validation with its property name). */
   public PoolProperties {

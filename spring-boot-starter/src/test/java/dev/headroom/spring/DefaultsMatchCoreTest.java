@@ -33,6 +33,9 @@ class DefaultsMatchCoreTest {
           assertThat(ours.latencyHalfLife()).isEqualTo(core.latencyHalfLife());
           assertThat(ours.initialLatency()).isEqualTo(core.initialLatency());
           assertThat(ours.outlierDetection()).isEqualTo(core.outlierDetection());
+          assertThat(ours.panicThreshold()).isEqualTo(core.panicThreshold());
+          assertThat(ours.maxRetryAfter()).isEqualTo(core.maxRetryAfter());
+          assertThat(ours.leakDetectionThreshold()).isEqualTo(core.leakDetectionThreshold());
           assertThat(ours.picker().getClass()).isEqualTo(core.picker().getClass());
           var breaker = ours.circuitBreaker().orElseThrow();
           var coreBreaker = core.circuitBreaker().orElseThrow();
