@@ -7,7 +7,8 @@ import java.util.Objects;
  * Something went wrong with a browser host or one of its sessions. Subtypes say what: {@link CdpException} (the
  * browser refused a command), {@link TargetCrashedException} (one page's renderer crashed),
  * {@link BrowserCrashedException} (the whole browser went away), {@link SessionTerminatedException} (the pool ended
- * the session), {@link NavigationException}, {@link EvaluationException} and {@link BrowserLaunchException}.
+ * the session), {@link NavigationException} (and its {@link NavigationTimeoutException}), {@link EvaluationException}
+ * and {@link BrowserLaunchException}.
  */
 public class BrowserException extends HeadroomException {
   private static final long serialVersionUID = 1L;
