@@ -98,9 +98,9 @@ public final class EmbeddingPool implements AutoCloseable {
     this.capacity = b.backends.stream().mapToInt(e -> e.maxConcurrency() * Math.min(e.maxBatchSize(),
         b.maxBatchSize)).sum();
     // embedAll keeps at most this many of its texts unanswered: enough to fill every backend twice over, never so
-    // many that one call alone reaches the depth where the pool spills (with a cloud) or refuses (without)
-    int limit = b.cloud != null ? b.warning : b.critical;
-    this.admissionWindow = Math.max(1, Math.min(limit, Math.max(2 * capacity, b.maxBatchSize)));
+    // many that one call alone reaches the critical depth where texts are refused. Past the warning depth texts
+    // still spill to a cloud, as everyone's do: that is the pool's policy for a deep queue.
+    this.admissionWindow = Math.max(1, Math.min(b.critical, Math.max(2 * capacity, b.maxBatchSize)));
     this.maxBatchSize = b.maxBatchSize;
     Dispatcher.Settings settings = new Dispatcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
         b.padToBucket, b.warning, b.critical, b.maxAttempts);
@@ -177,9 +177,10 @@ public final class EmbeddingPool implements AutoCloseable {
   /**
    * Embeds several texts, blocking; the results are in the order of {@code texts}. A list of any length is
    * admitted in pieces with backpressure: at most a window of its texts (twice what the local backends hold at
-   * once, below the pool's queue thresholds) is queued or running at a time, and the next piece goes in as earlier
+   * once, below the pool's critical depth) is queued or running at a time, and the next piece goes in as earlier
    * ones are answered, waiting for room when other callers have filled the queue. So 10,000 texts are embedded
-   * rather than refused by the pool's own critical depth. Waits as long as that takes; see
+   * rather than refused by the pool's own critical depth. Texts past the warning depth spill to the cloud as any
+   * others do. Waits as long as that takes; see
    * {@link #embedAll(List, Duration)} for a bound.
    *
    * @throws HeadroomException the first failure in the order of {@code texts} (an {@link EmbeddingInputException}
