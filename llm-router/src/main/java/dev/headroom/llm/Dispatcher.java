@@ -102,7 +102,7 @@ final class Dispatcher {
 
   /** The deadline of a request with {@code timeout} (else the router's request timeout), starting now. */
   RequestDeadline deadline(Optional<Duration> timeout) {
-    return new RequestDeadline(timeout.orElse(settings.requestTimeout()), ticker, scheduler);
+    return new RequestDeadline(settings.name(), timeout.orElse(settings.requestTimeout()), scheduler, inFlight);
   }
 
   RouteOptions options(Target target, boolean idempotent, RequestDeadline deadline) {
@@ -110,7 +110,7 @@ final class Dispatcher {
     ModelSelector selector = new ModelSelector(catalog, cost, ticker, target.key(), settings.loadedPreference());
     RouteOptions.Builder b = RouteOptions.builder()
         .idempotent(idempotent)
-        .timeout(deadline.remaining())
+        .timeout(deadline.timeout())
         .selector(LlmRouter.LOCAL, selector)
         .selector(LlmRouter.REMOTE, selector)
         .selector(LlmRouter.CLOUD, target.cloudModel() != null ? Selector.any() : NONE);
@@ -174,11 +174,10 @@ final class Dispatcher {
       throws Exception {
     String tier = tierOf(lease);
     Abort abort = inFlight.start();
-    Scheduler.Cancellable timer = deadline.arm(abort, tier, lease.endpoint().id());
+    deadline.bind(lease, abort, tier);
     try {
-      return callWhole(lease, request, target, tier, deadline.remaining(), abort);
+      return callWhole(lease, request, target, tier, deadline.cap(lease, deadline.timeout()), abort);
     } finally {
-      timer.cancel();
       inFlight.end(abort);
     }
   }
@@ -235,7 +234,7 @@ final class Dispatcher {
     SpendGuard.Reservation reservation = toCloud ? reserve(target.cloudModel(), request) : null;
     Abort abort = inFlight.start();
     pump.attach(abort);
-    Scheduler.Cancellable deadlineTimer = deadline.arm(abort, tier, id); // runs until the stream ends
+    deadline.bind(lease, abort, tier);
     long start = ticker.read();
     Duration firstToken = settings.firstTokenTimeout();
     Scheduler.Cancellable timer = scheduler.schedule(firstToken.toNanos(), () -> abort.fire(
@@ -243,7 +242,7 @@ final class Dispatcher {
             new TimeoutException("first-token timeout"))));
     WireStream stream = null;
     try {
-      Duration headers = deadline.cap(firstToken);
+      Duration headers = deadline.cap(lease, firstToken);
       stream = toCloud ? openAi.open(lease.endpoint(), request, target.cloudModel(), headers, abort)
           : ollama.open(lease.endpoint(), request, target.wire(), headers, abort);
       Delta first;
@@ -255,12 +254,13 @@ final class Dispatcher {
       }
       timer.cancel();
       long ttft = ticker.read() - start;
+      // from here the stream outlives the routed call: its own timer keeps the request deadline
+      Scheduler.Cancellable deadlineTimer = deadline.armDetached(lease, abort, tier);
       lease.detach();
       return new Opened(lease, stream, abort, deadlineTimer, first, ttft, tier, id,
           toCloud ? target.cloudModel() : target.wire(), reservation);
     } catch (Exception | Error e) {
       timer.cancel();
-      deadlineTimer.cancel();
       inFlight.end(abort);
       if (stream != null) {
         stream.close();
@@ -326,11 +326,10 @@ final class Dispatcher {
       return routers.apply(Optional.empty()).execute(options(target, true, deadline), lease -> {
         String tier = tierOf(lease);
         Abort abort = inFlight.start();
-        Scheduler.Cancellable timer = deadline.arm(abort, tier, lease.endpoint().id());
+        deadline.bind(lease, abort, tier);
         try {
-          return embedOn(lease, request, target, tier, deadline.remaining(), abort);
+          return embedOn(lease, request, target, tier, deadline.cap(lease, deadline.timeout()), abort);
         } finally {
-          timer.cancel();
           inFlight.end(abort);
         }
       });

@@ -1,33 +1,38 @@
 package dev.headroom.llm;
 
 import dev.headroom.core.BackendException;
-import dev.headroom.core.Deadline;
+import dev.headroom.core.Lease;
 import dev.headroom.core.NoCapacityException;
+import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.core.SpillReason;
 import dev.headroom.core.TierAttempt;
 import dev.headroom.core.time.Scheduler;
-import dev.headroom.core.time.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The deadline of one request ({@link ChatRequest#timeout()}, else the router's request timeout), carried through
- * every attempt of it: it caps each HTTP call's own timeout, and a timer on the router's scheduler aborts the
- * exchange in progress when it passes - whether the call waits for headers, reads a body a byte a second, or relays
- * a stream that never ends - so no call outlives its request whatever the server does. The timeout the caller sees
- * is a {@link NoCapacityException} whose last attempt is {@link SpillReason#DEADLINE}, the same type core's router
- * throws when the deadline passes between attempts.
+ * The timeout of one request ({@link ChatRequest#timeout()}, else the router's request timeout) applied to the HTTP
+ * exchanges of its attempts, so that no call outlives its request whatever the server does (never answers, drips a
+ * byte a second, streams for ever). Core's router holds the request deadline ({@code RouteOptions.timeout}, then
+ * {@link Lease#deadline()}) and, while a call runs, a watchdog that aborts the lease at the deadline; here each
+ * attempt caps its HTTP timeout by that deadline and registers an {@link Lease#onAbort abort hook} that cuts the
+ * exchange in progress (cancels the pending send, closes the body being read). A stream outlives the routed call
+ * (its lease is detached at the first token), so from then on a timer of its own aborts it at the same deadline.
+ * The caller sees core's {@link RequestTimeoutException}; after the first chunk it is the cause of the
+ * {@link StreamInterruptedException}.
  */
 final class RequestDeadline {
-  private final Deadline deadline;
+  private final String router;
   private final Duration timeout;
   private final Scheduler scheduler;
+  private final InFlight inFlight;
 
-  RequestDeadline(Duration timeout, Ticker ticker, Scheduler scheduler) {
-    this.deadline = Deadline.after(timeout, ticker);
+  RequestDeadline(String router, Duration timeout, Scheduler scheduler, InFlight inFlight) {
+    this.router = router;
     this.timeout = timeout;
     this.scheduler = scheduler;
+    this.inFlight = inFlight;
   }
 
   /** The request's timeout. */
@@ -35,34 +40,40 @@ final class RequestDeadline {
     return timeout;
   }
 
-  /** Time left, at least 1 ms (an HTTP timeout must be positive; the abort timer ends the call at the deadline). */
-  Duration remaining() {
-    return Duration.ofNanos(Math.max(1_000_000L, deadline.remainingNanos()));
+  /** What one HTTP exchange on {@code lease} may take: {@code perCall} capped by the time left (at least 1 ms). */
+  Duration cap(Lease lease, Duration perCall) {
+    Duration capped = lease.deadline().cap(perCall);
+    return capped.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : capped;
   }
 
-  /** The smaller of {@code perCall} and the time left: what one HTTP exchange may take. */
-  Duration cap(Duration perCall) {
-    Duration left = remaining();
-    return perCall.compareTo(left) < 0 ? perCall : left;
+  /** Cuts the exchange of {@code abort} when core's watchdog aborts {@code lease} at the deadline. */
+  void bind(Lease lease, Abort abort, String tier) {
+    String endpoint = lease.endpoint().id();
+    lease.onAbort(() -> expire(abort, tier, endpoint));
   }
 
   /**
-   * Aborts {@code abort} with an {@link Exceeded} when the deadline passes (at once if it has); the handle cancels
-   * the timer when the call ends first.
+   * For a stream past its first token, whose lease the router no longer watches: aborts it at the request deadline
+   * (at once if it has passed). The handle cancels the timer when the stream ends first.
    */
-  Scheduler.Cancellable arm(Abort abort, String tier, String endpoint) {
-    Runnable fire = () -> abort.fire(new Exceeded(tier, endpoint, timeout));
-    long left = deadline.remainingNanos();
+  Scheduler.Cancellable armDetached(Lease lease, Abort abort, String tier) {
+    String endpoint = lease.endpoint().id();
+    long left = lease.deadline().remainingNanos();
     if (left <= 0) {
-      fire.run();
+      expire(abort, tier, endpoint);
       return () -> { };
     }
-    return scheduler.schedule(left, fire);
+    return scheduler.schedule(left, () -> expire(abort, tier, endpoint));
+  }
+
+  private void expire(Abort abort, String tier, String endpoint) {
+    abort.fire(new Exceeded(tier, endpoint, timeout));
+    inFlight.end(abort);
   }
 
   /**
-   * What the caller sees for {@code failure}: the typed timeout when the deadline ended the request (a
-   * {@link NoCapacityException} with {@link SpillReason#DEADLINE}), else {@code failure} itself.
+   * What the caller sees for {@code failure}: a {@link RequestTimeoutException} when the deadline cut the call,
+   * else {@code failure} itself.
    */
   Throwable typed(Throwable failure) {
     if (failure instanceof NoCapacityException capacity && capacity.lastReason() == SpillReason.DEADLINE) {
@@ -70,9 +81,9 @@ final class RequestDeadline {
     }
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof Exceeded exceeded) {
-        return new NoCapacityException(List.of(new TierAttempt(exceeded.tier, SpillReason.DEADLINE,
-            "request timeout of " + timeout.toMillis() + " ms passed on endpoint '" + exceeded.endpoint() + "'")),
-            failure);
+        return new RequestTimeoutException(router, exceeded.endpoint(), timeout,
+            List.of(new TierAttempt(exceeded.tier, SpillReason.DEADLINE,
+                "request timeout passed during the call on '" + exceeded.endpoint() + "'")), failure);
       }
     }
     return failure;
@@ -86,7 +97,7 @@ final class RequestDeadline {
 
   /**
    * The abort reason of a call cut off by the deadline: a failure of the call (the lease records a failure), turned
-   * into the typed timeout by {@link #typed(Throwable)} before the caller sees it.
+   * into the typed timeout before the caller sees it.
    */
   static final class Exceeded extends BackendException {
     private static final long serialVersionUID = 1L;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.HeadroomException;
-import dev.headroom.core.NoCapacityException;
+import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.core.Outcome;
 import dev.headroom.core.SpillReason;
 import dev.headroom.testkit.hostile.HostileServer;
@@ -80,9 +80,12 @@ class DeadlineTest {
     return c == null ? 0 : c.count();
   }
 
-  private static void assertTimedOut(Throwable error) {
-    assertThat(error).isInstanceOf(NoCapacityException.class);
-    assertThat(((NoCapacityException) error).lastReason()).isEqualTo(SpillReason.DEADLINE);
+  private static void assertTimedOut(Throwable error, Duration timeout) {
+    assertThat(error).isInstanceOf(RequestTimeoutException.class);
+    RequestTimeoutException e = (RequestTimeoutException) error;
+    assertThat(e.lastReason()).isEqualTo(SpillReason.DEADLINE);
+    assertThat(e.timeout()).isEqualTo(timeout);
+    assertThat(e.endpoint()).as("the call was running on h at the deadline").hasValue("h");
   }
 
   private static Duration since(long start) {
@@ -98,8 +101,7 @@ class DeadlineTest {
     Throwable error = catchThrowable(() -> llm.chat(ask(timeout)));
 
     assertThat(since(start)).isLessThan(timeout.plus(SLACK));
-    assertTimedOut(error);
-    assertThat(error).hasMessageContaining("DEADLINE");
+    assertTimedOut(error, timeout);
   }
 
   @Test
@@ -114,7 +116,7 @@ class DeadlineTest {
 
     assertThat(since(start)).isLessThan(timeout.plus(SLACK));
     assertThat(c.chunks).isEmpty();
-    assertTimedOut(c.error);
+    assertTimedOut(c.error, timeout);
     await().untilAsserted(() -> assertThat(failures()).isEqualTo(1));
   }
 
@@ -127,8 +129,7 @@ class DeadlineTest {
     Throwable error = catchThrowable(() -> llm.chat(ask(timeout)));
 
     assertThat(since(start)).isLessThan(timeout.plus(SLACK));
-    assertTimedOut(error);
-    assertThat(error.getCause()).hasMessageContaining("request timeout of 1000 ms passed");
+    assertTimedOut(error, timeout);
     assertThat(failures()).isEqualTo(1);
     await().until(() -> llm.localPool().inFlight() == 0);
   }
@@ -144,7 +145,7 @@ class DeadlineTest {
     await().atMost(timeout.plus(SLACK)).until(() -> c.ended.getCount() == 0);
 
     assertThat(since(start)).isLessThan(timeout.plus(SLACK));
-    assertTimedOut(c.error);
+    assertTimedOut(c.error, timeout);
   }
 
   @Test
@@ -163,7 +164,7 @@ class DeadlineTest {
     assertThat(c.error).isInstanceOf(StreamInterruptedException.class);
     StreamInterruptedException e = (StreamInterruptedException) c.error;
     assertThat(e.partialText()).isEqualTo(c.text());
-    assertTimedOut(e.getCause());
+    assertTimedOut(e.getCause(), timeout);
     assertThat(stream.result()).isCompletedExceptionally();
     await().untilAsserted(() -> assertThat(failures()).isEqualTo(1));
   }
