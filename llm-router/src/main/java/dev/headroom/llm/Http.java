@@ -13,6 +13,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,7 +49,8 @@ final class Http {
   /** Maps an error reply to the exception the caller sees. */
   @FunctionalInterface
   interface ErrorMapper {
-    BackendException map(String endpoint, int status, String body);
+    /** @param retryAfter the reply's {@code Retry-After}, or null */
+    BackendException map(String endpoint, int status, String body, Duration retryAfter);
   }
 
   /**
@@ -85,7 +90,7 @@ final class Http {
       try (InputStream in = response.body()) {
         body = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
       }
-      throw errors.map(endpoint, status, body);
+      throw errors.map(endpoint, status, body, retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
     }
     return response;
   }
@@ -213,6 +218,28 @@ final class Http {
       return runtime;
     }
     return new CancellationException("aborted" + (cause == null ? "" : ": " + cause));
+  }
+
+  /**
+   * A {@code Retry-After} value: whole seconds or an HTTP date; null when absent or unreadable. Core caps how long
+   * it benches an endpoint, so a hostile value cannot take a node away for a day.
+   */
+  static Duration retryAfter(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String text = value.strip();
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration left = Duration.between(ZonedDateTime.now(at.getZone()), at);
+        return left.isNegative() ? Duration.ZERO : left;
+      } catch (DateTimeParseException garbage) {
+        return null;
+      }
+    }
   }
 
   /** {@code path} under {@code base}, keeping any path prefix the base has. */

@@ -173,16 +173,16 @@ final class OllamaClient {
   }
 
   private static Http.ErrorMapper errors(String model) {
-    return (endpoint, status, body) -> {
+    return (endpoint, status, body, retryAfter) -> {
       String message = Http.errorMessage(body);
       String lower = message.toLowerCase(Locale.ROOT);
-      if (status == 503 && lower.contains("server busy")) {
-        return new ServerBusyException(endpoint, status, message, body);
+      if (status == 503 && (lower.contains("server busy") || retryAfter != null)) {
+        return new ServerBusyException(endpoint, status, message, body, retryAfter);
       }
       if (status == 404 && lower.contains("not found")) {
         return new ModelNotFoundException(endpoint, model, body);
       }
-      return new BackendException(endpoint, status, message, body, null);
+      return new BackendException(endpoint, status, message, body, null, retryAfter);
     };
   }
 
@@ -191,7 +191,8 @@ final class OllamaClient {
     Abort abort = new Abort();
     String id = base.toString();
     HttpResponse<InputStream> response = http.exchange(request, id, abort,
-        (endpoint, status, body) -> new BackendException(endpoint, status, Http.errorMessage(body), body, null));
+        (endpoint, status, body, retryAfter) -> new BackendException(endpoint, status, Http.errorMessage(body), body,
+            null));
     return http.readJson(response, id, abort);
   }
 

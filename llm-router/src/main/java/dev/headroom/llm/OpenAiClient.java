@@ -35,7 +35,7 @@ final class OpenAiClient {
         body(request, model, false), timeout), endpoint.id(), abort, this::error);
     JsonNode reply = http.readJson(response, endpoint.id(), abort);
     if (reply.has("error")) {
-      throw error(endpoint.id(), 200, reply.toString());
+      throw error(endpoint.id(), 200, reply.toString(), null);
     }
     JsonNode content = reply.path("choices").path(0).path("message").path("content");
     if (!content.isTextual()) {
@@ -156,8 +156,13 @@ final class OpenAiClient {
     }
   }
 
-  private BackendException error(String endpoint, int status, String body) {
-    return new BackendException(endpoint, status, redact(Http.errorMessage(body)), redact(body), null);
+  /** An error reply; a 503 with {@code Retry-After} is backpressure like a 429 (which core already treats so). */
+  private BackendException error(String endpoint, int status, String body, Duration retryAfter) {
+    String message = redact(Http.errorMessage(body));
+    if (status == 503 && retryAfter != null) {
+      return new ServerBusyException(endpoint, status, message, redact(body), retryAfter);
+    }
+    return new BackendException(endpoint, status, message, redact(body), null, retryAfter);
   }
 
   private String redact(String text) {
