@@ -345,22 +345,19 @@ final class Dispatcher {
       int tokens = request.inputs().stream().mapToInt(SpendGuard::estimateTokens).sum();
       SpendGuard.Reservation reservation = reserve(target.cloudModel(), tokens, 0);
       try {
-        List<float[]> vectors = openAi.embed(lease.endpoint(), target.cloudModel(), request.inputs(),
-            timeout, abort);
+        Embedded reply = openAi.embed(lease.endpoint(), target.cloudModel(), request.inputs(), timeout, abort);
         reservation.settle(0, 0);
         metrics.spend(reservation.estimate());
-        return new EmbedResponse(target.cloudModel(), id, tier, vectors);
+        return new EmbedResponse(reply.model(), id, tier, reply.vectors());
       } catch (Exception | Error e) {
         reservation.refund();
         throw e;
       }
     }
-    long[] load = new long[1];
     try {
-      List<float[]> vectors = ollama.embed(lease.endpoint(), target.wire(), request.inputs(),
-          timeout, load, abort);
-      catalog.served(id, target.key(), load[0], ticker.read());
-      return new EmbedResponse(target.wire(), id, tier, vectors);
+      Embedded reply = ollama.embed(lease.endpoint(), target.wire(), request.inputs(), timeout, abort);
+      catalog.served(id, target.key(), reply.loadNanos(), ticker.read());
+      return new EmbedResponse(reply.model(), id, tier, reply.vectors());
     } catch (ModelNotFoundException e) {
       catalog.missing(id, target.key());
       throw e;

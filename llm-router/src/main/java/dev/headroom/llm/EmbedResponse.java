@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Embedding vectors, one per input text, in input order.
  *
- * @param model the model that produced them (the cloud model when served by the cloud)
+ * @param model the model name the server reported in its reply (the name the request was sent with when it reported
+ *     none)
  * @param endpoint the id of the endpoint that served the request
  * @param tier the tier that served it ({@code local}, {@code remote} or {@code cloud})
  * @param vectors the vectors; treat the arrays as read-only

@@ -67,9 +67,9 @@ final class OllamaClient {
         abort);
   }
 
-  /** Embeddings from {@code /api/embed}; the load time, if any, is reported through {@code loadNanos[0]}. */
-  List<float[]> embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, long[] loadNanos,
-      Abort abort) throws IOException, InterruptedException {
+  /** Embeddings from {@code /api/embed}, with the model name and load time the server reported. */
+  Embedded embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, Abort abort)
+      throws IOException, InterruptedException {
     ObjectNode body = Http.JSON.createObjectNode().put("model", model);
     ArrayNode input = body.putArray("input");
     inputs.forEach(input::add);
@@ -81,8 +81,8 @@ final class OllamaClient {
       throw new BackendException(endpoint.id(), 200, "reply has " + embeddings.size() + " embeddings for "
           + inputs.size() + " inputs", reply.toString(), null);
     }
-    loadNanos[0] = reply.path("load_duration").asLong(0);
-    return vectors(embeddings, endpoint.id());
+    return new Embedded(vectors(embeddings, endpoint.id()), reply.path("model").asText(model),
+        reply.path("load_duration").asLong(0));
   }
 
   /** The models on disk, from {@code /api/tags}, with tags normalized ({@code name} becomes {@code name:latest}). */

@@ -59,7 +59,7 @@ final class OpenAiClient {
   }
 
   /** Embeddings from {@code /v1/embeddings}, in input order. */
-  List<float[]> embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, Abort abort)
+  Embedded embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, Abort abort)
       throws IOException, InterruptedException {
     ObjectNode body = Http.JSON.createObjectNode().put("model", model);
     ArrayNode input = body.putArray("input");
@@ -85,7 +85,7 @@ final class OpenAiClient {
     for (JsonNode vector : byIndex) {
       ordered.add(vector);
     }
-    return OllamaClient.vectors(ordered, endpoint.id());
+    return new Embedded(OllamaClient.vectors(ordered, endpoint.id()), reply.path("model").asText(model), 0);
   }
 
   // ---------------------------------------------------------------- wire format

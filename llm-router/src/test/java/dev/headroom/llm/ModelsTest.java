@@ -99,7 +99,7 @@ class ModelsTest {
   }
 
   @Test
-  void theReplyModelIsTheNameTheServerReportedStreamedOrNot() throws Exception {
+  void theReplyModelIsTheNameTheServerReportedStreamedOrNotAndForEmbeddings() throws Exception {
     String served = "llama3.2:3b-instruct-q4_K_M";
     String done = "{\"model\":\"" + served + "\",\"message\":{\"role\":\"assistant\",\"content\":\"Blue.\"},"
         + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2,\"eval_duration\":1000}";
@@ -117,6 +117,10 @@ class ModelsTest {
       assertThat(whole.model()).isEqualTo(served);
       assertThat(stream.result().get().model()).isEqualTo(served);
       assertThat(stream.result().get().doneReason()).isEqualTo("stop");
+
+      server.on("/api/embed", Misbehaviour.answer(200, "application/json",
+          "{\"model\":\"" + served + "\",\"embeddings\":[[0.5,0.25]]}"));
+      assertThat(router.embed(EmbedRequest.of(MODEL, "a")).model()).isEqualTo(served);
     }
   }
 }

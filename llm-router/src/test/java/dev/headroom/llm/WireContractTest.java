@@ -167,7 +167,7 @@ class WireContractTest {
             + "[[0.010071029,-0.0017594862],[-0.0098027075,0.06042469]]}")));
 
     List<float[]> vectors = ollama.embed(endpoint, "all-minilm",
-        List.of("Why is the sky blue?", "Why is the grass green?"), TIMEOUT, new long[1], new Abort());
+        List.of("Why is the sky blue?", "Why is the grass green?"), TIMEOUT, new Abort()).vectors();
 
     assertThat(vectors).hasSize(2);
     assertThat(vectors.get(1)).containsExactly(-0.0098027075f, 0.06042469f);
@@ -232,7 +232,8 @@ class WireContractTest {
              {"object":"embedding","index":0,"embedding":[1.0,2.0]}],"model":"text-embedding-3-small",
              "usage":{"prompt_tokens":2,"total_tokens":2}}""")));
 
-    List<float[]> vectors = openAi("k").embed(endpoint, "text-embedding-3-small", List.of("a", "b"), TIMEOUT, new Abort());
+    List<float[]> vectors = openAi("k").embed(endpoint, "text-embedding-3-small", List.of("a", "b"), TIMEOUT,
+        new Abort()).vectors();
 
     assertThat(vectors.get(0)).containsExactly(1.0f, 2.0f);
     assertThat(vectors.get(1)).containsExactly(0.5f, 0.25f);
