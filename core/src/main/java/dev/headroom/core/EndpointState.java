@@ -35,6 +35,8 @@ public final class EndpointState {
   private volatile boolean breakerOpen;
   /** Set while the pool is in panic and this endpoint's open breaker is ignored (see Membership). */
   private volatile boolean breakerBypass;
+  /** Whether the current snapshot holds this endpoint only because its pool is in panic; written under the lock. */
+  private volatile boolean admittedByPanic;
   private volatile long cooldownUntil;
   private volatile boolean coolingDown;
 
@@ -208,6 +210,18 @@ public final class EndpointState {
 
   void breakerBypass(boolean value) {
     breakerBypass = value;
+  }
+
+  /**
+   * Whether the endpoint is eligible only because its pool is in panic (see {@link PoolConfig#panicThreshold()}):
+   * it is ejected or its breaker is open, and the pool picks among all its endpoints anyway.
+   */
+  public boolean admittedByPanic() {
+    return admittedByPanic;
+  }
+
+  void admittedByPanic(boolean value) {
+    admittedByPanic = value;
   }
 
   /** Keeps it out of picks until {@code until} (the later of this and any cooldown already running). */

@@ -260,7 +260,9 @@ final class Membership {
     for (EndpointState state : members.values()) {
       boolean bypass = panicNow && panicCandidate(state, now) && state.breakerOpenAt(now);
       state.breakerBypass(bypass);
-      if (state.eligible(now) || (panicNow && panicCandidate(state, now))) {
+      boolean byPanic = !state.eligible(now) && panicNow && panicCandidate(state, now);
+      state.admittedByPanic(byPanic);
+      if (state.eligible(now) || byPanic) {
         eligible.add(state);
       }
     }

@@ -150,6 +150,7 @@ public final class PoolConfig {
    * Envoy's panic threshold: when fewer than this share of the endpoints that are not draining or down by their
    * probe are free of ejection and open breakers, the pool ignores ejections and open breakers and picks among all
    * of them. 0 turns panic off (then breakers may empty the pool, and a {@code Router} spills to its next tier).
+   * A {@code Router} uses panic picks only in its last tier; an earlier tier in panic spills to the next.
    */
   public double panicThreshold() {
     return panicThreshold;

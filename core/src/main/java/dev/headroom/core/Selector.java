@@ -45,6 +45,15 @@ public interface Selector {
     return endpoint -> !copy.contains(endpoint.id());
   }
 
+  /**
+   * Accepts the endpoints that are eligible on their own, not only because their pool is in panic
+   * ({@link EndpointState#admittedByPanic()}). A {@code Router} uses it in every tier but its last, so that a tier
+   * whose endpoints are all ejected or broken spills to the next instead of panicking.
+   */
+  static Selector withoutPanic() {
+    return Selectors.WITHOUT_PANIC;
+  }
+
   /** Accepts what both accept; cost factors multiply. */
   default Selector and(Selector other) {
     Objects.requireNonNull(other, "other");

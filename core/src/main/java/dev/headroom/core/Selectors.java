@@ -14,5 +14,17 @@ final class Selectors {
     }
   };
 
+  static final Selector WITHOUT_PANIC = new Selector() {
+    @Override
+    public boolean accepts(EndpointState endpoint) {
+      return !endpoint.admittedByPanic();
+    }
+
+    @Override
+    public String toString() {
+      return "Selector.withoutPanic()";
+    }
+  };
+
   private Selectors() {}
 }

@@ -22,6 +22,10 @@
  * extending {@code maxEjectionShare} to breakers because that share is an outlier-detection setting (0 when
  * detection is off, which would have disabled breakers too) and because Envoy operators know the panic rule.
  * {@code panicThreshold(0)} turns panic off, so breakers can empty a tier and a {@code Router} spills to the next.
+ * A {@code Router} panics only in its last tier: Envoy weighs panic over all its priority levels together, and a
+ * tier with a tier after it has somewhere better to send the request than to endpoints it knows are broken, so in
+ * every earlier tier the router picks {@linkplain dev.headroom.core.Selector#withoutPanic() without panic} and
+ * spills when nothing else is left.
  *
  * <h2>Retry-After</h2>
  * {@link dev.headroom.core.Lease#busy(java.time.Duration)} records backpressure with the server's

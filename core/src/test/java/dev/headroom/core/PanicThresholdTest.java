@@ -4,6 +4,8 @@ import static dev.headroom.core.TestPools.endpoint;
 import static dev.headroom.core.TestPools.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.core.route.RouteOptions;
+import dev.headroom.core.route.Router;
 import dev.headroom.core.time.VirtualTime;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -85,5 +87,26 @@ class PanicThresholdTest {
     }
     assertThat(pool.snapshot().endpoints()).isEmpty();
     assertThat(pool.hasEligible(Selector.any())).isFalse();
+  }
+
+  @Test
+  void aRouterPanicsOnlyInItsLastTierAndSpillsFromAnEarlierOne() throws Exception {
+    Pool local = pool(0.5);
+    for (String id : new String[] {"a", "b", "c", "d"}) {
+      openBreaker(local, id);
+    }
+    Pool cloud = Pool.create(TestPools.plain("cloud", time, endpoint("openai", 10)).build());
+    Router tiered = Router.builder("tiered").clock(time)
+        .tier("local", local, Duration.ZERO).tier("cloud", cloud, Duration.ZERO).build();
+    Router localOnly = Router.builder("local-only").clock(time).tier("local", local, Duration.ZERO).build();
+
+    String servedTiered = tiered.execute(RouteOptions.defaults(), lease -> lease.endpoint().id());
+    String servedLocal = localOnly.execute(RouteOptions.defaults(), lease -> lease.endpoint().id());
+    assertThat(servedTiered)
+        .as("a broken tier with a tier after it spills, as without panic").isEqualTo("openai");
+    assertThat(servedLocal)
+        .as("the last tier has nowhere else to go: it panics").isIn("a", "b", "c", "d");
+    assertThat(local.endpoint("a").orElseThrow().admittedByPanic()).isTrue();
+    assertThat(local.inFlight() + cloud.inFlight()).isZero();
   }
 }

@@ -241,6 +241,12 @@ final class Route {
 
   private Selector selectorFor(Tier tier) {
     Selector selector = options.selectorFor(tier.name());
+    List<Tier> tiers = router.tiers();
+    if (tier != tiers.get(tiers.size() - 1)) {
+      // panic is for a tier with nowhere else to go (Envoy weighs it over all priority levels): an earlier tier
+      // whose endpoints are all ejected or broken spills to the next one instead
+      selector = selector.and(Selector.withoutPanic());
+    }
     return failedHere.isEmpty() ? selector : selector.and(Selector.excluding(failedHere));
   }
 
