@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  *   <li>After the first chunk, a failure (the node dies, an in-band error, no chunk within the idle timeout) ends
  *       the stream with a {@link StreamInterruptedException} carrying exactly the text delivered. Nothing is retried:
  *       no token is ever delivered twice, and no answer is silently restarted.
+ *   <li>The request's timeout bounds the whole stream, first token included: past it the subscriber gets
+ *       {@link dev.headroom.core.RequestTimeoutException} (before the first chunk) or a
+ *       {@link StreamInterruptedException} caused by it (after).
  *   <li>The node's lease is released exactly once, whether the stream completes, fails or is cancelled.
  * </ul>
  *

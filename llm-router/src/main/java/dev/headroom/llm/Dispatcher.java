@@ -428,6 +428,6 @@ final class Dispatcher {
   }
 
   /** A stream that reached its first token: the lease (detached from the router) and what was read. */
-  record Opened(Lease lease, WireStream stream, Abort abort, Scheduler.Cancellable deadlineTimer, Delta first, long ttftNanos, String tier,
-      String endpoint, String model, SpendGuard.Reservation reservation) {}
+  record Opened(Lease lease, WireStream stream, Abort abort, Scheduler.Cancellable deadlineTimer, Delta first,
+      long ttftNanos, String tier, String endpoint, String model, SpendGuard.Reservation reservation) {}
 }

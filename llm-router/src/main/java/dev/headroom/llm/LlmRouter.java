@@ -74,10 +74,14 @@ public final class LlmRouter implements AutoCloseable {
   /**
    * The whole answer to {@code request}, from the best node that has the model, or from an overflow tier.
    *
+   * @throws dev.headroom.core.RequestTimeoutException when the request's timeout passed (waiting, connecting, or
+   *     reading the answer, however slowly the node sent it)
    * @throws dev.headroom.core.NoCapacityException when no tier could serve (each tier and why it was passed)
+   * @throws ModelNotFoundException when no node has the model and no cloud model is mapped for it (naming what the
+   *     nodes have), or the node replied 404 for it
    * @throws SpendLimitExceededException when only the cloud could serve and the spend limit refused it
-   * @throws dev.headroom.core.BackendException when a node rejected the request (4xx) or failed in a way that is
-   *     not retried for this request
+   * @throws dev.headroom.core.BackendException when a node rejected the request (4xx), or failed or sent a bad
+   *     reply (several JSON values, an HTML page, a body cut short) in a way that is not retried for this request
    */
   public ChatResponse chat(ChatRequest request) {
     return runtime.dispatcher.chat(Objects.requireNonNull(request, "request"));
@@ -128,7 +132,10 @@ public final class LlmRouter implements AutoCloseable {
     return runtime.guard.costLastMinute();
   }
 
-  /** Stops background polls and probes, fails queued requests and cuts open streams. */
+  /**
+   * Stops background polls and probes, fails queued requests, and aborts every exchange in progress: a caller
+   * blocked reading an answer or a stream gets "the LLM router is closed" at once.
+   */
   @Override
   public void close() {
     runtime.close();
@@ -219,19 +226,25 @@ public final class LlmRouter implements AutoCloseable {
       return this;
     }
 
-    /** A stream with no first token by then is retried elsewhere; default 60 s (covers a cold load). */
+    /**
+     * A stream with no first token by then is retried elsewhere (within the request timeout, which bounds it);
+     * default 60 s (covers a cold load).
+     */
     public Builder firstTokenTimeout(Duration value) {
       this.firstTokenTimeout = value;
       return this;
     }
 
-    /** A stream with no chunk for this long after its first fails; default 30 s. */
+    /** A stream with no chunk for this long after its first fails (within the request timeout); default 30 s. */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = value;
       return this;
     }
 
-    /** The most one request may take, all tiers and retries included; default 5 min. */
+    /**
+     * The most one request may take, all tiers and retries included, reading the whole answer or stream too;
+     * default 5 min. {@link ChatRequest#timeout()} overrides it per request.
+     */
     public Builder requestTimeout(Duration value) {
       this.requestTimeout = value;
       return this;
@@ -285,7 +298,7 @@ public final class LlmRouter implements AutoCloseable {
       return this;
     }
 
-    /** The most bytes of a non-streamed reply body; default 16 MiB. */
+    /** The most bytes of a non-streamed reply body; a larger one is a bad reply; default 16 MiB. */
     public Builder maxBodyBytes(long value) {
       this.maxBodyBytes = value;
       return this;

@@ -186,7 +186,8 @@ class WireContractTest {
              "usage":{"prompt_tokens":9,"completion_tokens":12,"total_tokens":21}}""")));
 
     Reply reply = openAi("sk-test").chat(endpoint,
-        ChatRequest.chat("llama3.2").user("Hello!").temperature(0).maxTokens(20).build(), "gpt-4o-mini", TIMEOUT, new Abort());
+        ChatRequest.chat("llama3.2").user("Hello!").temperature(0).maxTokens(20).build(), "gpt-4o-mini", TIMEOUT,
+        new Abort());
 
     assertThat(reply.text()).isEqualTo("Hello there, how may I assist you today?");
     assertThat(reply.stats().promptTokens()).isEqualTo(9);
