@@ -45,7 +45,8 @@ final class LlmRuntime implements AutoCloseable {
     CloudConfig c = b.cloud;
     this.guard = new SpendGuard(c == null ? SpendLimit.unlimited() : c.spendLimit(),
         c == null ? Map.of() : c.prices(), c == null ? 512 : c.assumedAnswerTokens(), ticker);
-    OllamaClient ollama = new OllamaClient(new Http(http, b.maxBodyBytes, b.maxLineBytes, text -> text));
+    OllamaClient ollama = new OllamaClient(new Http(http, b.maxBodyBytes, b.maxLineBytes, text -> text),
+        b.scheduler);
     OpenAiClient openAi = c == null ? null : new OpenAiClient(new Http(http, b.maxBodyBytes, b.maxLineBytes,
         text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
     Dispatcher.Settings settings = new Dispatcher.Settings(b.name, Map.copyOf(b.aliases),

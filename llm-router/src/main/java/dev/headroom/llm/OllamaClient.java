@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.core.BackendException;
 import dev.headroom.core.Endpoint;
+import dev.headroom.core.time.Scheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Ollama's HTTP API: {@code /api/chat} and {@code /api/generate} (streamed NDJSON or one object),
@@ -31,9 +33,12 @@ import java.util.Set;
  */
 final class OllamaClient {
   private final Http http;
+  private final Scheduler scheduler;
 
-  OllamaClient(Http http) {
+  /** @param scheduler bounds the fleet polls ({@code /api/tags}, {@code /api/ps}) as a whole, body included */
+  OllamaClient(Http http, Scheduler scheduler) {
     this.http = http;
+    this.scheduler = scheduler;
   }
 
   /** A whole answer ({@code "stream": false}). */
@@ -190,10 +195,17 @@ final class OllamaClient {
     HttpRequest request = HttpRequest.newBuilder(Http.at(base, path)).timeout(timeout).GET().build();
     Abort abort = new Abort();
     String id = base.toString();
-    HttpResponse<InputStream> response = http.exchange(request, id, abort,
-        (endpoint, status, body, retryAfter) -> new BackendException(endpoint, status, Http.errorMessage(body), body,
-            null));
-    return http.readJson(response, id, abort);
+    // the HTTP timeout stops at the headers: a node dripping its model list must not hold a poller thread
+    Scheduler.Cancellable timer = scheduler.schedule(timeout.toNanos(), () -> abort.fire(new BackendException(id, -1,
+        "no complete reply to " + path + " within " + timeout.toMillis() + " ms", "", new TimeoutException(path))));
+    try {
+      HttpResponse<InputStream> response = http.exchange(request, id, abort,
+          (endpoint, status, body, retryAfter) -> new BackendException(endpoint, status, Http.errorMessage(body),
+              body, null));
+      return http.readJson(response, id, abort);
+    } finally {
+      timer.cancel();
+    }
   }
 
   private static String path(ChatRequest request) {

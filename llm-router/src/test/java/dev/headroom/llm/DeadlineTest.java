@@ -183,6 +183,22 @@ class DeadlineTest {
     assertThat(error).hasRootCauseInstanceOf(HeadroomException.class).hasMessageContaining("closed");
   }
 
+  @Test
+  void aFleetPollOfANodeThatDripsItsModelListEndsAtThePollTimeout() {
+    try (HostileServer dripping = HostileServer.start(Misbehaviour.drip(
+        "{\"models\":[{\"name\":\"llama3.2:latest\",\"model\":\"llama3.2:latest\"}]}", 1,
+        "application/json"))) {
+      router = LlmRouter.builder().node(OllamaNode.of("d", dripping.uri(), 1)).noHealthCheck()
+          .pollTimeout(Duration.ofMillis(500)).pollInterval(Duration.ofMinutes(10)).discoverOnBuild(false).build();
+
+      long start = System.nanoTime();
+      router.refreshFleet(Duration.ofSeconds(30));
+
+      assertThat(since(start)).isLessThan(Duration.ofMillis(500).plus(SLACK));
+      assertThat(router.fleet().get(0).modelsOnDisk()).isEmpty();
+    }
+  }
+
   private static long chatRequests() {
     return server.requestLines().stream().filter(l -> l.startsWith("POST /api/chat")).count();
   }
