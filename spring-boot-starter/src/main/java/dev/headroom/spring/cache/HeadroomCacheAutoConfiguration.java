@@ -3,7 +3,6 @@ package dev.headroom.spring.cache;
 import dev.headroom.llm.ResponseCache;
 import dev.headroom.redis.CacheCluster;
 import dev.headroom.redis.JacksonCodec;
-import dev.headroom.redis.llm.RedisResponseCache;
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -17,7 +17,6 @@ import dev.headroom.redis.CacheCluster;
 import dev.headroom.redis.JacksonCodec;
 import dev.headroom.redis.TieredCache;
 import dev.headroom.redis.TtlPolicy;
-import dev.headroom.redis.llm.RedisResponseCache;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import dev.headroom.spring.Output;
 import dev.headroom.spring.actuate.HeadroomModulesHealthAutoConfiguration;

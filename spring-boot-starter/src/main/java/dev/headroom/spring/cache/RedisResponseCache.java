@@ -1,4 +1,4 @@
-package dev.headroom.redis.llm;
+package dev.headroom.spring.cache;
 
 import dev.headroom.llm.ResponseCache;
 import dev.headroom.redis.CacheCluster;
@@ -22,8 +22,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>The TTL of an entry is the namespace policy's (tuned), not the router's suggested {@code ttl}: set the policy's
- * bounds to what the router would use. Requires {@code headroom-llm-router} on the class path (an optional
- * dependency of this module). Like every {@code ResponseCache}, a failing cache never fails a request: when Redis is
+ * bounds to what the router would use. It lives in the starter, which wires it
+ * ({@code headroom.cache.llm-responses.enabled}), so that {@code headroom-redis-cluster} does not depend on the LLM
+ * router; it needs both modules on the class path. Like every {@code ResponseCache}, a failing cache never fails a request: when Redis is
  * down, reads miss and writes are dropped (the tiered cache degrades to its L1).
  */
 public final class RedisResponseCache implements ResponseCache, AutoCloseable {

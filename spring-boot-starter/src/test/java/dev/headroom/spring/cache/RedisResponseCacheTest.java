@@ -1,4 +1,4 @@
-package dev.headroom.redis.llm;
+package dev.headroom.spring.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
