@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * An OpenAI-compatible cloud API on a free loopback port: {@code POST /v1/chat/completions} (one
@@ -33,6 +34,8 @@ public final class FakeOpenAi extends FakeServer {
   private final Duration firstToken;
   private final int answerTokens;
   private final int embeddingDims;
+  private final Function<String, float[]> embeddingVectors;
+  private final boolean embeddingsReversed;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong unauthorized = new AtomicLong();
   private final AtomicLong ids = new AtomicLong();
@@ -47,6 +50,8 @@ public final class FakeOpenAi extends FakeServer {
     this.firstToken = b.firstToken;
     this.answerTokens = b.answerTokens;
     this.embeddingDims = b.embeddingDims;
+    this.embeddingVectors = b.embeddingVectors;
+    this.embeddingsReversed = b.embeddingsReversed;
   }
 
   /** A builder for a cloud API called {@code name}. */
@@ -263,10 +268,17 @@ public final class FakeOpenAi extends FakeServer {
     ObjectNode reply = JSON.createObjectNode().put("object", "list");
     ArrayNode data = reply.putArray("data");
     int tokens = 0;
-    for (int i = 0; i < inputs.size(); i++) {
+    for (int n = 0; n < inputs.size(); n++) {
+      int i = embeddingsReversed ? inputs.size() - 1 - n : n;
       ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
       ArrayNode vector = item.putArray("embedding");
-      TextGen.embedding(model, inputs.get(i), embeddingDims).forEach(vector::add);
+      if (embeddingVectors == null) {
+        TextGen.embedding(model, inputs.get(i), embeddingDims).forEach(vector::add);
+      } else {
+        for (float x : embeddingVectors.apply(inputs.get(i))) {
+          vector.add(x);
+        }
+      }
       tokens += TextGen.approxTokens(inputs.get(i));
     }
     reply.put("model", model);
@@ -324,6 +336,8 @@ public final class FakeOpenAi extends FakeServer {
     private Duration firstToken = Duration.ofMillis(60);
     private int answerTokens = 12;
     private int embeddingDims = 8;
+    private Function<String, float[]> embeddingVectors;
+    private boolean embeddingsReversed;
     private long seed = 1;
 
     private Builder(String name) {
@@ -363,6 +377,24 @@ public final class FakeOpenAi extends FakeServer {
     /** Length of embedding vectors; default 8. */
     public Builder embeddingDims(int value) {
       this.embeddingDims = value;
+      return this;
+    }
+
+    /**
+     * The vector answered for each input text, instead of one derived from the model and the text (of
+     * {@link #embeddingDims(int)} numbers): lets a test compare the cloud's vectors with its own.
+     */
+    public Builder embeddings(Function<String, float[]> vectors) {
+      this.embeddingVectors = Objects.requireNonNull(vectors, "vectors");
+      return this;
+    }
+
+    /**
+     * Lists the items of an embeddings reply in reverse index order (each still carries its {@code index}, which
+     * is all the API promises), so a test can prove that a client orders the vectors by index.
+     */
+    public Builder embeddingsInReverseOrder() {
+      this.embeddingsReversed = true;
       return this;
     }
 
