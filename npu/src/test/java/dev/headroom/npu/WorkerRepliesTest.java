@@ -1,12 +1,8 @@
-package dev.headroom.testkit.npu;
+package dev.headroom.npu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.headroom.npu.BadEmbeddingException;
-import dev.headroom.npu.Embedding;
-import dev.headroom.npu.EmbeddingPool;
-import dev.headroom.npu.RemoteWorkerBackend;
 import dev.headroom.testkit.hostile.HostileServer;
 import dev.headroom.testkit.hostile.Misbehaviour;
 import java.time.Duration;
@@ -18,8 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * An embedding pool against a remote worker that answers badly (it lives here rather than in npu's tests because
- * testkit depends on npu): vectors of the right shape but useless content are typed errors, never answers, and a
+ * An embedding pool against a remote worker that answers badly: vectors of the right shape but useless content are typed errors, never answers, and a
  * malformed reply surfaces with its real cause, not as "no eligible local backend" alone.
  */
 class WorkerRepliesTest {

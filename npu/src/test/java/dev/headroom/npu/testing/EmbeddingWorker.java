@@ -1,4 +1,4 @@
-package dev.headroom.testkit.npu;
+package dev.headroom.npu.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.headroom.npu.EmbeddingPool;
@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * model, e.g. ONNX Runtime with all-MiniLM-L6-v2): it speaks the npu module's {@link WorkerProtocol}, so a
  * {@link dev.headroom.npu.RemoteWorkerBackend} can use it. {@code POST /embed} answers the vectors (400 for a bad
  * input, 503 when the pool has no capacity); {@code GET /load} answers the pool's load. It counts requests and texts.
- * Needs {@code headroom-npu} on the classpath (an optional dependency of the testkit).
+ * It ships in the npu module's test jar ({@code headroom-npu}, classifier {@code tests}), for the starter's tests and
+ * the Spring sample's fakes; the testkit depends on core only.
  *
  * <pre>{@code
  * try (EmbeddingWorker worker = EmbeddingWorker.start(EmbeddingPool.builder("worker")
