@@ -1,6 +1,6 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +27,8 @@ import java.util.OptionalLong;
  * <p>A request is <em>deterministic</em> when its temperature is 0 or it sets a seed; only those are cached.
  */
 public final class ChatRequest {
+  /** The subject of a bad request's {@link dev.headroom.core.ConfigException}; paths are the builder's names. */
+  private static final Checks CHECKS = Checks.in("chat request");
   /** Which Ollama endpoint a request uses. */
   public enum Kind {
     /** {@code /api/chat} with messages. */
@@ -216,10 +218,7 @@ public final class ChatRequest {
 
     /** The sampling temperature, >= 0 (0 makes the request deterministic). */
     public Builder temperature(double value) {
-      if (!(value >= 0) || Double.isInfinite(value)) {
-        throw new ConfigException("temperature", value, "must be a finite number >= 0");
-      }
-      this.temperature = value;
+      this.temperature = CHECKS.nonNegative("temperature", value);
       return this;
     }
 
@@ -231,9 +230,7 @@ public final class ChatRequest {
 
     /** The most tokens to generate, >= 1. */
     public Builder maxTokens(int value) {
-      if (value < 1) {
-        throw new ConfigException("maxTokens", value, "must be >= 1");
-      }
+      CHECKS.atLeast("maxTokens", value, 1);
       this.maxTokens = value;
       return this;
     }
@@ -247,31 +244,22 @@ public final class ChatRequest {
     /** Overflow to the next tier when a local slot is predicted further away than this (overrides the router's). */
     public Builder maxQueueWait(Duration value) {
       Objects.requireNonNull(value, "maxQueueWait");
-      if (value.isNegative()) {
-        throw new ConfigException("maxQueueWait", value, "must be >= 0");
-      }
-      this.maxQueueWait = value;
+      this.maxQueueWait = CHECKS.nonNegative("maxQueueWait", value);
       return this;
     }
 
     /** The most the whole request (waits, retries, generation) may take (overrides the router's). */
     public Builder timeout(Duration value) {
       Objects.requireNonNull(value, "timeout");
-      if (value.isNegative() || value.isZero()) {
-        throw new ConfigException("timeout", value, "must be > 0");
-      }
-      this.timeout = value;
+      this.timeout = CHECKS.positive("timeout", value);
       return this;
     }
 
     /** Validates and builds. */
     public ChatRequest build() {
-      if (model == null || model.isBlank()) {
-        throw new ConfigException("model", model, "must be non-empty");
-      }
+      CHECKS.nonBlank("model", model);
       if (kind == Kind.CHAT && messages.isEmpty()) {
-        throw new ConfigException("messages of a chat request for '" + model + "'", "[]",
-            "must list at least one message");
+        throw Checks.in("chat request for '" + model + "'").invalid("messages", "[]", "must list at least one message");
       }
       return new ChatRequest(this);
     }

@@ -1,6 +1,6 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +25,8 @@ import java.util.Optional;
  * logs or in exception messages: error bodies that echo it are redacted.
  */
 public final class CloudConfig {
+  /** The subject of this config's {@link dev.headroom.core.ConfigException}s; paths are the builder's names. */
+  private static final Checks CHECKS = Checks.in("cloud");
   private final URI uri;
   private final Secret apiKey;
   private final int maxConcurrency;
@@ -110,7 +112,7 @@ public final class CloudConfig {
     /** The API key, sent as {@code Authorization: Bearer <key>}. */
     public Builder apiKey(String value) {
       if (value == null || value.isBlank()) {
-        throw new ConfigException("cloud.apiKey", "<empty>", "must be non-empty when set");
+        throw CHECKS.invalid("apiKey", "<empty>", "must be non-empty when set"); // the key itself is never shown
       }
       this.apiKey = new Secret(value);
       return this;
@@ -149,18 +151,14 @@ public final class CloudConfig {
     /** Validates and builds. */
     public CloudConfig build() {
       if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw new ConfigException("cloud.uri", uri, "must be an http or https URI");
+        throw CHECKS.invalid("uri", uri, "must be an http or https URI");
       }
-      if (maxConcurrency < 1) {
-        throw new ConfigException("cloud.maxConcurrency", maxConcurrency, "must be >= 1");
-      }
-      if (assumedAnswerTokens < 1) {
-        throw new ConfigException("cloud.assumedAnswerTokens", assumedAnswerTokens, "must be >= 1");
-      }
+      CHECKS.atLeast("maxConcurrency", maxConcurrency, 1);
+      CHECKS.atLeast("assumedAnswerTokens", assumedAnswerTokens, 1);
       if (spendLimit.limitsCost()) {
         for (String cloudModel : models.values()) {
           if (!prices.containsKey(cloudModel)) {
-            throw new ConfigException("cloud.price for model '" + cloudModel + "'", "none",
+            throw Checks.in("cloud model '" + cloudModel + "'").invalid("price", "none",
                 "must be set when spendLimit.maxCostPerMinute is");
           }
         }

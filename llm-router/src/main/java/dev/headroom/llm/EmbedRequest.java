@@ -1,6 +1,6 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.util.List;
 
 /**
@@ -12,12 +12,9 @@ import java.util.List;
 public record EmbedRequest(String model, List<String> inputs) {
   /** Validates and copies. */
   public EmbedRequest {
-    if (model == null || model.isBlank()) {
-      throw new ConfigException("embed model", model, "must be non-empty");
-    }
-    if (inputs == null || inputs.isEmpty()) {
-      throw new ConfigException("embed inputs", inputs, "must list at least one text");
-    }
+    Checks checks = Checks.in("embed request");
+    checks.nonBlank("model", model);
+    checks.notEmpty("inputs", inputs, "text");
     inputs = List.copyOf(inputs);
   }
 

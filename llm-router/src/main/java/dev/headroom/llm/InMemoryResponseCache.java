@@ -3,7 +3,7 @@ package dev.headroom.llm;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,9 +21,7 @@ public final class InMemoryResponseCache implements ResponseCache {
 
   /** A cache holding at most {@code maxEntries} answers (least recently and frequently used go first). */
   public static InMemoryResponseCache create(long maxEntries) {
-    if (maxEntries < 1) {
-      throw new ConfigException("responseCache.maxEntries", maxEntries, "must be >= 1");
-    }
+    Checks.in("response cache").atLeast("maxEntries", maxEntries, 1L);
     return new InMemoryResponseCache(maxEntries);
   }
 

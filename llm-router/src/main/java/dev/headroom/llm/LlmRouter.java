@@ -62,8 +62,8 @@ public final class LlmRouter implements AutoCloseable {
 
   private final LlmRuntime runtime;
 
-  private LlmRouter(Builder b) {
-    this.runtime = new LlmRuntime(b);
+  private LlmRouter(LlmRouterSettings settings) {
+    this.runtime = new LlmRuntime(settings);
   }
 
   /** A builder with the defaults listed on each setting. */
@@ -394,10 +394,14 @@ public final class LlmRouter implements AutoCloseable {
       return this;
     }
 
-    /** Validates, builds and starts the background polls (and, by default, reads the fleet's models once). */
+    /**
+     * Validates, builds and starts the background polls (and, by default, reads the fleet's models once). The router
+     * keeps a copy of the settings: changing this builder afterwards changes nothing.
+     *
+     * @throws dev.headroom.core.ConfigException for the first setting out of range, naming it by its builder name
+     */
     public LlmRouter build() {
-      new LlmRouterChecks(this).validate();
-      return new LlmRouter(this);
+      return new LlmRouter(LlmRouterSettings.from(this));
     }
   }
 }

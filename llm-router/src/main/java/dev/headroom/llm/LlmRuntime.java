@@ -31,35 +31,35 @@ final class LlmRuntime implements AutoCloseable {
   private final Ticker ticker;
   private final CloudConfig cloud; // null without a cloud tier
 
-  LlmRuntime(LlmRouter.Builder b) {
-    this.name = b.name;
-    this.ticker = b.ticker;
-    this.cloud = b.cloud;
-    this.workers = Executors.newCachedThreadPool(daemonThreads("headroom-llm-" + b.name));
-    HttpClient http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build();
-    this.catalog = new Catalog(b.defaultColdLoad.toNanos(), b.keepAlive.toNanos());
+  LlmRuntime(LlmRouterSettings s) {
+    this.name = s.name();
+    this.ticker = s.ticker();
+    this.cloud = s.cloud();
+    this.workers = Executors.newCachedThreadPool(daemonThreads("headroom-llm-" + s.name()));
+    HttpClient http = s.httpClient() != null ? s.httpClient() : HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).connectTimeout(s.connectTimeout()).build();
+    this.catalog = new Catalog(s.defaultColdLoad().toNanos(), s.keepAlive().toNanos());
     this.stats = new NodeStats();
-    LlmCost cost = new LlmCost(stats, b.expectedTokens);
-    this.tiers = new LlmTiers(b, cost, http);
-    CloudConfig c = b.cloud;
+    LlmCost cost = new LlmCost(stats, s.expectedTokens());
+    this.tiers = new LlmTiers(s, cost, http);
+    CloudConfig c = s.cloud();
     this.guard = new SpendGuard(c == null ? SpendLimit.unlimited() : c.spendLimit(),
         c == null ? Map.of() : c.prices(), c == null ? 512 : c.assumedAnswerTokens(), ticker);
-    OllamaClient ollama = new OllamaClient(new Http(http, b.maxBodyBytes, b.maxLineBytes, text -> text),
-        b.scheduler);
-    OpenAiClient openAi = c == null ? null : new OpenAiClient(new Http(http, b.maxBodyBytes, b.maxLineBytes,
+    OllamaClient ollama = new OllamaClient(new Http(http, s.maxBodyBytes(), s.maxLineBytes(), text -> text),
+        s.scheduler());
+    OpenAiClient openAi = c == null ? null : new OpenAiClient(new Http(http, s.maxBodyBytes(), s.maxLineBytes(),
         text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
-    Dispatcher.Settings settings = new Dispatcher.Settings(b.name, Map.copyOf(b.aliases),
-        c == null ? Map.of() : c.models(), b.requestTimeout, b.firstTokenTimeout, b.idleTimeout, b.cacheTtl,
-        b.loadedPreference);
+    Dispatcher.Settings settings = new Dispatcher.Settings(s.name(), Map.copyOf(s.aliases()),
+        c == null ? Map.of() : c.models(), s.requestTimeout(), s.firstTokenTimeout(), s.idleTimeout(), s.cacheTtl(),
+        s.loadedPreference());
     this.dispatcher = new Dispatcher(settings, tiers.local, tiers.remote, tiers.cloud, catalog, stats, cost, ollama,
-        openAi, guard, b.responseCache, new LlmMetrics(b.meterRegistry), ticker, b.scheduler, tiers::routerFor);
+        openAi, guard, s.responseCache(), new LlmMetrics(s.meterRegistry()), ticker, s.scheduler(), tiers::routerFor);
     List<Endpoint> all = tiers.ollamaEndpoints();
     all.forEach(e -> catalog.register(e.id()));
-    this.poller = new FleetPoller(all, ollama, catalog, b.scheduler, ticker, workers, b.pollInterval,
-        b.pollTimeout);
-    if (b.discoverOnBuild) {
-      poller.refreshNow(b.pollTimeout.plus(b.pollTimeout));
+    this.poller = new FleetPoller(all, ollama, catalog, s.scheduler(), ticker, workers, s.pollInterval(),
+        s.pollTimeout());
+    if (s.discoverOnBuild()) {
+      poller.refreshNow(s.pollTimeout().plus(s.pollTimeout()));
     }
     poller.start();
   }

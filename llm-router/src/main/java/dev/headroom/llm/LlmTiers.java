@@ -32,7 +32,6 @@ final class LlmTiers {
   final Pool cloud;
   private final String name;
   private final Ticker ticker;
-  // copied from the builder at construction, so that changing the builder after build() changes nothing here
   private final Duration cloudWaitBudget;
   private final int maxAttempts;
   private final MeterRegistry meterRegistry;
@@ -40,18 +39,18 @@ final class LlmTiers {
   private final Router router;
   private final Map<Duration, Router> budgetRouters = new ConcurrentHashMap<>();
 
-  LlmTiers(LlmRouter.Builder b, LlmCost cost, HttpClient http) {
-    this.name = b.name;
-    this.ticker = b.ticker;
-    this.cloudWaitBudget = b.cloudWaitBudget;
-    this.maxAttempts = b.maxAttempts;
-    this.meterRegistry = b.meterRegistry;
-    this.local = Pool.create(ollamaPool(b, b.name + "-local", LlmRouter.LOCAL, b.nodes, cost, http));
-    this.remote = b.remoteNodes.isEmpty() ? null
-        : Pool.create(ollamaPool(b, b.name + "-remote", LlmRouter.REMOTE, b.remoteNodes, cost, http));
-    this.cloud = b.cloud == null ? null : Pool.create(cloudPool(b, b.name + "-cloud", b.cloud));
-    this.retryBudget = b.retryBudget != null ? b.retryBudget : RetryBudget.defaults(ticker);
-    this.router = buildRouter(b.localWaitBudget, b.remoteWaitBudget);
+  LlmTiers(LlmRouterSettings s, LlmCost cost, HttpClient http) {
+    this.name = s.name();
+    this.ticker = s.ticker();
+    this.cloudWaitBudget = s.cloudWaitBudget();
+    this.maxAttempts = s.maxAttempts();
+    this.meterRegistry = s.meterRegistry();
+    this.local = Pool.create(ollamaPool(s, s.name() + "-local", LlmRouter.LOCAL, s.nodes(), cost, http));
+    this.remote = s.remoteNodes().isEmpty() ? null
+        : Pool.create(ollamaPool(s, s.name() + "-remote", LlmRouter.REMOTE, s.remoteNodes(), cost, http));
+    this.cloud = s.cloud() == null ? null : Pool.create(cloudPool(s, s.name() + "-cloud", s.cloud()));
+    this.retryBudget = s.retryBudget() != null ? s.retryBudget() : RetryBudget.defaults(ticker);
+    this.router = buildRouter(s.localWaitBudget(), s.remoteWaitBudget());
   }
 
   /** Every pool, in tier order. */
@@ -113,36 +112,36 @@ final class LlmTiers {
     return rb.build();
   }
 
-  private static PoolConfig ollamaPool(LlmRouter.Builder b, String poolName, String tier, List<OllamaNode> nodes,
+  private static PoolConfig ollamaPool(LlmRouterSettings s, String poolName, String tier, List<OllamaNode> nodes,
       LlmCost cost, HttpClient http) {
     PoolConfig.Builder pb = PoolConfig.builder(poolName).tier(tier)
-        .picker(Pickers.powerOfTwoChoices(cost, b.random))
-        .ticker(b.ticker).scheduler(b.scheduler).random(b.random)
-        .maxWaiters(b.maxWaiters)
-        .outlierDetection(b.outlierDetection);
+        .picker(Pickers.powerOfTwoChoices(cost, s.random()))
+        .ticker(s.ticker()).scheduler(s.scheduler()).random(s.random())
+        .maxWaiters(s.maxWaiters())
+        .outlierDetection(s.outlierDetection());
     for (OllamaNode node : nodes) {
       pb.endpoint(Endpoint.builder(node.id()).uri(node.uri()).maxConcurrency(node.numParallel())
           .weight(node.weight()).label("kind", "ollama").build());
     }
-    if (b.healthCheckInterval != null) {
-      pb.healthCheck(HealthCheck.builder(HealthProbe.httpGet(http, "/api/version", b.pollTimeout))
-          .interval(b.healthCheckInterval).timeout(b.pollTimeout).build());
+    if (s.healthChecks()) {
+      pb.healthCheck(HealthCheck.builder(HealthProbe.httpGet(http, "/api/version", s.pollTimeout()))
+          .interval(s.healthCheckInterval()).timeout(s.pollTimeout()).build());
     }
-    if (b.meterRegistry != null) {
-      pb.meterRegistry(b.meterRegistry);
+    if (s.meterRegistry() != null) {
+      pb.meterRegistry(s.meterRegistry());
     }
     return pb.build();
   }
 
-  private static PoolConfig cloudPool(LlmRouter.Builder config, String poolName, CloudConfig c) {
+  private static PoolConfig cloudPool(LlmRouterSettings config, String poolName, CloudConfig c) {
     PoolConfig.Builder pb = PoolConfig.builder(poolName).tier(LlmRouter.CLOUD)
         .endpoint(Endpoint.builder(LlmRouter.CLOUD).uri(c.uri()).maxConcurrency(c.maxConcurrency())
             .label("kind", "cloud").build())
-        .ticker(config.ticker).scheduler(config.scheduler).random(config.random)
-        .maxWaiters(config.maxWaiters)
+        .ticker(config.ticker()).scheduler(config.scheduler()).random(config.random())
+        .maxWaiters(config.maxWaiters())
         .outlierDetection(OutlierDetection.disabled()); // a single endpoint: nothing to eject it in favour of
-    if (config.meterRegistry != null) {
-      pb.meterRegistry(config.meterRegistry);
+    if (config.meterRegistry() != null) {
+      pb.meterRegistry(config.meterRegistry());
     }
     return pb.build();
   }

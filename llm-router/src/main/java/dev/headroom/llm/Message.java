@@ -1,6 +1,6 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.util.Objects;
 
 /**
@@ -12,9 +12,7 @@ import java.util.Objects;
 public record Message(String role, String content) {
   /** Validates. */
   public Message {
-    if (role == null || role.isBlank()) {
-      throw new ConfigException("message role", role, "must be non-empty");
-    }
+    Checks.in("message").nonBlank("role", role);
     Objects.requireNonNull(content, "content");
   }
 

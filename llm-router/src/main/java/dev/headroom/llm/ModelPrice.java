@@ -1,6 +1,6 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 
 /**
  * What a cloud model costs, in US dollars per million tokens (the unit providers publish).
@@ -11,12 +11,9 @@ import dev.headroom.core.ConfigException;
 public record ModelPrice(double inputPerMillion, double outputPerMillion) {
   /** Validates. */
   public ModelPrice {
-    if (!(inputPerMillion >= 0) || Double.isInfinite(inputPerMillion)) {
-      throw new ConfigException("price.inputPerMillion", inputPerMillion, "must be a finite number >= 0");
-    }
-    if (!(outputPerMillion >= 0) || Double.isInfinite(outputPerMillion)) {
-      throw new ConfigException("price.outputPerMillion", outputPerMillion, "must be a finite number >= 0");
-    }
+    Checks checks = Checks.in("model price");
+    checks.nonNegative("inputPerMillion", inputPerMillion);
+    checks.nonNegative("outputPerMillion", outputPerMillion);
   }
 
   /** The cost of a request with these token counts, in dollars. */

@@ -1,6 +1,6 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.net.URI;
 import java.util.Objects;
 
@@ -16,20 +16,16 @@ import java.util.Objects;
 public record OllamaNode(String id, URI uri, int numParallel, double weight) {
   /** Validates. */
   public OllamaNode {
-    if (id == null || id.isBlank()) {
-      throw new ConfigException("ollama node id", id, "must be non-empty");
-    }
+    Checks.in("ollama node").nonBlank("id", id);
+    Checks checks = Checks.in("ollama node '" + id + "'");
     Objects.requireNonNull(uri, "uri");
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      throw new ConfigException("uri of ollama node '" + id + "'", uri, "must be an http or https URI");
+      throw checks.invalid("uri", uri, "must be an http or https URI");
     }
     if (numParallel < 1) {
-      throw new ConfigException("numParallel (OLLAMA_NUM_PARALLEL) of ollama node '" + id + "'", numParallel,
-          "must be >= 1");
+      throw checks.invalid("numParallel", numParallel, "must be >= 1 (it is the server's OLLAMA_NUM_PARALLEL)");
     }
-    if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new ConfigException("weight of ollama node '" + id + "'", weight, "must be a finite number > 0");
-    }
+    checks.positive("weight", weight);
   }
 
   /** A node with weight 1. */

@@ -1,6 +1,6 @@
 package dev.headroom.llm;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 
 /**
  * How much cloud overflow is allowed over any sliding minute. Past it, overflow is refused with a
@@ -16,11 +16,10 @@ public record SpendLimit(int maxRequestsPerMinute, double maxCostPerMinute) {
 
   /** Validates. */
   public SpendLimit {
-    if (maxRequestsPerMinute < 0) {
-      throw new ConfigException("spendLimit.maxRequestsPerMinute", maxRequestsPerMinute, "must be >= 0");
-    }
-    if (!(maxCostPerMinute >= 0)) {
-      throw new ConfigException("spendLimit.maxCostPerMinute", maxCostPerMinute, "must be >= 0");
+    Checks checks = Checks.in("spend limit");
+    checks.atLeast("maxRequestsPerMinute", maxRequestsPerMinute, 0);
+    if (!(maxCostPerMinute >= 0)) { // infinity is "no limit"
+      throw checks.invalid("maxCostPerMinute", maxCostPerMinute, "must be >= 0");
     }
   }
 
