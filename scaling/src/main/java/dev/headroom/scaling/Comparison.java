@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 /** Whether a condition holds when the value is above or below its threshold (strictly). */
 public enum Comparison {

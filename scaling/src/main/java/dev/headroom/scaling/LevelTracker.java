@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 /**
  * Whether one threshold holds, with hysteresis, and since when (ticker nanoseconds). A NaN sample clears it.

@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 import dev.headroom.core.ConfigException;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 /** Which way a signal asks a service to scale. */
 public enum ScaleDirection {

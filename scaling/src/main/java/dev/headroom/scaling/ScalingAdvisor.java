@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;

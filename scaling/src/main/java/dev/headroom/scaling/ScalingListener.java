@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 /**
  * Receives the signals of a {@link ScalingAdvisor}. Called on the advisor's sampling thread (for virtual time:

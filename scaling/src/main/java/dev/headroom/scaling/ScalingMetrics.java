@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 /**
  * The names of the meters a {@link ScalingAdvisor} registers (unless told not to). In Prometheus they read

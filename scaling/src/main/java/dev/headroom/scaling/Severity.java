@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 /** How urgent a signal is: a rule's warning or critical threshold, or a schedule ({@link #INFO}). */
 public enum Severity {

@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

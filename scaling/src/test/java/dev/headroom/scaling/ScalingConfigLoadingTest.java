@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling;
+package dev.headroom.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,8 +125,9 @@ class ScalingConfigLoadingTest {
 
   @Test
   void withoutJacksonLoadingFailsWithAConfigExceptionNamingTheArtifact() throws Exception {
-    URL classes = ScalingConfig.class.getProtectionDomain().getCodeSource().getLocation();
-    try (URLClassLoader noJackson = new HidingClassLoader(classes, getClass().getClassLoader())) {
+    URL scaling = ScalingConfig.class.getProtectionDomain().getCodeSource().getLocation();
+    URL core = ConfigException.class.getProtectionDomain().getCodeSource().getLocation();
+    try (URLClassLoader noJackson = new HidingClassLoader(new URL[] {scaling, core}, getClass().getClassLoader())) {
       Class<?> config = noJackson.loadClass(ScalingConfig.class.getName());
       assertThat(config).isNotSameAs(ScalingConfig.class);
       for (String[] call : new String[][] {{"fromYaml", "jackson-dataformat-yaml"}, {"fromJson", "jackson-databind"}}) {
@@ -145,8 +146,8 @@ class ScalingConfigLoadingTest {
 
   /** Loads Headroom's classes itself (child first) and pretends Jackson is not there. */
   private static final class HidingClassLoader extends URLClassLoader {
-    HidingClassLoader(URL classes, ClassLoader parent) {
-      super(new URL[] {classes}, parent);
+    HidingClassLoader(URL[] classes, ClassLoader parent) {
+      super(classes, parent);
     }
 
     @Override

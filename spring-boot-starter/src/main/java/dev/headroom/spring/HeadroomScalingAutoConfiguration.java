@@ -1,8 +1,8 @@
 package dev.headroom.spring;
 
-import dev.headroom.core.scaling.ScalingAdvisor;
-import dev.headroom.core.scaling.ScalingConfig;
-import dev.headroom.core.scaling.ScalingListener;
+import dev.headroom.scaling.ScalingAdvisor;
+import dev.headroom.scaling.ScalingConfig;
+import dev.headroom.scaling.ScalingListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

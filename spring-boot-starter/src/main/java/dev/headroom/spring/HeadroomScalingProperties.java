@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.Name;
 /**
  * {@code headroom.scaling.*}: scaling rules, vetoes and schedules, from a file in the format of
  * {@code docs/scaling.md}, inline in the same shape, or both (names must be unique across them). A
- * {@link dev.headroom.core.scaling.ScalingAdvisor} evaluates them over the application's meters.
+ * {@link dev.headroom.scaling.ScalingAdvisor} evaluates them over the application's meters.
  *
  * <pre>
  * headroom:

@@ -8,7 +8,7 @@
  *       meters on the application's {@code MeterRegistry}, and {@link dev.headroom.spring.HeadroomLifecycle},
  *       which drains and closes the pools when the context stops.
  *   <li>{@link dev.headroom.spring.HeadroomScalingAutoConfiguration}: a
- *       {@link dev.headroom.core.scaling.ScalingAdvisor} from {@code headroom.scaling.*}.
+ *       {@link dev.headroom.scaling.ScalingAdvisor} from {@code headroom.scaling.*}.
  *   <li>{@code dev.headroom.spring.llm}: an {@link dev.headroom.llm.LlmRouter} from {@code headroom.llm.*}; its node
  *       pools join {@link dev.headroom.spring.HeadroomPools} through a {@link dev.headroom.spring.HeadroomPoolSource}.
  *   <li>{@code dev.headroom.spring.browser}: a {@link dev.headroom.browser.BrowserPool} from {@code headroom.browser.*}.

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.Lease;
 import dev.headroom.core.Pool;
-import dev.headroom.core.scaling.AdvisorState;
-import dev.headroom.core.scaling.RuleStatus;
-import dev.headroom.core.scaling.ScalingAdvisor;
-import dev.headroom.core.scaling.ScalingListener;
-import dev.headroom.core.scaling.ScalingSignal;
+import dev.headroom.scaling.AdvisorState;
+import dev.headroom.scaling.RuleStatus;
+import dev.headroom.scaling.ScalingAdvisor;
+import dev.headroom.scaling.ScalingListener;
+import dev.headroom.scaling.ScalingSignal;
 import dev.headroom.spring.actuate.HeadroomInfoAutoConfiguration;
 import dev.headroom.spring.actuate.HeadroomInfoContributor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -161,7 +161,7 @@ class ScalingAutoConfigurationTest {
   void theApplicationsOwnAdvisorWins() {
     runner.withPropertyValues(INLINE)
         .withBean("mine", ScalingAdvisor.class, () -> ScalingAdvisor.builder(
-            dev.headroom.core.scaling.ScalingConfig.builder().build(), new SimpleMeterRegistry()).build())
+            dev.headroom.scaling.ScalingConfig.builder().build(), new SimpleMeterRegistry()).build())
         .run(context -> {
           assertThat(context).hasNotFailed().hasSingleBean(ScalingAdvisor.class);
           assertThat(context.getBean(ScalingAdvisor.class).config().rules()).isEmpty();

@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling.hpa;
+package dev.headroom.scaling.hpa;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling.hpa;
+package dev.headroom.scaling.hpa;
 
 /**
  * The outcome of one {@link HorizontalPodAutoscaler#reconcile}: what an HPA controller would set the replica count

@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling.hpa;
+package dev.headroom.scaling.hpa;
 
 import dev.headroom.core.ConfigException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling.hpa;
+package dev.headroom.scaling.hpa;
 
 /**
  * The replica count one metric asks for, or why it could not be computed.

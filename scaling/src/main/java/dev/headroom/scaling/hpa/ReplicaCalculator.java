@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling.hpa;
+package dev.headroom.scaling.hpa;
 
 import java.util.LinkedHashMap;
 import java.util.List;

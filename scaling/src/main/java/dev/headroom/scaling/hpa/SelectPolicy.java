@@ -1,4 +1,4 @@
-package dev.headroom.core.scaling.hpa;
+package dev.headroom.scaling.hpa;
 
 /** Which of several policies applies ({@code selectPolicy}). */
 public enum SelectPolicy {

@@ -1,6 +1,6 @@
 package dev.headroom.spring.actuate;
 
-import dev.headroom.core.scaling.ScalingAdvisor;
+import dev.headroom.scaling.ScalingAdvisor;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import dev.headroom.spring.HeadroomPools;
 import dev.headroom.spring.HeadroomRouters;

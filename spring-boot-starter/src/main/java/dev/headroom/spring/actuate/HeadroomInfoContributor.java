@@ -1,7 +1,7 @@
 package dev.headroom.spring.actuate;
 
 import dev.headroom.core.Pool;
-import dev.headroom.core.scaling.ScalingAdvisor;
+import dev.headroom.scaling.ScalingAdvisor;
 import dev.headroom.spring.HeadroomPools;
 import dev.headroom.spring.HeadroomRouters;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import org.springframework.boot.actuate.info.InfoContributor;
 /**
  * Adds a {@code headroom} section to {@code /actuator/info}: the pools (tier, endpoints, leases in flight,
  * queue), the routers' tiers and the scaling advisor's state at its last sample (which rules fire, which vetoes
- * and schedules are active), as {@link dev.headroom.core.scaling.AdvisorState#toMap()} gives it.
+ * and schedules are active), as {@link dev.headroom.scaling.AdvisorState#toMap()} gives it.
  */
 public final class HeadroomInfoContributor implements InfoContributor {
   private final Optional<HeadroomPools> pools;
