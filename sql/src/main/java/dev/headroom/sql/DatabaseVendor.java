@@ -9,7 +9,7 @@ import java.util.Optional;
  * is; the others are listed so that using them fails at start with a clear message instead of misrouting reads.
  * For those, implement {@link ReplicationDialect} and pass it to the builder.
  */
-public enum DatabaseVendor {
+enum DatabaseVendor {
   /** PostgreSQL 10+: {@code pg_is_in_recovery()}, {@code pg_last_wal_replay_lsn()}, {@code pg_current_wal_lsn()}. */
   POSTGRESQL("PostgreSQL", true),
   /** MySQL (GTID-based read-your-writes would use {@code WAIT_FOR_EXECUTED_GTID_SET}): not implemented. */
@@ -30,12 +30,12 @@ public enum DatabaseVendor {
   }
 
   /** The name JDBC drivers report in {@code DatabaseMetaData.getDatabaseProductName()}. */
-  public String productName() {
+  String productName() {
     return productName;
   }
 
   /** Whether Headroom ships a dialect for it. */
-  public boolean implemented() {
+  boolean implemented() {
     return implemented;
   }
 
@@ -44,7 +44,7 @@ public enum DatabaseVendor {
    *
    * @throws ConfigException when it is not implemented
    */
-  public ReplicationDialect dialect() {
+  ReplicationDialect dialect() {
     if (!implemented) {
       throw notImplemented(productName);
     }
@@ -52,7 +52,7 @@ public enum DatabaseVendor {
   }
 
   /** The vendor whose product name starts {@code productName} (case-insensitive), if known. */
-  public static Optional<DatabaseVendor> fromProductName(String productName) {
+  static Optional<DatabaseVendor> fromProductName(String productName) {
     String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
     for (DatabaseVendor vendor : values()) {
       if (name.startsWith(vendor.productName.toLowerCase(Locale.ROOT))) {
@@ -67,7 +67,7 @@ public enum DatabaseVendor {
    *
    * @throws ConfigException when the vendor is unknown or not implemented
    */
-  public static ReplicationDialect dialectFor(String productName) {
+  static ReplicationDialect dialectFor(String productName) {
     return fromProductName(productName).orElseThrow(() -> notImplemented(productName)).dialect();
   }
 

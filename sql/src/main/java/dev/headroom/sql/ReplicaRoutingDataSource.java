@@ -68,35 +68,35 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
   private final ExecutorService probeExecutor;
   private volatile boolean closed;
 
-  private ReplicaRoutingDataSource(Builder b) {
-    this.name = b.name;
-    this.primary = b.primary;
+  private ReplicaRoutingDataSource(DataSourceSettings s) {
+    this.name = s.name();
+    this.primary = s.primary();
     Map<String, Replica> replicas = new LinkedHashMap<>();
-    for (ReplicaSpec spec : b.replicas) {
-      replicas.put(spec.id, new Replica(b.name, spec.id, spec.dataSource, spec.maxConnections));
+    for (DataSourceSettings.ReplicaSpec spec : s.replicas()) {
+      replicas.put(spec.id(), new Replica(s.name(), spec.id(), spec.dataSource(), spec.maxConnections()));
     }
     replicas = Collections.unmodifiableMap(replicas);
     this.probeExecutor = ReplicaProber.executor(name, replicas.size());
     ReplicaConnector connector = new ReplicaConnector(name);
     try {
-      StartupCheck start = b.validateOnStart
-          ? StartupCheck.run(name, b.primaryId, primary, b.dialect, replicas, connector,
-              b.replicaConnectionTimeout.toNanos())
-          : StartupCheck.skipped(b.dialect);
+      StartupCheck start = s.validateOnStart()
+          ? StartupCheck.run(name, s.primaryId(), primary, s.dialect(), replicas, connector,
+              s.replicaConnectionTimeout().toNanos())
+          : StartupCheck.skipped(s.dialect());
       ReplicaProber prober = new ReplicaProber(name, replicas, primary, start.dialect(), new PrimaryHistory(),
-          b.maxLagBytes, b.maxLag, b.probeTimeout, b.ticker, probeExecutor);
-      if (b.validateOnStart) {
+          s.maxLagBytes(), s.maxLag(), s.probeTimeout(), s.ticker(), probeExecutor);
+      if (s.validateOnStart()) {
         prober.firstReadings(); // lag is known before the first read is routed
       } else {
         replicas.values().forEach(Replica::verifiedStandby); // trusted until a probe says otherwise
       }
-      this.routing = new Routing(b, start, replicas, prober, connector);
+      this.routing = new Routing(s, start, replicas, prober, connector);
     } catch (RuntimeException e) {
       probeExecutor.shutdownNow();
       connector.close();
       throw e;
     }
-    this.consistency = new Consistency(b.readYourWrites);
+    this.consistency = new Consistency(s.readYourWrites());
   }
 
   /** A builder for a data source called {@code name} (the {@code pool} tag of its metrics, and in logs). */
@@ -238,33 +238,30 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     T run() throws E;
   }
 
-  /** A replica as given to the builder. */
-  record ReplicaSpec(String id, DataSource dataSource, int maxConnections) {}
-
   /** Builds a {@link ReplicaRoutingDataSource}; {@link #build()} validates and checks the servers. */
   public static final class Builder {
-    final String name;
-    String primaryId = "primary";
-    DataSource primary;
-    final List<ReplicaSpec> replicas = new ArrayList<>();
-    ReplicationDialect dialect;
-    FallbackPolicy fallback = FallbackPolicy.PRIMARY;
-    ReadYourWrites readYourWrites = ReadYourWrites.PER_THREAD;
-    Duration readYourWritesWait = Duration.ZERO;
-    long maxLagBytes = 16L << 20;
-    Duration maxLag = Duration.ofSeconds(10);
-    Duration probeInterval = Duration.ofSeconds(1);
-    Duration probeTimeout = Duration.ofSeconds(1);
-    int unhealthyThreshold = 2;
-    OutlierDetection outlierDetection = OutlierDetection.builder().consecutiveFailures(3)
+    private final String name;
+    private String primaryId = "primary";
+    private DataSource primary;
+    private final List<DataSourceSettings.ReplicaSpec> replicas = new ArrayList<>();
+    private ReplicationDialect dialect;
+    private FallbackPolicy fallback = FallbackPolicy.PRIMARY;
+    private ReadYourWrites readYourWrites = ReadYourWrites.PER_THREAD;
+    private Duration readYourWritesWait = Duration.ZERO;
+    private long maxLagBytes = 16L << 20;
+    private Duration maxLag = Duration.ofSeconds(10);
+    private Duration probeInterval = Duration.ofSeconds(1);
+    private Duration probeTimeout = Duration.ofSeconds(1);
+    private int unhealthyThreshold = 2;
+    private OutlierDetection outlierDetection = OutlierDetection.builder().consecutiveFailures(3)
         .failureRateMinRequests(0).baseEjectionTime(Duration.ofSeconds(5)).maxEjectionTime(Duration.ofMinutes(1))
         .maxEjectionShare(1.0).build();
-    Picker picker = Pickers.powerOfTwoChoices();
-    Duration replicaAcquireTimeout = Duration.ZERO;
-    Duration replicaConnectionTimeout = Duration.ofSeconds(1);
-    boolean validateOnStart = true;
-    MeterRegistry meterRegistry;
-    Ticker ticker = Ticker.system();
+    private Picker picker = Pickers.powerOfTwoChoices();
+    private Duration replicaAcquireTimeout = Duration.ZERO;
+    private Duration replicaConnectionTimeout = Duration.ofSeconds(1);
+    private boolean validateOnStart = true;
+    private MeterRegistry meterRegistry;
+    private Ticker ticker = Ticker.system();
 
     private Builder(String name) {
       this.name = name;
@@ -292,8 +289,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
      * replica pool's size to have reads go elsewhere (another replica, the primary) rather than queue in that pool.
      */
     public Builder replica(String id, DataSource dataSource, int maxConnections) {
-      replicas.add(new ReplicaSpec(id, Objects.requireNonNull(dataSource, "dataSource of replica " + id),
-          maxConnections));
+      replicas.add(new DataSourceSettings.ReplicaSpec(id,
+          Objects.requireNonNull(dataSource, "dataSource of replica " + id), maxConnections));
       return this;
     }
 
@@ -420,8 +417,10 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
      * @throws HeadroomException when the primary cannot be reached at start
      */
     public ReplicaRoutingDataSource build() {
-      BuilderChecks.validate(this);
-      return new ReplicaRoutingDataSource(this);
+      return new ReplicaRoutingDataSource(SettingsChecks.validate(new DataSourceSettings(name, primaryId, primary,
+          replicas, dialect, fallback, readYourWrites, readYourWritesWait, maxLagBytes, maxLag, probeInterval,
+          probeTimeout, unhealthyThreshold, outlierDetection, picker, replicaAcquireTimeout, replicaConnectionTimeout,
+          validateOnStart, meterRegistry, ticker)));
     }
   }
 }

@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * The vendor-specific queries behind replica routing: is this server a standby, how far has it replayed, where is
- * the primary, and wait until a standby reaches a position. {@link #postgresql()} is implemented; see
- * {@link DatabaseVendor} for the vendors that are named but not implemented.
+ * the primary, and wait until a standby reaches a position. {@link #postgresql()} is implemented; MySQL, MariaDB,
+ * Microsoft SQL Server and Oracle are recognised at start and refused with a message saying so: for those, implement
+ * this interface and pass it to {@link ReplicaRoutingDataSource.Builder#dialect(ReplicationDialect)}.
  *
  * <p>Positions are unsigned 64-bit numbers that only grow on the primary (PostgreSQL's LSNs are exactly that).
  * Implementations must be thread-safe and must not close the connections they are given.

@@ -56,27 +56,27 @@ final class Routing implements AutoCloseable {
   private final RoutingMetrics metrics;
   private final Ticker ticker;
 
-  Routing(ReplicaRoutingDataSource.Builder b, StartupCheck start, Map<String, Replica> replicas,
-      ReplicaProber prober, ReplicaConnector connector) {
-    this.name = b.name;
-    this.primaryId = b.primaryId;
-    this.primary = b.primary;
+  Routing(DataSourceSettings s, StartupCheck start, Map<String, Replica> replicas, ReplicaProber prober,
+      ReplicaConnector connector) {
+    this.name = s.name();
+    this.primaryId = s.primaryId();
+    this.primary = s.primary();
     this.dialect = start.dialect();
     this.defaultAutoCommit = start.defaultAutoCommit();
     this.defaultIsolation = start.defaultIsolation();
     this.replicas = replicas;
-    this.fallback = b.fallback;
-    this.rywWait = b.readYourWritesWait;
-    this.acquireTimeout = b.replicaAcquireTimeout;
-    this.connectNanos = b.replicaConnectionTimeout.toNanos();
+    this.fallback = s.fallback();
+    this.rywWait = s.readYourWritesWait();
+    this.acquireTimeout = s.replicaAcquireTimeout();
+    this.connectNanos = s.replicaConnectionTimeout().toNanos();
     this.connector = connector;
-    this.ticker = b.ticker;
+    this.ticker = s.ticker();
 
     PoolConfig.Builder primaryConfig = PoolConfig.builder(name + ".primary").tier("primary")
         .endpoint(Endpoint.builder(primaryId).maxConcurrency(Integer.MAX_VALUE).label("role", "primary").build())
         .noCircuitBreaker().outlierDetection(OutlierDetection.disabled()).maxWaiters(0).ticker(ticker);
     PoolConfig.Builder replicaConfig = PoolConfig.builder(name).tier("replica")
-        .picker(b.picker)
+        .picker(s.picker())
         .selector(state -> {
           Replica r = replicas.get(state.id());
           return r != null && r.acceptsReads();
@@ -84,21 +84,21 @@ final class Routing implements AutoCloseable {
         .noCircuitBreaker()
         // no panic: when every replica is ejected, reads fall back to the primary rather than retry dead replicas
         .panicThreshold(0)
-        .outlierDetection(b.outlierDetection)
-        .healthCheck(HealthCheck.builder(prober).interval(b.probeInterval).timeout(b.probeTimeout).jitter(0.1)
-            .unhealthyThreshold(b.unhealthyThreshold).healthyThreshold(1).build())
+        .outlierDetection(s.outlierDetection())
+        .healthCheck(HealthCheck.builder(prober).interval(s.probeInterval()).timeout(s.probeTimeout()).jitter(0.1)
+            .unhealthyThreshold(s.unhealthyThreshold()).healthyThreshold(1).build())
         .maxWaiters(acquireTimeout.isZero() ? 0 : 256)
         .ticker(ticker);
     for (Replica r : replicas.values()) {
       replicaConfig.endpoint(Endpoint.builder(r.id).maxConcurrency(r.maxConnections).label("role", "replica").build());
     }
-    if (b.meterRegistry != null) {
-      primaryConfig.meterRegistry(b.meterRegistry);
-      replicaConfig.meterRegistry(b.meterRegistry);
+    if (s.meterRegistry() != null) {
+      primaryConfig.meterRegistry(s.meterRegistry());
+      replicaConfig.meterRegistry(s.meterRegistry());
     }
     this.primaryPool = Pool.create(primaryConfig.build());
     this.replicaPool = Pool.create(replicaConfig.build());
-    this.metrics = new RoutingMetrics(b.meterRegistry, name, primaryId, replicas.values(), this::eligible,
+    this.metrics = new RoutingMetrics(s.meterRegistry(), name, primaryId, replicas.values(), this::eligible,
         fallback);
   }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The data source's own meters (see {@link SqlMetrics}), all registered up front so that recording is a map read
+ * The data source's own meters (see {@link SqlMetricNames}), all registered up front so that recording is a map read
  * and an increment. Without a registry every method is a no-op.
  */
 final class RoutingMetrics {
@@ -40,13 +40,13 @@ final class RoutingMetrics {
     for (Replica replica : replicas) {
       replicaReads.put(replica.id, connections(registry, name, replica.id, "replica", "read"));
       Tags tags = Tags.of(HeadroomMetrics.POOL, name, HeadroomMetrics.ENDPOINT, replica.id);
-      Gauge.builder(SqlMetrics.REPLICA_LAG_BYTES, replica, Replica::lagBytes)
+      Gauge.builder(SqlMetricNames.REPLICA_LAG_BYTES, replica, Replica::lagBytes)
           .description("WAL bytes the replica was behind the primary at its last probe")
           .baseUnit("bytes").tags(tags).strongReference(true).register(registry);
-      TimeGauge.builder(SqlMetrics.REPLICA_LAG, replica, TimeUnit.NANOSECONDS, Replica::lagNanos)
+      TimeGauge.builder(SqlMetricNames.REPLICA_LAG, replica, TimeUnit.NANOSECONDS, Replica::lagNanos)
           .description("How long the replica has been missing WAL the primary had")
           .tags(tags).strongReference(true).register(registry);
-      Gauge.builder(SqlMetrics.REPLICA_ELIGIBLE, replica, r -> eligible.test(r) ? 1 : 0)
+      Gauge.builder(SqlMetricNames.REPLICA_ELIGIBLE, replica, r -> eligible.test(r) ? 1 : 0)
           .description("1 when reads may go to the replica")
           .tags(tags).strongReference(true).register(registry);
     }
@@ -62,15 +62,15 @@ final class RoutingMetrics {
   }
 
   private static Counter connections(MeterRegistry registry, String pool, String node, String role, String access) {
-    return Counter.builder(SqlMetrics.CONNECTIONS)
+    return Counter.builder(SqlMetricNames.CONNECTIONS)
         .description("Connections routed to each node")
-        .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, node, SqlMetrics.ROLE, role,
-            SqlMetrics.ACCESS, access)
+        .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, node, SqlMetricNames.ROLE, role,
+            SqlMetricNames.ACCESS, access)
         .register(registry);
   }
 
   private static Timer waitTimer(MeterRegistry registry, String pool, String result) {
-    return Timer.builder(SqlMetrics.REPLICA_WAIT)
+    return Timer.builder(SqlMetricNames.REPLICA_WAIT)
         .description("Read-your-writes waits for a replica to replay a write")
         .tags(HeadroomMetrics.POOL, pool, "result", result)
         .register(registry);

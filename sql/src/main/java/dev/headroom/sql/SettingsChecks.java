@@ -1,71 +1,58 @@
 package dev.headroom.sql;
 
-import dev.headroom.core.ConfigException;
-import java.time.Duration;
+import dev.headroom.core.Checks;
 import java.util.HashSet;
 import java.util.Set;
 
-/** The checks of {@link ReplicaRoutingDataSource.Builder#build()} that need no server. */
-final class BuilderChecks {
-  private BuilderChecks() {}
+/**
+ * The checks of {@link ReplicaRoutingDataSource.Builder#build()} that need no server. Errors name the data source
+ * as their subject ({@code 'orders-db'}) and the builder's setting as their path ({@code maxLag}); a replica's own
+ * settings name the replica in the subject ({@code 'orders-db': replica 'r1'}).
+ */
+final class SettingsChecks {
+  private SettingsChecks() {}
 
-  static void validate(ReplicaRoutingDataSource.Builder b) {
-    if (b.name == null || b.name.isBlank()) {
-      throw new ConfigException("data source name", b.name, "must be non-empty");
-    }
-    String p = "'" + b.name + "': ";
-    if (b.primary == null) {
-      throw new ConfigException(p + "primary", "none",
+  static DataSourceSettings validate(DataSourceSettings s) {
+    Checks.in("data source").nonBlank("name", s.name());
+    String subject = "'" + s.name() + "'";
+    Checks checks = Checks.in(subject);
+    if (s.primary() == null) {
+      throw checks.invalid("primary", "none",
           "must be set: writes and read-write transactions need a primary DataSource");
     }
-    if (b.primaryId == null || b.primaryId.isBlank()) {
-      throw new ConfigException(p + "primary id", b.primaryId, "must be non-empty");
-    }
-    if (b.replicas.isEmpty()) {
-      throw new ConfigException(p + "replicas", "[]",
+    Checks.in(server(subject, "primary", s.primaryId())).nonBlank("id", s.primaryId());
+    if (s.replicas().isEmpty()) {
+      throw checks.invalid("replicas", "[]",
           "must list at least one replica DataSource (without replicas, use the primary DataSource directly)");
     }
     Set<String> ids = new HashSet<>();
-    ids.add(b.primaryId);
-    for (ReplicaRoutingDataSource.ReplicaSpec replica : b.replicas) {
-      if (replica.id() == null || replica.id().isBlank()) {
-        throw new ConfigException(p + "replica id", replica.id(), "must be non-empty");
-      }
+    ids.add(s.primaryId());
+    for (DataSourceSettings.ReplicaSpec replica : s.replicas()) {
+      Checks checksOfReplica = Checks.in(server(subject, "replica", replica.id()));
+      checksOfReplica.nonBlank("id", replica.id());
       if (!ids.add(replica.id())) {
-        throw new ConfigException(p + "replica id", replica.id(), "must be unique (and differ from the primary's id)");
+        throw checksOfReplica.invalid("id", replica.id(), "must be unique (and differ from the primary's id)");
       }
-      if (replica.dataSource() == b.primary) {
-        throw new ConfigException(p + "replica '" + replica.id() + "'", "the primary DataSource",
+      if (replica.dataSource() == s.primary()) {
+        // the whole replica is wrong, as when its server turns out to be a primary (StartupCheck)
+        throw checks.invalid("replica '" + replica.id() + "'", "the primary DataSource",
             "must be a DataSource of a replica, not the primary's");
       }
-      if (replica.maxConnections() < 1) {
-        throw new ConfigException(p + "maxConnections of replica '" + replica.id() + "'", replica.maxConnections(),
-            "must be >= 1");
-      }
+      checksOfReplica.atLeast("maxConnections", replica.maxConnections(), 1);
     }
-    if (b.maxLagBytes < 0) {
-      throw new ConfigException(p + "maxLagBytes", b.maxLagBytes, "must be >= 0");
-    }
-    positive(p + "maxLag", b.maxLag);
-    positive(p + "probeInterval", b.probeInterval);
-    positive(p + "probeTimeout", b.probeTimeout);
-    notNegative(p + "readYourWritesWait", b.readYourWritesWait);
-    notNegative(p + "replicaAcquireTimeout", b.replicaAcquireTimeout);
-    positive(p + "replicaConnectionTimeout", b.replicaConnectionTimeout);
-    if (b.unhealthyThreshold < 1) {
-      throw new ConfigException(p + "unhealthyThreshold", b.unhealthyThreshold, "must be >= 1");
-    }
+    checks.atLeast("maxLagBytes", s.maxLagBytes(), 0L);
+    checks.positive("maxLag", s.maxLag());
+    checks.positive("probeInterval", s.probeInterval());
+    checks.positive("probeTimeout", s.probeTimeout());
+    checks.nonNegative("readYourWritesWait", s.readYourWritesWait());
+    checks.nonNegative("replicaAcquireTimeout", s.replicaAcquireTimeout());
+    checks.positive("replicaConnectionTimeout", s.replicaConnectionTimeout());
+    checks.atLeast("unhealthyThreshold", s.unhealthyThreshold(), 1);
+    return s;
   }
 
-  private static void positive(String setting, Duration value) {
-    if (value.isNegative() || value.isZero()) {
-      throw new ConfigException(setting, value, "must be > 0");
-    }
-  }
-
-  private static void notNegative(String setting, Duration value) {
-    if (value.isNegative()) {
-      throw new ConfigException(setting, value, "must be >= 0");
-    }
+  /** The subject of a server's own settings: {@code 'orders-db': replica 'r1'}. */
+  private static String server(String subject, String role, String id) {
+    return subject + ": " + role + " '" + id + "'";
   }
 }

@@ -9,7 +9,7 @@ package dev.headroom.sql;
  * {@code router=<name>, from=replica, to=primary} (or {@code to=none} when reads fail instead) and
  * {@code reason=<}{@link FallbackReason}{@code >}.
  */
-public final class SqlMetrics {
+public final class SqlMetricNames {
   /** Counter of connections routed, per node: tags pool, endpoint, role (primary, replica), access (read, write). */
   public static final String CONNECTIONS = "headroom.sql.connections";
   /** Gauge of WAL bytes a replica was behind the primary at its last probe: tags pool, endpoint. */
@@ -26,5 +26,5 @@ public final class SqlMetrics {
   /** Tag key: {@code read} or {@code write}. */
   public static final String ACCESS = "access";
 
-  private SqlMetrics() {}
+  private SqlMetricNames() {}
 }

@@ -50,7 +50,7 @@ record StartupCheck(ReplicationDialect dialect, boolean defaultAutoCommit, int d
     try (Connection c = primaryConnection(owner, primaryId, primary, connector, connectNanos)) {
       dialect = given != null ? given : DatabaseVendor.dialectFor(c.getMetaData().getDatabaseProductName());
       if (dialect.isStandby(c)) {
-        throw new ConfigException("'" + owner + "': primary", redact(c.getMetaData().getURL()),
+        throw new ConfigException("'" + owner + "'", "primary", redact(c.getMetaData().getURL()),
             "must point at the read-write primary, but the server there is a standby in recovery");
       }
       autoCommit = c.getAutoCommit();
@@ -72,9 +72,9 @@ record StartupCheck(ReplicationDialect dialect, boolean defaultAutoCommit, int d
       }
       try (Connection c = opened) {
         if (!dialect.isStandby(c)) {
-          throw new ConfigException("'" + owner + "': replica '" + replica.id + "'", redact(c.getMetaData().getURL()),
-              "must point at a hot standby, but the server there is not in recovery (it is a primary; is this the "
-                  + "primary's URL?)");
+          throw new ConfigException("'" + owner + "'", "replica '" + replica.id + "'",
+              redact(c.getMetaData().getURL()), "must point at a hot standby, but the server there is not in "
+                  + "recovery (it is a primary; is this the primary's URL?)");
         }
         replica.verifiedStandby();
       } catch (SQLException e) {

@@ -28,5 +28,24 @@
  *
  * <p><b>Lag and read-your-writes.</b> See {@link dev.headroom.sql.ReplicaRoutingDataSource}: lag time is measured
  * against the primary's own WAL history ({@code PrimaryHistory}), and read-your-writes tokens are WAL positions.
+ *
+ * <p><b>Construction.</b> {@link dev.headroom.sql.ReplicaRoutingDataSource.Builder#build()} validates the builder
+ * into an immutable record ({@code DataSourceSettings}, checked by {@code SettingsChecks}) and only then checks the
+ * servers ({@code StartupCheck}); the data source and its {@code Routing} read that record, never the builder, so a
+ * builder reused after {@code build()} cannot change a running data source. A rejected setting is a
+ * {@link dev.headroom.core.ConfigException} whose subject is the data source ({@code 'orders-db'}, or
+ * {@code 'orders-db': replica 'r1'} for a replica's own settings) and whose path is the builder's name for the
+ * setting ({@code maxLag}, {@code maxConnections}); a server that turns out to have the wrong role is reported as the
+ * whole server ({@code primary}, {@code replica 'r1'}), since what is wrong is its URL.
+ *
+ * <p><b>Public surface.</b> Users touch the data source and its builder, the enums and records its methods take and
+ * return ({@link dev.headroom.sql.FallbackPolicy}, {@link dev.headroom.sql.ReadYourWrites},
+ * {@link dev.headroom.sql.ReplicationToken}, {@link dev.headroom.sql.ConsistencyScope},
+ * {@link dev.headroom.sql.ReplicaStatus}), what a connection says about its routing
+ * ({@link dev.headroom.sql.RoutedConnection}), the SPI for another vendor
+ * ({@link dev.headroom.sql.ReplicationDialect}),
+ * the exceptions, and the names of the meters ({@link dev.headroom.sql.SqlMetricNames}; {@code RoutingMetrics}
+ * records them). Everything else (the lazy connection, the prober, the connector, the vendor table) is
+ * package-private.
  */
 package dev.headroom.sql;

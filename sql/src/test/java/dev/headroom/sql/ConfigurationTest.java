@@ -81,11 +81,11 @@ class ConfigurationTest {
   void settingsThatCannotWorkAreNamed() {
     assertThat(rejected(b -> b.primary(primary)).setting()).isEqualTo("'db': replicas");
     assertThat(rejected(b -> b.primary(primary).replica("a", standby).replica("a", standby)).setting())
-        .isEqualTo("'db': replica id");
+        .isEqualTo("'db': replica 'a': id");
     assertThat(rejected(b -> b.primary(primary).replica("primary", standby)).value()).isEqualTo("primary");
     assertThat(rejected(b -> b.primary(primary).replica("a", primary)).setting()).isEqualTo("'db': replica 'a'");
     assertThat(rejected(b -> b.primary(primary).replica("a", standby, 0)).setting())
-        .isEqualTo("'db': maxConnections of replica 'a'");
+        .isEqualTo("'db': replica 'a': maxConnections");
     assertThat(rejected(b -> b.primary(primary).replica("a", standby).maxLagBytes(-1)).setting())
         .isEqualTo("'db': maxLagBytes");
     assertThat(rejected(b -> b.primary(primary).replica("a", standby).maxLag(Duration.ZERO)).setting())
@@ -99,7 +99,24 @@ class ConfigurationTest {
     assertThat(rejected(b -> b.primary(primary).replica("a", standby).replicaConnectionTimeout(Duration.ZERO))
         .setting()).isEqualTo("'db': replicaConnectionTimeout");
     assertThatThrownBy(() -> ReplicaRoutingDataSource.builder(" ").primary(primary).replica("a", standby).build())
-        .isInstanceOf(ConfigException.class).hasMessageContaining("data source name");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("data source: name");
+  }
+
+  @Test
+  void aRejectedSettingCarriesItsSubjectPathValueAndRequirement() {
+    ConfigException maxLag = rejected(b -> b.primary(primary).replica("a", standby).maxLag(Duration.ZERO));
+    assertThat(maxLag.subject()).isEqualTo("'db'");
+    assertThat(maxLag.path()).isEqualTo("maxLag");
+    assertThat(maxLag.value()).isEqualTo("PT0S");
+    assertThat(maxLag.requirement()).isEqualTo("must be > 0");
+    ConfigException replica = rejected(b -> b.primary(primary).replica("a", standby, 0));
+    assertThat(replica.subject()).isEqualTo("'db': replica 'a'");
+    assertThat(replica.path()).isEqualTo("maxConnections");
+    assertThat(replica.requirement()).isEqualTo("must be >= 1");
+    ConfigException wait = rejected(b -> b.primary(primary).replica("a", standby)
+        .replicaAcquireTimeout(Duration.ofMillis(-1)));
+    assertThat(wait.path()).isEqualTo("replicaAcquireTimeout");
+    assertThat(wait.requirement()).isEqualTo("must be >= 0");
   }
 
   @Test

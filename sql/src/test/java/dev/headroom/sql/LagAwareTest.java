@@ -79,7 +79,8 @@ class LagAwareTest {
     assertThat(lagging.lagging()).isTrue();
     assertThat(lagging.lagBytes()).isGreaterThan(64 * 1024);
     assertThat(lagging.health()).as("lagging is not down: the probe passes").isEqualTo(dev.headroom.core.Health.UP);
-    assertThat(registry.get(SqlMetrics.REPLICA_LAG_BYTES).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge().value())
+    assertThat(registry.get(SqlMetricNames.REPLICA_LAG_BYTES).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge()
+        .value())
         .isGreaterThan(64 * 1024);
     assertThat(registry.get(HeadroomMetrics.SPILLOVER).tag("reason", "LAGGING").counter().count()).isPositive();
 

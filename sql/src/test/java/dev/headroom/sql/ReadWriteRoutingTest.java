@@ -155,19 +155,19 @@ class ReadWriteRoutingTest {
       Db.read(ds, "SELECT 1");
     }
     Db.exec(ds, "SELECT 1");
-    assertThat(registry.get(SqlMetrics.CONNECTIONS).tag(HeadroomMetrics.ENDPOINT, "standby-1")
-        .tag(SqlMetrics.ACCESS, "read").counter().count()).isEqualTo(3);
-    assertThat(registry.get(SqlMetrics.CONNECTIONS).tag(HeadroomMetrics.ENDPOINT, "primary")
-        .tag(SqlMetrics.ACCESS, "write").counter().count()).isEqualTo(1);
+    assertThat(registry.get(SqlMetricNames.CONNECTIONS).tag(HeadroomMetrics.ENDPOINT, "standby-1")
+        .tag(SqlMetricNames.ACCESS, "read").counter().count()).isEqualTo(3);
+    assertThat(registry.get(SqlMetricNames.CONNECTIONS).tag(HeadroomMetrics.ENDPOINT, "primary")
+        .tag(SqlMetricNames.ACCESS, "write").counter().count()).isEqualTo(1);
     assertThat(registry.get(HeadroomMetrics.REQUESTS).tag(HeadroomMetrics.POOL, "db")
         .tag(HeadroomMetrics.ENDPOINT, "standby-1").tag(HeadroomMetrics.OUTCOME, "success").counter().count())
         .as("core's per-endpoint request counter: one lease per connection").isEqualTo(3);
     assertThat(registry.get(HeadroomMetrics.INFLIGHT).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge().value())
         .isZero();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        registry.get(SqlMetrics.REPLICA_ELIGIBLE).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge().value())
+        registry.get(SqlMetricNames.REPLICA_ELIGIBLE).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge().value())
         .isEqualTo(1));
-    assertThat(registry.get(SqlMetrics.REPLICA_LAG_BYTES).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge())
+    assertThat(registry.get(SqlMetricNames.REPLICA_LAG_BYTES).tag(HeadroomMetrics.ENDPOINT, "standby-1").gauge())
         .isNotNull();
   }
 

@@ -170,7 +170,7 @@ class ReadYourWritesTest {
     assertThat(result.inRecovery()).isTrue();
     assertThat(result.value()).isEqualTo(1);
     assertThat(result.fallback()).isNull();
-    assertThat(registry.get(SqlMetrics.REPLICA_WAIT).tag("result", "reached").timer().count()).isEqualTo(1);
+    assertThat(registry.get(SqlMetricNames.REPLICA_WAIT).tag("result", "reached").timer().count()).isEqualTo(1);
   }
 
   @Test
@@ -182,7 +182,7 @@ class ReadYourWritesTest {
     assertThat(read.node()).isEqualTo("primary");
     assertThat(read.value()).isEqualTo(1);
     assertThat(read.fallback()).isEqualTo(FallbackReason.READ_YOUR_WRITES);
-    assertThat(registry.get(SqlMetrics.REPLICA_WAIT).tag("result", "timed_out").timer().totalTime(
+    assertThat(registry.get(SqlMetricNames.REPLICA_WAIT).tag("result", "timed_out").timer().totalTime(
         TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(300);
   }
 

@@ -1,0 +1,31 @@
+package dev.headroom.sql;
+
+import dev.headroom.core.OutlierDetection;
+import dev.headroom.core.Picker;
+import dev.headroom.core.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The validated, immutable settings of a {@link ReplicaRoutingDataSource}, made by
+ * {@link ReplicaRoutingDataSource.Builder#build()} ({@link SettingsChecks}); the data source and its {@link Routing}
+ * read these, never the builder.
+ *
+ * @param dialect the dialect given to the builder; null: found from the primary's vendor at start
+ * @param meterRegistry null: no metrics
+ */
+record DataSourceSettings(String name, String primaryId, DataSource primary, List<ReplicaSpec> replicas,
+    ReplicationDialect dialect, FallbackPolicy fallback, ReadYourWrites readYourWrites, Duration readYourWritesWait,
+    long maxLagBytes, Duration maxLag, Duration probeInterval, Duration probeTimeout, int unhealthyThreshold,
+    OutlierDetection outlierDetection, Picker picker, Duration replicaAcquireTimeout,
+    Duration replicaConnectionTimeout, boolean validateOnStart, MeterRegistry meterRegistry, Ticker ticker) {
+
+  DataSourceSettings {
+    replicas = List.copyOf(replicas);
+  }
+
+  /** A replica as given to the builder. */
+  record ReplicaSpec(String id, DataSource dataSource, int maxConnections) {}
+}
