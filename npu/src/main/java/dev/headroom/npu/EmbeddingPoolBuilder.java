@@ -1,5 +1,6 @@
 package dev.headroom.npu;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.PoolConfig;
 import dev.headroom.core.time.Scheduler;
@@ -158,29 +159,21 @@ public final class EmbeddingPoolBuilder {
 
   /** Validates and builds; the pool owns the backends from now on. */
   public EmbeddingPool build() {
-    if (name == null || name.isBlank()) {
-      throw new ConfigException("embedding pool name", name, "must be non-empty");
-    }
-    String prefix = "embedding pool '" + name + "': ";
+    Checks.in("embedding pool").nonBlank("name", name);
+    String subject = "embedding pool '" + name + "'";
+    Checks pool = Checks.in(subject);
     if (backends.isEmpty() && cloud == null) {
-      throw new ConfigException(prefix + "backends", "[]", "must list at least one backend or a cloud");
+      throw pool.invalid("backends", "[]", "must list at least one backend or a cloud");
     }
-    if (maxBatchSize < 1) {
-      throw new ConfigException(prefix + "maxBatchSize", maxBatchSize, "must be >= 1");
-    }
-    if (maxQueueDelay.isNegative()) {
-      throw new ConfigException(prefix + "maxQueueDelay", maxQueueDelay, "must be >= 0");
-    }
+    pool.atLeast("maxBatchSize", maxBatchSize, 1);
+    pool.nonNegative("maxQueueDelay", maxQueueDelay);
     if (warning < 1 || critical < warning) {
-      throw new ConfigException(prefix + "queueThresholds", warning + "/" + critical,
-          "must satisfy 1 <= warning <= critical");
+      throw pool.invalid("queueThresholds", warning + "/" + critical, "must satisfy 1 <= warning <= critical");
     }
-    if (maxAttempts < 1) {
-      throw new ConfigException(prefix + "maxAttempts", maxAttempts, "must be >= 1");
-    }
+    pool.atLeast("maxAttempts", maxAttempts, 1);
     for (int i = 0; i < buckets.size(); i++) {
       if (buckets.get(i) < 3 || (i > 0 && buckets.get(i) <= buckets.get(i - 1))) {
-        throw new ConfigException(prefix + "lengthBuckets", buckets, "must be ascending and each >= 3");
+        throw pool.invalid("lengthBuckets", buckets, "must be ascending and each >= 3");
       }
     }
     List<EmbeddingBackend> all = new ArrayList<>(backends);
@@ -190,16 +183,16 @@ public final class EmbeddingPoolBuilder {
     int dims = all.get(0).dimensions();
     List<String> ids = new ArrayList<>();
     for (EmbeddingBackend backend : all) {
+      Checks ofBackend = Checks.in(subject + ", backend '" + backend.id() + "'");
       if (backend.dimensions() != dims) {
-        throw new ConfigException(prefix + "dimensions of backend '" + backend.id() + "'", backend.dimensions(),
+        throw ofBackend.invalid("dimensions", backend.dimensions(),
             "must equal the other backends' " + dims + " (vectors of different models cannot be mixed)");
       }
       if (backend.needsTokens() && tokenizer == null) {
-        throw new ConfigException(prefix + "tokenizer", "none", "must be set: backend '" + backend.id()
-            + "' runs a local model");
+        throw pool.invalid("tokenizer", "none", "must be set: backend '" + backend.id() + "' runs a local model");
       }
       if (ids.contains(backend.id())) {
-        throw new ConfigException(prefix + "backend id", backend.id(), "must be unique");
+        throw ofBackend.invalid("id", backend.id(), "must be unique");
       }
       ids.add(backend.id());
     }

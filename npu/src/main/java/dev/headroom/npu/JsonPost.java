@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code NaN} or {@code Infinity} (what Python's json module writes) is read, so that {@link EmbeddingCheck} can name
  * it instead of a parse error hiding it.
  */
-final class HttpJson {
+final class JsonPost {
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
@@ -31,7 +31,7 @@ final class HttpJson {
   private final HttpClient client;
   private final Duration timeout;
 
-  HttpJson(String endpoint, HttpClient client, Duration timeout) {
+  JsonPost(String endpoint, HttpClient client, Duration timeout) {
     this.endpoint = endpoint;
     this.client = client;
     this.timeout = timeout;

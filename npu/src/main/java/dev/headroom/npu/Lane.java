@@ -12,13 +12,13 @@ import java.util.Set;
 
 /**
  * The queues of one tier of an {@link EmbeddingPool} (local devices and workers, or the cloud): one FIFO per length
- * bucket, plus batches that failed and wait to be retried. Not thread-safe: the {@link Dispatcher} guards it.
+ * bucket, plus batches that failed and wait to be retried. Not thread-safe: the {@link Batcher} guards it.
  */
 final class Lane {
   final String name;
   final Pool pool;
   final Map<String, EmbeddingBackend> backends;
-  private final Deque<Item>[] buckets;
+  private final Deque<PendingText>[] buckets;
   private final Deque<Retry> retries = new ArrayDeque<>();
   /** The last failure of each backend that has not succeeded since, oldest first. */
   private final Map<String, Throwable> lastFailures = new LinkedHashMap<>();
@@ -42,14 +42,14 @@ final class Lane {
     return pending;
   }
 
-  void enqueue(Item item, long now) {
+  void enqueue(PendingText item, long now) {
     item.enqueuedAt = now;
     buckets[item.bucket].addLast(item);
     pending++;
   }
 
   /** Queues a failed batch (or half of one) for another try, ahead of fresh texts. */
-  void retry(List<Item> items, Set<String> excluding) {
+  void retry(List<PendingText> items, Set<String> excluding) {
     retries.addFirst(new Retry(new ArrayList<>(items), new HashSet<>(excluding)));
     pending += items.size();
   }
@@ -59,7 +59,7 @@ final class Lane {
    * {@code delayNanos}; null when nothing is due.
    */
   Ready nextReady(long now, int maxBatch, long delayNanos) {
-    while (!retries.isEmpty() && retries.peekFirst().items.stream().allMatch(Item::isDone)) {
+    while (!retries.isEmpty() && retries.peekFirst().items.stream().allMatch(PendingText::isDone)) {
       pending -= retries.pollFirst().items.size();
     }
     if (!retries.isEmpty()) {
@@ -70,7 +70,7 @@ final class Lane {
     boolean bestFull = false;
     for (int b = 0; b < buckets.length; b++) {
       purgeDone(b);
-      Deque<Item> queue = buckets[b];
+      Deque<PendingText> queue = buckets[b];
       if (queue.isEmpty()) {
         continue;
       }
@@ -87,12 +87,12 @@ final class Lane {
   }
 
   /** Takes up to {@code limit} texts of what {@link #nextReady} chose. */
-  List<Item> take(Ready ready, int limit) {
-    List<Item> out = new ArrayList<>(Math.min(limit, 64));
+  List<PendingText> take(Ready ready, int limit) {
+    List<PendingText> out = new ArrayList<>(Math.min(limit, 64));
     if (ready.bucket < 0) {
       Retry retry = retries.pollFirst();
-      List<Item> rest = new ArrayList<>();
-      for (Item item : retry.items) {
+      List<PendingText> rest = new ArrayList<>();
+      for (PendingText item : retry.items) {
         pending--;
         if (item.isDone()) {
           continue;
@@ -108,9 +108,9 @@ final class Lane {
       }
       return out;
     }
-    Deque<Item> queue = buckets[ready.bucket];
+    Deque<PendingText> queue = buckets[ready.bucket];
     while (out.size() < limit && !queue.isEmpty()) {
-      Item item = queue.pollFirst();
+      PendingText item = queue.pollFirst();
       pending--;
       if (!item.isDone()) {
         out.add(item);
@@ -125,7 +125,7 @@ final class Lane {
    */
   long nextDue(long now, long delayNanos) {
     long earliest = Long.MAX_VALUE;
-    for (Deque<Item> queue : buckets) {
+    for (Deque<PendingText> queue : buckets) {
       if (!queue.isEmpty()) {
         long due = queue.peekFirst().enqueuedAt + delayNanos;
         if (due - now > 0) {
@@ -137,13 +137,13 @@ final class Lane {
   }
 
   /** Removes and returns every queued text. */
-  List<Item> removeAll() {
-    List<Item> out = new ArrayList<>(pending);
+  List<PendingText> removeAll() {
+    List<PendingText> out = new ArrayList<>(pending);
     for (Retry retry : retries) {
       out.addAll(retry.items);
     }
     retries.clear();
-    for (Deque<Item> queue : buckets) {
+    for (Deque<PendingText> queue : buckets) {
       out.addAll(queue);
       queue.clear();
     }
@@ -152,7 +152,7 @@ final class Lane {
   }
 
   private void purgeDone(int bucket) {
-    Deque<Item> queue = buckets[bucket];
+    Deque<PendingText> queue = buckets[bucket];
     while (!queue.isEmpty() && queue.peekFirst().isDone()) {
       queue.pollFirst();
       pending--;
@@ -181,12 +181,12 @@ final class Lane {
   String lastFailures() {
     StringBuilder text = new StringBuilder();
     lastFailures.forEach((backend, cause) -> text.append(text.length() == 0 ? "" : "; ").append('\'')
-        .append(backend).append("': ").append(Dispatcher.describe(cause)));
+        .append(backend).append("': ").append(Batcher.describe(cause)));
     return text.toString();
   }
 
   /** A failed batch waiting for another try, and the endpoints it failed on. */
-  private record Retry(List<Item> items, Set<String> excluding) {}
+  private record Retry(List<PendingText> items, Set<String> excluding) {}
 
   /** What to send next: a bucket index, or -1 for the first retry. */
   record Ready(int bucket, Set<String> excluding) {}

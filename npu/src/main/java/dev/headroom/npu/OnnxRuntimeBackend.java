@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.HeadroomException;
 import java.nio.FloatBuffer;
@@ -55,7 +56,8 @@ public final class OnnxRuntimeBackend implements EmbeddingBackend {
     }
     if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
       close();
-      throw new ConfigException("model inputs", inputs, "must include input_ids and attention_mask");
+      throw Checks.in("model '" + b.model.name() + "'").invalid("inputs", inputs,
+          "must include input_ids and attention_mask");
     }
   }
 
@@ -197,18 +199,11 @@ public final class OnnxRuntimeBackend implements EmbeddingBackend {
      * @throws ConfigException for a bad setting or a model without the expected inputs
      */
     public OnnxRuntimeBackend build() {
-      if (id.isBlank()) {
-        throw new ConfigException("onnxRuntime.id", id, "must be non-empty");
-      }
-      if (threads < 1) {
-        throw new ConfigException("onnxRuntime.threads", threads, "must be >= 1");
-      }
-      if (maxBatchSize < 1) {
-        throw new ConfigException("onnxRuntime.maxBatchSize", maxBatchSize, "must be >= 1");
-      }
-      if (maxConcurrency < 1) {
-        throw new ConfigException("onnxRuntime.maxConcurrency", maxConcurrency, "must be >= 1");
-      }
+      Checks checks = Checks.in("ONNX Runtime backend '" + id + "'");
+      checks.nonBlank("id", id);
+      checks.atLeast("threads", threads, 1);
+      checks.atLeast("maxBatchSize", maxBatchSize, 1);
+      checks.atLeast("maxConcurrency", maxConcurrency, 1);
       return new OnnxRuntimeBackend(this);
     }
   }

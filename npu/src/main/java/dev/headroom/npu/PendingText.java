@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** One text on its way through a pool: where it is queued, how often it failed, and the caller's future. */
-final class Item {
+final class PendingText {
   final String text;
   final Tokens tokens; // null without a tokenizer
   final int bucket; // index into the pool's length buckets
@@ -17,7 +17,7 @@ final class Item {
   Throwable lastFailure; // why its last try failed, kept for the error it may end with
   String lastFailedOn; // the backend of that try
 
-  Item(String text, Tokens tokens, int bucket, int index) {
+  PendingText(String text, Tokens tokens, int bucket, int index) {
     this.text = text;
     this.tokens = tokens;
     this.bucket = bucket;
@@ -30,6 +30,6 @@ final class Item {
 
   @Override
   public String toString() {
-    return "Item{" + index + ", bucket " + bucket + ", attempts " + attempts + '}';
+    return "PendingText{" + index + ", bucket " + bucket + ", attempts " + attempts + '}';
   }
 }

@@ -1,5 +1,6 @@
 package dev.headroom.npu;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +25,7 @@ public final class RemoteWorkerBackend implements EmbeddingBackend {
   private final int dimensions;
   private final int maxBatchSize;
   private final int maxConcurrency;
-  private final HttpJson http;
+  private final JsonPost http;
   private final Map<String, String> labels;
 
   private RemoteWorkerBackend(Builder b) {
@@ -33,7 +34,7 @@ public final class RemoteWorkerBackend implements EmbeddingBackend {
     this.dimensions = b.dimensions;
     this.maxBatchSize = b.maxBatchSize;
     this.maxConcurrency = b.maxConcurrency;
-    this.http = new HttpJson(b.id, b.client != null ? b.client : HttpJson.defaultClient(b.connectTimeout), b.timeout);
+    this.http = new JsonPost(b.id, b.client != null ? b.client : JsonPost.defaultClient(b.connectTimeout), b.timeout);
     this.labels = Map.of("kind", "remote", "uri", b.base.toString());
   }
 
@@ -143,19 +144,15 @@ public final class RemoteWorkerBackend implements EmbeddingBackend {
 
     /** Validates and builds. */
     public RemoteWorkerBackend build() {
-      if (id.isBlank()) {
-        throw new ConfigException("remoteWorker.id", id, "must be non-empty");
-      }
+      Checks checks = Checks.in("remote worker '" + id + "'");
+      checks.nonBlank("id", id);
       if (base.getScheme() == null || !base.getScheme().startsWith("http") || base.getHost() == null) {
-        throw new ConfigException("remoteWorker '" + id + "' uri", base, "must be an http(s) URI with a host");
+        throw checks.invalid("uri", base, "must be an http(s) URI with a host");
       }
-      if (dimensions < 1 || maxBatchSize < 1 || maxConcurrency < 1) {
-        throw new ConfigException("remoteWorker '" + id + "' dimensions/maxBatchSize/maxConcurrency",
-            dimensions + "/" + maxBatchSize + "/" + maxConcurrency, "must each be >= 1");
-      }
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new ConfigException("remoteWorker '" + id + "' timeout", timeout, "must be > 0");
-      }
+      checks.atLeast("dimensions", dimensions, 1);
+      checks.atLeast("maxBatchSize", maxBatchSize, 1);
+      checks.atLeast("maxConcurrency", maxConcurrency, 1);
+      checks.positive("timeout", timeout);
       return new RemoteWorkerBackend(this);
     }
   }

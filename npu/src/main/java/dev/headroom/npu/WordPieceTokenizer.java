@@ -2,6 +2,7 @@ package dev.headroom.npu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ public final class WordPieceTokenizer implements Tokenizer {
     this.clsId = post.path("[CLS]").path("ids").path(0).asInt(id("[CLS]"));
     this.sepId = post.path("[SEP]").path("ids").path(0).asInt(id("[SEP]"));
     if (maxTokens < 3) {
-      throw new ConfigException("tokenizer maxTokens", maxTokens, "must be >= 3 ([CLS], one token, [SEP])");
+      throw Checks.in("tokenizer").invalid("maxTokens", maxTokens, "must be >= 3 ([CLS], one token, [SEP])");
     }
     this.maxTokens = maxTokens;
   }
@@ -117,7 +118,7 @@ public final class WordPieceTokenizer implements Tokenizer {
   public int id(String token) {
     Integer id = vocab.get(token);
     if (id == null) {
-      throw new ConfigException("tokenizer vocabulary entry", token, "must exist");
+      throw Checks.in("tokenizer.json").invalid("model.vocab", token, "must contain the token");
     }
     return id;
   }
@@ -313,7 +314,7 @@ public final class WordPieceTokenizer implements Tokenizer {
 
   private static void require(boolean ok, String setting, Object value) {
     if (!ok) {
-      throw new ConfigException("tokenizer.json " + setting, value,
+      throw Checks.in("tokenizer.json").invalid(setting, value,
           "must describe a BERT WordPiece tokenizer (WordPiece model, BertNormalizer, BertPreTokenizer)");
     }
   }

@@ -354,7 +354,7 @@ class EmbeddingPoolTest {
   void settingsAreValidatedByName() {
     FakeDevice small = new FakeDevice("small", 4, 1, false).dimensions(128);
     assertThatThrownBy(() -> EmbeddingPool.builder("x").backend(new FakeDevice("a", 4, 1, false)).backend(small)
-        .build()).isInstanceOf(ConfigException.class).hasMessageContaining("dimensions of backend 'small'");
+        .build()).isInstanceOf(ConfigException.class).hasMessageContaining("backend 'small': dimensions");
     assertThatThrownBy(() -> EmbeddingPool.builder("x").backend(new FakeDevice("a", 4, 1, true)).build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("tokenizer");
     assertThatThrownBy(() -> EmbeddingPool.builder("x").backend(new FakeDevice("a", 4, 1, false))

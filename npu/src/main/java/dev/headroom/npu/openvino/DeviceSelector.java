@@ -1,5 +1,6 @@
 package dev.headroom.npu.openvino;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.Gauge;
@@ -257,21 +258,16 @@ public final class DeviceSelector {
 
     /** Validates and builds. */
     public DeviceSelector build() {
-      if (name.isBlank()) {
-        throw new ConfigException("deviceSelector.name", name, "must be non-empty");
-      }
-      if (priority.isEmpty()) {
-        throw new ConfigException("deviceSelector.priority", priority, "must list at least one device");
-      }
+      Checks checks = Checks.in("device selector '" + name + "'");
+      checks.nonBlank("name", name);
+      checks.notEmpty("priority", priority, "device");
       for (String device : priority) {
         if (device.isBlank() || device.contains(",") || device.toUpperCase(Locale.ROOT).startsWith("AUTO")) {
-          throw new ConfigException("deviceSelector.priority", priority,
+          throw checks.invalid("priority", priority,
               "must list plain devices such as NPU, GPU, GPU.1, CPU (use auto(true) for AUTO)");
         }
       }
-      if (cooldown.isNegative()) {
-        throw new ConfigException("deviceSelector.cooldown", cooldown, "must be >= 0");
-      }
+      checks.nonNegative("cooldown", cooldown);
       return new DeviceSelector(this);
     }
   }

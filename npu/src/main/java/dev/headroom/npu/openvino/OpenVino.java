@@ -7,7 +7,7 @@ package dev.headroom.npu.openvino;
  * <pre>{@code
  * Availability availability = OpenVino.availability();
  * if (availability.available()) {
- *   try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+ *   try (OpenVinoCore runtime = OpenVino.runtime()) {
  *     System.out.println(runtime.availableDevices());   // [NPU, GPU.0, CPU]
  *   }
  * } else {
@@ -37,12 +37,12 @@ public final class OpenVino {
    * @throws OpenVinoUnavailableException when the library could not be loaded, with the reason
    * @throws OpenVinoException when the core cannot be created
    */
-  public static OpenVinoRuntime runtime() {
+  public static OpenVinoCore runtime() {
     Availability availability = availability();
     if (!availability.available()) {
       throw new OpenVinoUnavailableException(availability.reason());
     }
-    return new OpenVinoRuntime(availability);
+    return new OpenVinoCore(availability);
   }
 
   /** Loads once, on first use (the JVM runs this initializer once, thread-safely). */

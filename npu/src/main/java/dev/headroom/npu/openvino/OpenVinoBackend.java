@@ -1,5 +1,6 @@
 package dev.headroom.npu.openvino;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.npu.EmbeddingBackend;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code OPTIMAL_NUMBER_OF_INFER_REQUESTS}, which is also this backend's concurrency.
  *
  * <pre>{@code
- * try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+ * try (OpenVinoCore runtime = OpenVino.runtime()) {
  *   OpenVinoBackend npu = OpenVinoBackend.builder(runtime, model.modelFile())
  *       .deviceSelector(DeviceSelector.defaults())      // NPU > GPU > CPU
  *       .lengthBuckets(16, 32, 64, 128, 256)
@@ -45,7 +46,7 @@ public final class OpenVinoBackend implements EmbeddingBackend {
   private final List<String> reasons;
   private final int concurrency;
   private final Map<String, String> labels;
-  private final OpenVinoRuntime ownedRuntime;
+  private final OpenVinoCore ownedRuntime;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OpenVinoBackend(Builder b) {
@@ -56,9 +57,9 @@ public final class OpenVinoBackend implements EmbeddingBackend {
     this.ownedRuntime = b.ownsRuntime ? b.runtime : null;
     this.model = b.runtime.readModel(b.modelFile);
     Map<String, String> properties = new LinkedHashMap<>();
-    properties.put(OpenVinoRuntime.PERFORMANCE_HINT, b.performanceHint);
+    properties.put(OpenVinoCore.PERFORMANCE_HINT, b.performanceHint);
     if (b.cacheDir != null) {
-      properties.put(OpenVinoRuntime.CACHE_DIR, b.cacheDir.toString());
+      properties.put(OpenVinoCore.CACHE_DIR, b.cacheDir.toString());
     }
     var selection = b.selector.select(b.runtime.availableDevices(),
         candidate -> compileAll(b.runtime, candidate, b.lengths, properties));
@@ -81,16 +82,16 @@ public final class OpenVinoBackend implements EmbeddingBackend {
    * A builder for a model file (ONNX or IR) read through {@code runtime}; the caller keeps ownership of the
    * runtime.
    */
-  public static Builder builder(OpenVinoRuntime runtime, Path modelFile) {
+  public static Builder builder(OpenVinoCore runtime, Path modelFile) {
     return new Builder(runtime, modelFile, false);
   }
 
-  /** Like {@link #builder(OpenVinoRuntime, Path)} with a runtime of its own, closed with the backend. */
+  /** Like {@link #builder(OpenVinoCore, Path)} with a runtime of its own, closed with the backend. */
   public static Builder builder(Path modelFile) {
     return new Builder(null, modelFile, true);
   }
 
-  private List<Bucket> compileAll(OpenVinoRuntime runtime, String device, List<Integer> lengths,
+  private List<Bucket> compileAll(OpenVinoCore runtime, String device, List<Integer> lengths,
       Map<String, String> properties) {
     List<Bucket> out = new ArrayList<>();
     try {
@@ -111,7 +112,7 @@ public final class OpenVinoBackend implements EmbeddingBackend {
 
   private static int optimal(OvCompiledModel compiled) {
     try {
-      return Math.max(1, Integer.parseInt(compiled.property(OpenVinoRuntime.OPTIMAL_NUMBER_OF_INFER_REQUESTS)
+      return Math.max(1, Integer.parseInt(compiled.property(OpenVinoCore.OPTIMAL_NUMBER_OF_INFER_REQUESTS)
           .trim()));
     } catch (OpenVinoException | NumberFormatException e) {
       compiled.close();
@@ -255,7 +256,7 @@ public final class OpenVinoBackend implements EmbeddingBackend {
 
   /** Builds an {@link OpenVinoBackend}. */
   public static final class Builder {
-    private OpenVinoRuntime runtime;
+    private OpenVinoCore runtime;
     private final Path modelFile;
     private final boolean ownsRuntime;
     private String id = "openvino";
@@ -267,7 +268,7 @@ public final class OpenVinoBackend implements EmbeddingBackend {
     private String performanceHint = "THROUGHPUT";
     private Path cacheDir;
 
-    private Builder(OpenVinoRuntime runtime, Path modelFile, boolean ownsRuntime) {
+    private Builder(OpenVinoCore runtime, Path modelFile, boolean ownsRuntime) {
       this.runtime = runtime;
       this.modelFile = Objects.requireNonNull(modelFile, "modelFile");
       this.ownsRuntime = ownsRuntime;
@@ -332,23 +333,19 @@ public final class OpenVinoBackend implements EmbeddingBackend {
      * @throws OpenVinoUnavailableException when the backend should create its runtime and OpenVINO is missing
      */
     public OpenVinoBackend build() {
-      if (id.isBlank()) {
-        throw new ConfigException("openVino.id", id, "must be non-empty");
-      }
-      if (dimensions < 1 || maxBatchSize < 1) {
-        throw new ConfigException("openVino.dimensions/maxBatchSize", dimensions + "/" + maxBatchSize,
-            "must be >= 1");
-      }
-      if (lengths.isEmpty() || inputs.isEmpty()) {
-        throw new ConfigException("openVino.lengthBuckets/inputs", lengths + "/" + inputs, "must be non-empty");
-      }
+      Checks checks = Checks.in("OpenVINO backend '" + id + "'");
+      checks.nonBlank("id", id);
+      checks.atLeast("dimensions", dimensions, 1);
+      checks.atLeast("maxBatchSize", maxBatchSize, 1);
+      checks.notEmpty("lengthBuckets", lengths, "length");
+      checks.notEmpty("inputs", inputs, "input");
       for (int i = 1; i < lengths.size(); i++) {
         if (lengths.get(i) <= lengths.get(i - 1)) {
-          throw new ConfigException("openVino.lengthBuckets", lengths, "must be ascending");
+          throw checks.invalid("lengthBuckets", lengths, "must be ascending");
         }
       }
       if (!performanceHint.equals("THROUGHPUT") && !performanceHint.equals("LATENCY")) {
-        throw new ConfigException("openVino.performanceHint", performanceHint, "must be THROUGHPUT or LATENCY");
+        throw checks.invalid("performanceHint", performanceHint, "must be THROUGHPUT or LATENCY");
       }
       if (ownsRuntime) {
         runtime = OpenVino.runtime();

@@ -11,7 +11,7 @@ import java.util.Optional;
  * One OpenVINO core ({@code ov_core_t}): enumerates devices, reads and compiles models. Thread-safe. Close it after
  * the backends that use it; {@link OpenVino#runtime()} creates one.
  */
-public final class OpenVinoRuntime implements AutoCloseable {
+public final class OpenVinoCore implements AutoCloseable {
   /** Property key: the marketing name of a device. */
   public static final String FULL_DEVICE_NAME = "FULL_DEVICE_NAME";
   /** Compiled-model property key: how many infer requests keep the device busy. */
@@ -24,7 +24,7 @@ public final class OpenVinoRuntime implements AutoCloseable {
   private final Availability availability;
   private final Core core;
 
-  OpenVinoRuntime(Availability availability) {
+  OpenVinoCore(Availability availability) {
     this.availability = availability;
     this.core = new Core(OvNative.coreCreate());
   }
@@ -89,7 +89,7 @@ public final class OpenVinoRuntime implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "OpenVinoRuntime{" + availability.version() + ", " + availability.library()
+    return "OpenVinoCore{" + availability.version() + ", " + availability.library()
         + (core.isClosed() ? ", closed" : "") + '}';
   }
 

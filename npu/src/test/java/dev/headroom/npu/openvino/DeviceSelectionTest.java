@@ -25,7 +25,7 @@ class DeviceSelectionTest {
     StubLibrary.configure("OVSTUB_DEVICES=NPU,GPU.0,CPU", "OVSTUB_FAIL_COMPILE=NPU");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     DeviceSelector selector = DeviceSelector.builder().name("npu-test").meterRegistry(registry).build();
-    try (OpenVinoRuntime runtime = OpenVino.runtime();
+    try (OpenVinoCore runtime = OpenVino.runtime();
         OpenVinoBackend backend = OpenVinoBackend.builder(runtime, StubLibrary.modelFile())
             .deviceSelector(selector).lengthBuckets(16).build()) {
       assertThat(backend.device()).isEqualTo("GPU.0");
@@ -45,7 +45,7 @@ class DeviceSelectionTest {
     StubLibrary.configure("OVSTUB_DEVICES=GPU.0,GPU.1,CPU");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     DeviceSelector selector = DeviceSelector.builder().meterRegistry(registry).build();
-    try (OpenVinoRuntime runtime = OpenVino.runtime();
+    try (OpenVinoCore runtime = OpenVino.runtime();
         OpenVinoBackend backend = OpenVinoBackend.builder(runtime, StubLibrary.modelFile())
             .deviceSelector(selector).lengthBuckets(16).build()) {
       assertThat(backend.device()).isEqualTo("GPU.0");
@@ -61,7 +61,7 @@ class DeviceSelectionTest {
     StubLibrary.configure("OVSTUB_DEVICES=NPU,CPU", "OVSTUB_FAIL_COMPILE=NPU");
     VirtualTime time = new VirtualTime();
     DeviceSelector selector = DeviceSelector.builder().cooldown(Duration.ofMinutes(5)).ticker(time).build();
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       long npuCompiles = StubLibrary.compiles().getOrDefault("NPU", 0L);
       try (OpenVinoBackend first = build(runtime, selector)) {
         assertThat(first.device()).isEqualTo("CPU");
@@ -91,7 +91,7 @@ class DeviceSelectionTest {
   void autoHandsThePriorityListToOpenVino() {
     StubLibrary.configure("OVSTUB_DEVICES=GPU.0,CPU", "OVSTUB_FAIL_COMPILE=GPU");
     DeviceSelector selector = DeviceSelector.builder().auto(true).build();
-    try (OpenVinoRuntime runtime = OpenVino.runtime();
+    try (OpenVinoCore runtime = OpenVino.runtime();
         OpenVinoBackend backend = build(runtime, selector)) {
       assertThat(backend.device()).isEqualTo("AUTO:NPU,GPU,CPU");
       assertThat(StubLibrary.compiles()).containsKeys("GPU", "CPU");
@@ -140,12 +140,12 @@ class DeviceSelectionTest {
   @Test
   void aSelectorWithoutDevicesIsRefused() {
     assertThatThrownBy(() -> DeviceSelector.builder().priority().build())
-        .hasMessageContaining("deviceSelector.priority");
+        .hasMessageContaining("device selector 'openvino': priority");
     assertThatThrownBy(() -> DeviceSelector.builder().priority("AUTO:NPU").build())
         .hasMessageContaining("use auto(true)");
   }
 
-  private static OpenVinoBackend build(OpenVinoRuntime runtime, DeviceSelector selector) {
+  private static OpenVinoBackend build(OpenVinoCore runtime, DeviceSelector selector) {
     return OpenVinoBackend.builder(runtime, StubLibrary.modelFile()).deviceSelector(selector).lengthBuckets(16)
         .build();
   }

@@ -38,20 +38,20 @@ class OpenVinoJniTest {
 
   @Test
   void enumeratesDevicesAndTheirNames() {
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       assertThat(runtime.availableDevices()).containsExactly("NPU", "GPU.0", "CPU");
       assertThat(runtime.fullDeviceName("GPU")).contains("Headroom stub GPU.0");
       assertThat(runtime.fullDeviceName("VPU")).isEmpty();
     }
     StubLibrary.configure("OVSTUB_DEVICES=CPU");
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       assertThat(runtime.availableDevices()).containsExactly("CPU");
     }
   }
 
   @Test
   void failedCallsCarryTheStatusAndTheLibrarysMessage() {
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       assertThatThrownBy(() -> runtime.deviceProperty("VPU", "FULL_DEVICE_NAME"))
           .isInstanceOfSatisfying(OpenVinoException.class, e -> {
             assertThat(e.function()).isEqualTo("ov_core_get_property");
@@ -80,7 +80,7 @@ class OpenVinoJniTest {
 
   @Test
   void embedsThroughStaticShapesWithPaddingAndPoolsCorrectly() throws Exception {
-    try (OpenVinoRuntime runtime = OpenVino.runtime();
+    try (OpenVinoCore runtime = OpenVino.runtime();
         OpenVinoBackend backend = OpenVinoBackend.builder(runtime, StubLibrary.modelFile())
             .deviceSelector(DeviceSelector.builder().priority("CPU").build())
             .maxBatchSize(8)
@@ -106,17 +106,17 @@ class OpenVinoJniTest {
   @Test
   void compileTimePropertiesReachTheLibraryAndRequestsFollowTheOptimalNumber() {
     StubLibrary.configure("OVSTUB_DEVICES=NPU,CPU", "OVSTUB_OPTIMAL=3");
-    try (OpenVinoRuntime runtime = OpenVino.runtime();
+    try (OpenVinoCore runtime = OpenVino.runtime();
         OvModel model = runtime.readModel(StubLibrary.modelFile())) {
       model.reshape(List.of("input_ids", "attention_mask"), 4, 16);
       try (OvCompiledModel compiled = runtime.compile(model, "NPU",
-          Map.of(OpenVinoRuntime.PERFORMANCE_HINT, "LATENCY"))) {
+          Map.of(OpenVinoCore.PERFORMANCE_HINT, "LATENCY"))) {
         assertThat(compiled.property("OVSTUB_PROPERTIES")).isEqualTo("PERFORMANCE_HINT=LATENCY");
-        assertThat(compiled.property(OpenVinoRuntime.OPTIMAL_NUMBER_OF_INFER_REQUESTS)).isEqualTo("3");
+        assertThat(compiled.property(OpenVinoCore.OPTIMAL_NUMBER_OF_INFER_REQUESTS)).isEqualTo("3");
         assertThat(compiled.property("EXECUTION_DEVICES")).isEqualTo("NPU");
       }
     }
-    try (OpenVinoRuntime runtime = OpenVino.runtime();
+    try (OpenVinoCore runtime = OpenVino.runtime();
         OpenVinoBackend backend = OpenVinoBackend.builder(runtime, StubLibrary.modelFile())
             .cacheDir(Path.of("/tmp/headroom-ov-cache")).lengthBuckets(16).build()) {
       assertThat(backend.maxConcurrency()).isEqualTo(3);
@@ -129,7 +129,7 @@ class OpenVinoJniTest {
   void everyCreatedObjectIsFreed() throws Exception {
     Map<String, Long> before = StubLibrary.created();
     StubLibrary.configure("OVSTUB_DEVICES=NPU,GPU.0,CPU", "OVSTUB_FAIL_COMPILE=NPU", "OVSTUB_OPTIMAL=2");
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       runtime.availableDevices();
       runtime.fullDeviceName("NPU");
       try (OpenVinoBackend backend = OpenVinoBackend.builder(runtime, StubLibrary.modelFile())

@@ -30,7 +30,7 @@ class OpenVinoPoolTest {
     for (int i = 0; i < 8; i++) {
       texts.add(i == 5 ? "this one carries poison" : "ordinary text number " + i);
     }
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       OpenVinoBackend npu = OpenVinoBackend.builder(runtime, StubLibrary.modelFile()).maxBatchSize(8)
           .lengthBuckets(16, 32).build();
       try (EmbeddingPool pool = EmbeddingPool.builder("ov-pool")

@@ -16,7 +16,7 @@ class OpenVinoSearchTest {
     Availability availability = OpenVino.availability();
     assertThat(availability.available()).as(availability.toString()).isTrue();
     assertThat(availability.library()).startsWith("/").endsWith("test-native/libopenvino_c.so");
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       assertThat(runtime.availableDevices()).isNotEmpty();
     }
   }

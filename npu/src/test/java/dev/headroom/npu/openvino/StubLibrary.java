@@ -44,7 +44,7 @@ final class StubLibrary {
   }
 
   private static Map<String, Long> counters(String key) {
-    try (OpenVinoRuntime runtime = OpenVino.runtime()) {
+    try (OpenVinoCore runtime = OpenVino.runtime()) {
       Map<String, Long> out = new LinkedHashMap<>();
       String text = runtime.deviceProperty("CPU", key);
       if (!text.isEmpty()) {
