@@ -1,5 +1,6 @@
 package dev.headroom.browser;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -203,37 +204,33 @@ public final class BrowserHost {
 
     /** Validates and builds. */
     public BrowserHost build() {
-      if (id == null || id.isBlank()) {
-        throw new ConfigException("browser host id", id, "must be non-empty");
-      }
-      String prefix = "browser host '" + id + "': ";
-      if (maxSessions < 1) {
-        throw new ConfigException(prefix + "maxSessions", maxSessions, "must be >= 1");
-      }
+      Checks.plain().nonBlank("browser host id", id);
+      Checks host = Checks.in("browser host '" + id + "'");
+      host.atLeast("maxSessions", maxSessions, 1);
       if (minIdle < 0 || minIdle > maxSessions) {
-        throw new ConfigException(prefix + "minIdle", minIdle, "must be in [0, maxSessions = " + maxSessions + "]");
+        throw host.invalid("minIdle", minIdle, "must be in [0, maxSessions = " + maxSessions + "]");
       }
       if (recycleAfterContexts < 0) {
-        throw new ConfigException(prefix + "recycleAfterContexts", recycleAfterContexts, "must be >= 0 (0 = never)");
+        throw host.invalid("recycleAfterContexts", recycleAfterContexts, "must be >= 0 (0 = never)");
       }
       if (maxAge.isNegative()) {
-        throw new ConfigException(prefix + "maxAge", maxAge, "must be >= 0 (0 = never)");
+        throw host.invalid("maxAge", maxAge, "must be >= 0 (0 = never)");
       }
       if (maxRssBytes < 0) {
-        throw new ConfigException(prefix + "maxRssBytes", maxRssBytes, "must be >= 0 (0 = never)");
+        throw host.invalid("maxRssBytes", maxRssBytes, "must be >= 0 (0 = never)");
       }
       if (local) {
         if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
-          throw new ConfigException(prefix + "executable", executable,
+          throw host.invalid("executable", executable,
               "must be an executable file (on Debian: apt-get install chromium)");
         }
       } else {
         if (!localOnly.isEmpty()) {
-          throw new ConfigException(prefix + localOnly.get(0), "set", "applies to local hosts only");
+          throw host.invalid(localOnly.get(0), "set", "applies to local hosts only");
         }
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!List.of("http", "https", "ws", "wss").contains(scheme) || endpoint.getHost() == null) {
-          throw new ConfigException(prefix + "endpoint", endpoint,
+          throw host.invalid("endpoint", endpoint,
               "must be http(s)://host:port of a DevTools server or its ws(s):// browser URL");
         }
       }

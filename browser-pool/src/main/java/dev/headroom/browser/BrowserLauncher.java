@@ -14,9 +14,9 @@ import java.util.concurrent.CompletionException;
  * host's {@code /json/version} and connects to its {@code webSocketDebuggerUrl}.
  */
 final class BrowserLauncher {
-  private final PoolRuntime runtime;
+  private final PoolResources runtime;
 
-  BrowserLauncher(PoolRuntime runtime) {
+  BrowserLauncher(PoolResources runtime) {
     this.runtime = runtime;
   }
 

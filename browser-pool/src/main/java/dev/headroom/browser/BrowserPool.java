@@ -55,18 +55,18 @@ import org.slf4j.LoggerFactory;
 public final class BrowserPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrowserPool.class);
 
-  private final PoolRuntime runtime;
+  private final PoolResources runtime;
   private final Pool core;
-  private final Map<String, HostRuntime> hosts = new LinkedHashMap<>();
+  private final Map<String, HostSupervisor> hosts = new LinkedHashMap<>();
   private final Thread shutdownHook;
   private volatile boolean closed;
 
   private BrowserPool(BrowserPoolConfig config) {
-    this.runtime = new PoolRuntime(config);
+    this.runtime = new PoolResources(config);
     BrowserLauncher launcher = new BrowserLauncher(runtime);
     List<Endpoint> endpoints = new ArrayList<>();
     for (BrowserHost host : config.hosts()) {
-      hosts.put(host.id(), new HostRuntime(host, runtime, launcher));
+      hosts.put(host.id(), new HostSupervisor(host, runtime, launcher));
       Endpoint.Builder endpoint = Endpoint.builder(host.id())
           .maxConcurrency(host.maxSessions())
           .label("browser", host.isLocal() ? "local" : "remote");
@@ -154,8 +154,8 @@ public final class BrowserPool implements AutoCloseable {
         : new Throwable("browser session leased by thread " + Thread.currentThread().getName());
     while (true) {
       Lease lease = acquire(deadline, start);
-      HostRuntime host = hosts.get(lease.endpoint().id());
-      HostRuntime.Taken taken = host.take();
+      HostSupervisor host = hosts.get(lease.endpoint().id());
+      HostSupervisor.Taken taken = host.take();
       PageContext context;
       try {
         context = taken.context().get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
@@ -192,7 +192,7 @@ public final class BrowserPool implements AutoCloseable {
   public List<HostStatus> hosts() {
     int waiting = core.queueDepth();
     List<HostStatus> all = new ArrayList<>(hosts.size());
-    for (HostRuntime host : hosts.values()) {
+    for (HostSupervisor host : hosts.values()) {
       all.add(host.status(waiting));
     }
     return all;
@@ -200,7 +200,7 @@ public final class BrowserPool implements AutoCloseable {
 
   /** A snapshot of one host. */
   public Optional<HostStatus> host(String id) {
-    HostRuntime host = hosts.get(id);
+    HostSupervisor host = hosts.get(id);
     return host == null ? Optional.empty() : Optional.of(host.status(core.queueDepth()));
   }
 
@@ -227,7 +227,7 @@ public final class BrowserPool implements AutoCloseable {
     core.close();
     SessionTerminatedException reason = new SessionTerminatedException("*", "the pool '" + runtime.name
         + "' was closed");
-    for (HostRuntime host : hosts.values()) {
+    for (HostSupervisor host : hosts.values()) {
       host.close(new SessionTerminatedException(host.id(), "the pool '" + runtime.name + "' was closed"));
     }
     runtime.processes.killAll();
@@ -257,7 +257,7 @@ public final class BrowserPool implements AutoCloseable {
       try {
         return core.acquire(Selector.any(), deadline);
       } catch (PoolExhaustedException e) {
-        boolean recovering = hosts.values().stream().anyMatch(HostRuntime::recovering);
+        boolean recovering = hosts.values().stream().anyMatch(HostSupervisor::recovering);
         if (e.lastReason() != SpillReason.NO_HEALTHY_ENDPOINT || !recovering || closed || deadline.isExpired()) {
           throw exhausted(e.lastReason(), e.lastReason() == SpillReason.NO_HEALTHY_ENDPOINT
               ? "no host is up" : e.lastReason() == SpillReason.SATURATED && !deadline.isExpired()

@@ -1,5 +1,6 @@
 package dev.headroom.browser;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -233,44 +234,32 @@ public final class BrowserPoolConfig {
 
     /** Validates and builds. */
     public BrowserPoolConfig build() {
-      if (name == null || name.isBlank()) {
-        throw new ConfigException("browser pool name", name, "must be non-empty");
-      }
-      String prefix = "browser pool '" + name + "': ";
-      if (hosts.isEmpty()) {
-        throw new ConfigException(prefix + "hosts", "[]", "must list at least one host");
-      }
+      Checks.in("browser pool").nonBlank("name", name);
+      Checks pool = Checks.in("browser pool '" + name + "'");
+      pool.notEmpty("hosts", hosts, "host");
       Set<String> ids = new HashSet<>();
       for (BrowserHost host : hosts) {
         if (!ids.add(host.id())) {
-          throw new ConfigException(prefix + "host id", host.id(), "must be unique in the pool");
+          throw pool.invalid("host id", host.id(), "must be unique in the pool");
         }
       }
-      if (maxWaiters < 0) {
-        throw new ConfigException(prefix + "maxWaiters", maxWaiters, "must be >= 0");
-      }
-      positive(prefix + "commandTimeout", commandTimeout);
-      positive(prefix + "navigationTimeout", navigationTimeout);
-      positive(prefix + "launchTimeout", launchTimeout);
-      positive(prefix + "relaunchBackoff", relaunchBackoff);
-      positive(prefix + "maxRelaunchBackoff", maxRelaunchBackoff);
+      pool.atLeast("maxWaiters", maxWaiters, 0);
+      pool.positive("commandTimeout", commandTimeout);
+      pool.positive("navigationTimeout", navigationTimeout);
+      pool.positive("launchTimeout", launchTimeout);
+      pool.positive("relaunchBackoff", relaunchBackoff);
+      pool.positive("maxRelaunchBackoff", maxRelaunchBackoff);
       if (maxRelaunchBackoff.compareTo(relaunchBackoff) < 0) {
-        throw new ConfigException(prefix + "maxRelaunchBackoff", maxRelaunchBackoff,
+        throw pool.invalid("maxRelaunchBackoff", maxRelaunchBackoff,
             "must be >= relaunchBackoff (" + relaunchBackoff + ")");
       }
-      positive(prefix + "recycleDrainTimeout", recycleDrainTimeout);
-      positive(prefix + "maintenanceInterval", maintenanceInterval);
-      Objects.requireNonNull(leakDetectionThreshold, prefix + "leakDetectionThreshold");
-      if (leakDetectionThreshold.isNegative()) {
-        throw new ConfigException(prefix + "leakDetectionThreshold", leakDetectionThreshold, "must be >= 0 (0 = off)");
+      pool.positive("recycleDrainTimeout", recycleDrainTimeout);
+      pool.positive("maintenanceInterval", maintenanceInterval);
+      if (leakDetectionThreshold == null || leakDetectionThreshold.isNegative()) {
+        throw pool.invalid("leakDetectionThreshold", leakDetectionThreshold == null ? "(missing)"
+            : leakDetectionThreshold, "must be >= 0 (0 = off)");
       }
       return new BrowserPoolConfig(this);
-    }
-
-    private static void positive(String setting, Duration value) {
-      if (value == null || value.isZero() || value.isNegative()) {
-        throw new ConfigException(setting, value, "must be > 0");
-      }
     }
   }
 }

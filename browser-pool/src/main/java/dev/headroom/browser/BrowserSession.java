@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class BrowserSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrowserSession.class);
 
-  private final HostRuntime host;
-  private final PoolRuntime runtime;
+  private final HostSupervisor host;
+  private final PoolResources runtime;
   private final PageContext context;
   private final Lease lease;
   private final CdpConnection connection;
@@ -64,7 +64,7 @@ public final class BrowserSession implements AutoCloseable {
   private volatile Scheduler.Cancellable leakCheck;
   private volatile boolean reportedLeak;
 
-  BrowserSession(HostRuntime host, PoolRuntime runtime, PageContext context, Lease lease, Throwable leasedAt) {
+  BrowserSession(HostSupervisor host, PoolResources runtime, PageContext context, Lease lease, Throwable leasedAt) {
     this.host = host;
     this.runtime = runtime;
     this.context = context;
@@ -358,7 +358,7 @@ public final class BrowserSession implements AutoCloseable {
     return Optional.of(new LeaseLeak(runtime.name, host.id(), targetId(), heldFor(), leasedBy, leasedAt));
   }
 
-  HostRuntime hostRuntime() {
+  HostSupervisor hostRuntime() {
     return host;
   }
 

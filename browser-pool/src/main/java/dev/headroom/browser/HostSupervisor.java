@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  * <p>Lock order: this host's monitor may be held while calling into the core pool, never the other way round;
  * leases are completed and sessions failed outside the monitor.
  */
-final class HostRuntime {
-  private static final Logger log = LoggerFactory.getLogger(HostRuntime.class);
+final class HostSupervisor {
+  private static final Logger log = LoggerFactory.getLogger(HostSupervisor.class);
 
   private final BrowserHost host;
   private final String id;
-  private final PoolRuntime runtime;
+  private final PoolResources runtime;
   private final BrowserLauncher launcher;
   private final HostMeters meters;
   private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
@@ -45,7 +45,7 @@ final class HostRuntime {
   private Scheduler.Cancellable maintenance;
   private volatile long rssBytes = -1;
 
-  HostRuntime(BrowserHost host, PoolRuntime runtime, BrowserLauncher launcher) {
+  HostSupervisor(BrowserHost host, PoolResources runtime, BrowserLauncher launcher) {
     this.host = host;
     this.id = host.id();
     this.runtime = runtime;
@@ -405,7 +405,7 @@ final class HostRuntime {
 
   @Override
   public String toString() {
-    return "HostRuntime{" + id + ", " + state + '}';
+    return "HostSupervisor{" + id + ", " + state + '}';
   }
 
   /** A context handed to a lease, and whether it was warm. */

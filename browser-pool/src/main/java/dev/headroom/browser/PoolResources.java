@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What a pool's hosts and sessions share: the configuration, the core pool that counts slots, the JSON mapper, the
  * HTTP client for DevTools connections, the pool's threads and the registry of launched processes.
  */
-final class PoolRuntime {
+final class PoolResources {
   final BrowserPoolConfig config;
   final String name;
   final ObjectMapper mapper = new ObjectMapper();
@@ -33,7 +33,7 @@ final class PoolRuntime {
   private CompletableFuture<Void> hostChange = new CompletableFuture<>();
   private volatile Pool core;
 
-  PoolRuntime(BrowserPoolConfig config) {
+  PoolResources(BrowserPoolConfig config) {
     this.config = config;
     this.name = config.name();
     this.executor = new ScheduledThreadPoolExecutor(2, daemonThreads("headroom-browser-" + name + "-"));
