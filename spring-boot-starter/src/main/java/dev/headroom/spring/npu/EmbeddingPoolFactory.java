@@ -1,5 +1,6 @@
 package dev.headroom.spring.npu;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.Pool;
 import dev.headroom.npu.CloudEmbeddingBackend;
@@ -109,6 +110,9 @@ final class EmbeddingPoolFactory {
 
   // ---------------------------------------------------------------- checks
 
+  /** The checks of properties: each names its full property path. */
+  private static final Checks CHECKS = Checks.plain();
+
   static void check(HeadroomNpuProperties p) {
     if (p.name() == null || p.name().isBlank()) {
       throw PropertyErrors.invalid(AT + ".name", "'" + p.name() + "'", "must be non-empty");
@@ -118,10 +122,10 @@ final class EmbeddingPoolFactory {
       throw PropertyErrors.invalid(AT + ".local.backend", "none", "must be auto, onnxruntime or openvino when"
           + " neither " + AT + ".workers nor " + AT + ".cloud is configured (the pool needs a backend)");
     }
-    atLeast(AT + ".max-batch-size", p.maxBatchSize(), 1);
-    nonNegative(AT + ".max-queue-delay", p.maxQueueDelay());
-    atLeast(AT + ".max-attempts", p.maxAttempts(), 1);
-    positive(AT + ".close-timeout", p.closeTimeout());
+    CHECKS.atLeast(AT + ".max-batch-size", p.maxBatchSize(), 1);
+    CHECKS.nonNegative(AT + ".max-queue-delay", p.maxQueueDelay());
+    CHECKS.atLeast(AT + ".max-attempts", p.maxAttempts(), 1);
+    CHECKS.positive(AT + ".close-timeout", p.closeTimeout());
     for (int i = 0; i < p.lengthBuckets().size(); i++) {
       Integer length = p.lengthBuckets().get(i);
       if (length == null || length < 3 || (i > 0 && length <= p.lengthBuckets().get(i - 1))) {
@@ -129,7 +133,7 @@ final class EmbeddingPoolFactory {
       }
     }
     HeadroomNpuProperties.QueueThresholds q = p.queueThresholds();
-    atLeast(AT + ".queue-thresholds.warning", q.warning(), 1);
+    CHECKS.atLeast(AT + ".queue-thresholds.warning", q.warning(), 1);
     if (q.critical() < q.warning()) {
       throw PropertyErrors.invalid(AT + ".queue-thresholds.critical", q.critical(),
           "must be >= queue-thresholds.warning (" + q.warning() + ")");
@@ -154,11 +158,11 @@ final class EmbeddingPoolFactory {
       HeadroomNpuProperties.Worker w = p.workers().get(i);
       unique(at + ".id", required(at + ".id", w.id()), ids);
       checkUri(at + ".uri", w.uri());
-      atLeast(at + ".max-concurrency", w.maxConcurrency(), 1);
-      atLeast(at + ".max-batch-size", w.maxBatchSize(), 1);
-      atLeast(at + ".dimensions", w.dimensions(), 1);
-      positive(at + ".timeout", w.timeout());
-      positive(at + ".connect-timeout", w.connectTimeout());
+      CHECKS.atLeast(at + ".max-concurrency", w.maxConcurrency(), 1);
+      CHECKS.atLeast(at + ".max-batch-size", w.maxBatchSize(), 1);
+      CHECKS.atLeast(at + ".dimensions", w.dimensions(), 1);
+      CHECKS.positive(at + ".timeout", w.timeout());
+      CHECKS.positive(at + ".connect-timeout", w.connectTimeout());
       if (dimensionsAt == null) {
         dimensions = w.dimensions();
         dimensionsAt = at + ".dimensions";
@@ -176,11 +180,11 @@ final class EmbeddingPoolFactory {
       }
       unique(at + ".id", required(at + ".id", c.id()), ids);
       required(at + ".model", c.model());
-      atLeast(at + ".max-concurrency", c.maxConcurrency(), 1);
-      atLeast(at + ".max-batch-size", c.maxBatchSize(), 1);
-      atLeast(at + ".dimensions", c.dimensions(), 1);
-      positive(at + ".timeout", c.timeout());
-      positive(at + ".connect-timeout", c.connectTimeout());
+      CHECKS.atLeast(at + ".max-concurrency", c.maxConcurrency(), 1);
+      CHECKS.atLeast(at + ".max-batch-size", c.maxBatchSize(), 1);
+      CHECKS.atLeast(at + ".dimensions", c.dimensions(), 1);
+      CHECKS.positive(at + ".timeout", c.timeout());
+      CHECKS.positive(at + ".connect-timeout", c.connectTimeout());
       if (dimensionsAt != null) {
         sameDimensions(at + ".dimensions", c.dimensions(), dimensions, dimensionsAt);
       }
@@ -191,10 +195,10 @@ final class EmbeddingPoolFactory {
     String at = AT + ".local";
     required(at + ".id", l.id());
     if (l.threads() != null) {
-      atLeast(at + ".threads", l.threads(), 1);
+      CHECKS.atLeast(at + ".threads", l.threads(), 1);
     }
-    atLeast(at + ".max-batch-size", l.maxBatchSize(), 1);
-    atLeast(at + ".max-concurrency", l.maxConcurrency(), 1);
+    CHECKS.atLeast(at + ".max-batch-size", l.maxBatchSize(), 1);
+    CHECKS.atLeast(at + ".max-concurrency", l.maxConcurrency(), 1);
     if (l.backend() == LocalBackend.ONNXRUNTIME && !onnxRuntimePresent()) {
       throw PropertyErrors.invalid(at + ".backend", "onnxruntime",
           "needs com.microsoft.onnxruntime:onnxruntime on the classpath");
@@ -206,7 +210,7 @@ final class EmbeddingPoolFactory {
 
   private static void checkModel(HeadroomNpuProperties.Model m) {
     String at = AT + ".model";
-    atLeast(at + ".dimensions", m.dimensions(), 1);
+    CHECKS.atLeast(at + ".dimensions", m.dimensions(), 1);
     if (m.maxTokens() < 3 || m.maxTokens() > 512) {
       throw PropertyErrors.invalid(at + ".max-tokens", m.maxTokens(), "must be in [3, 512]");
     }
@@ -269,24 +273,6 @@ final class EmbeddingPoolFactory {
     String first = ids.putIfAbsent(id, property);
     if (first != null) {
       throw PropertyErrors.invalid(property, id, "must be unique among the pool's backends (" + first + " has it)");
-    }
-  }
-
-  private static void atLeast(String property, int value, int min) {
-    if (value < min) {
-      throw PropertyErrors.invalid(property, value, "must be >= " + min);
-    }
-  }
-
-  private static void positive(String property, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw PropertyErrors.invalid(property, value, "must be > 0");
-    }
-  }
-
-  private static void nonNegative(String property, Duration value) {
-    if (value == null || value.isNegative()) {
-      throw PropertyErrors.invalid(property, value, "must be >= 0");
     }
   }
 
