@@ -24,12 +24,9 @@ public record Endpoint(String id, URI uri, double weight, int maxConcurrency, Ma
       throw new ConfigException("endpoint id", id, "must be non-empty");
     }
     Objects.requireNonNull(uri, "uri");
-    if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new ConfigException("weight of endpoint '" + id + "'", weight, "must be a finite number > 0");
-    }
-    if (maxConcurrency < 1) {
-      throw new ConfigException("maxConcurrency of endpoint '" + id + "'", maxConcurrency, "must be >= 1");
-    }
+    Checks checks = Checks.in("endpoint '" + id + "'");
+    checks.positive("weight", weight);
+    checks.atLeast("maxConcurrency", maxConcurrency, 1);
     labels = Map.copyOf(labels);
   }
 

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live numbers of one endpoint in one pool: leases in flight, a peak-EWMA latency, a failure EWMA, its health
- * and its resilience4j {@link CircuitBreaker}. Pickers read it; only the pool changes it.
+ * and a view of its circuit breaker ({@link #breaker()}). Pickers read it; only the pool changes it.
  *
  * <p>Reads are lock-free and cheap enough for the pick path (a few volatile reads and one {@code exp}).
  */
@@ -22,10 +22,14 @@ public final class EndpointState {
    */
   private volatile long quietSince;
   private final Ewma ewma;
+  /** The resilience4j breaker; null when the pool has none (then nothing of resilience4j is created). */
   private final CircuitBreaker breaker;
-  private final boolean breakerEnabled;
   private volatile CircuitBreaker.State knownBreakerState;
+  /** When the pool saw the breaker enter {@link #knownBreakerState} (ticker time). */
+  private volatile long breakerSince;
   final EjectionTracker ejection;
+  /** Its meters while it is a member of a pool with a registry, else null; see {@link PoolMetrics}. */
+  volatile PoolMetrics.EndpointMeters meters;
 
   private volatile boolean draining;
   private volatile boolean probeDown;
@@ -40,14 +44,15 @@ public final class EndpointState {
   private volatile long cooldownUntil;
   private volatile boolean coolingDown;
 
-  EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker,
-      boolean breakerEnabled, long now, AtomicInteger poolAtLimit) {
+  /** @param breaker the endpoint's breaker, or null when the pool has none */
+  EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker, long now,
+      AtomicInteger poolAtLimit) {
     this.endpoint = endpoint;
     this.poolAtLimit = poolAtLimit;
     this.ewma = new Ewma(halfLifeNanos, initialLatencyNanos, now);
     this.breaker = breaker;
-    this.breakerEnabled = breakerEnabled;
-    this.knownBreakerState = breaker.getState();
+    this.knownBreakerState = breaker == null ? CircuitBreaker.State.DISABLED : breaker.getState();
+    this.breakerSince = now;
     this.ejection = new EjectionTracker(now);
   }
 
@@ -147,10 +152,25 @@ public final class EndpointState {
   }
 
   /**
-   * The endpoint's circuit breaker (read its state and metrics; the pool records the calls). When the pool has no
-   * breaker configured this is a breaker in the DISABLED state that the pool never calls.
+   * A view of the endpoint's circuit breaker now: its state, failure rate and since when. The pool records the
+   * calls on the breaker itself; {@link BreakerState.State#DISABLED} when the pool has no breakers.
    */
-  public CircuitBreaker circuitBreaker() {
+  public BreakerState breaker() {
+    if (breaker == null) {
+      return new BreakerState(BreakerState.State.DISABLED, Double.NaN, breakerSince);
+    }
+    BreakerState.State state = switch (breaker.getState()) {
+      case OPEN, FORCED_OPEN -> BreakerState.State.OPEN;
+      case HALF_OPEN -> BreakerState.State.HALF_OPEN;
+      case DISABLED -> BreakerState.State.DISABLED;
+      default -> BreakerState.State.CLOSED; // CLOSED, METRICS_ONLY
+    };
+    float rate = breaker.getMetrics().getFailureRate();
+    return new BreakerState(state, rate < 0 ? Double.NaN : rate / 100.0, breakerSince);
+  }
+
+  /** The resilience4j breaker the pool records calls on; null when the pool has none. */
+  CircuitBreaker circuitBreaker() {
     return breaker;
   }
 
@@ -216,7 +236,7 @@ public final class EndpointState {
    * Whether the endpoint is eligible only because its pool is in panic (see {@link PoolConfig#panicThreshold()}):
    * it is ejected or its breaker is open, and the pool picks among all its endpoints anyway.
    */
-  public boolean admittedByPanic() {
+  boolean admittedByPanic() {
     return admittedByPanic;
   }
 
@@ -286,7 +306,7 @@ public final class EndpointState {
   }
 
   boolean breakerEnabled() {
-    return breakerEnabled;
+    return breaker != null;
   }
 
   /** The breaker state this pool last acted on. */
@@ -294,8 +314,9 @@ public final class EndpointState {
     return knownBreakerState;
   }
 
-  void knownBreakerState(CircuitBreaker.State state) {
+  void knownBreakerState(CircuitBreaker.State state, long now) {
     knownBreakerState = state;
+    breakerSince = now;
   }
 
   void draining(boolean value) {

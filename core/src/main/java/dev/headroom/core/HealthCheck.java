@@ -21,17 +21,14 @@ public record HealthCheck(HealthProbe probe, Duration interval, Duration timeout
   /** Validates. */
   public HealthCheck {
     Objects.requireNonNull(probe, "healthCheck.probe");
-    OutlierDetection.requirePositive("healthCheck.interval", interval);
-    OutlierDetection.requirePositive("healthCheck.timeout", timeout);
+    Checks checks = Checks.plain();
+    checks.positive("healthCheck.interval", interval);
+    checks.positive("healthCheck.timeout", timeout);
     if (!(jitter >= 0 && jitter < 1)) {
-      throw new ConfigException("healthCheck.jitter", jitter, "must be in [0, 1)");
+      throw checks.invalid("healthCheck.jitter", jitter, "must be in [0, 1)");
     }
-    if (unhealthyThreshold < 1) {
-      throw new ConfigException("healthCheck.unhealthyThreshold", unhealthyThreshold, "must be >= 1");
-    }
-    if (healthyThreshold < 1) {
-      throw new ConfigException("healthCheck.healthyThreshold", healthyThreshold, "must be >= 1");
-    }
+    checks.atLeast("healthCheck.unhealthyThreshold", unhealthyThreshold, 1);
+    checks.atLeast("healthCheck.healthyThreshold", healthyThreshold, 1);
   }
 
   /** A builder with defaults: every 10 s ± 20%, 2 s timeout, down after 2 failures, up after 1 success. */

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
  * back if the lease became unreachable without being ended. Never references the lease itself.
  */
 final class LeakTracker implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(Lease.class);
   private static final Cleaner CLEANER = Cleaner.create(runnable -> {
     Thread thread = new Thread(runnable, "headroom-lease-cleaner");
     thread.setDaemon(true);
@@ -83,9 +82,9 @@ final class LeakTracker implements Runnable {
     String message = "pool '{}': a lease on endpoint '{}' has been held for {} ms, longer than the leak detection "
         + "threshold; it holds its slot until it is ended (success/failure/close)";
     if (acquiredAt != null) {
-      log.warn(message, pool.name(), endpoint.id(), age, acquiredAt);
+      Log.LOG.warn(message, pool.name(), endpoint.id(), age, acquiredAt);
     } else {
-      log.warn(message + " (enable leakDetectionStackTraces to see where it was acquired)", pool.name(),
+      Log.LOG.warn(message + " (enable leakDetectionStackTraces to see where it was acquired)", pool.name(),
           endpoint.id(), age);
     }
     pool.leaked(endpoint);
@@ -109,11 +108,19 @@ final class LeakTracker implements Runnable {
       t.cancel();
     }
     long age = (pool.ticker().read() - startNanos) / 1_000_000;
-    log.warn("pool '{}': a lease on endpoint '{}' became unreachable after {} ms without being ended; "
+    Log.LOG.warn("pool '{}': a lease on endpoint '{}' became unreachable after {} ms without being ended; "
         + "returning its slot", pool.name(), endpoint.id(), age, acquiredAt);
     if (was == HELD) {
       pool.leaked(endpoint); // counted once per lease: a warned lease was counted then
     }
     pool.complete(endpoint, startNanos, leaseBits, Outcome.CANCELLED, null, null);
+  }
+
+  /**
+   * The logger, created on first use: SLF4J prints its "no providers" notice when its factory first starts, so an
+   * application without a provider sees it only if there is something to log.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(Lease.class);
   }
 }

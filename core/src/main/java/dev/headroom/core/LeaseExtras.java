@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 final class LeaseExtras {
   /** The most abort hooks one lease takes. */
   static final int MAX_HOOKS = 16;
-  private static final Logger log = LoggerFactory.getLogger(Lease.class);
 
   /** Null unless the pool tracks leaks. Never references the lease (the Cleaner must see it unreachable). */
   final LeakTracker tracker;
@@ -61,7 +60,15 @@ final class LeaseExtras {
     try {
       hook.run();
     } catch (RuntimeException | LinkageError e) {
-      log.warn("abort hook of {} failed", lease, e);
+      Log.LOG.warn("abort hook of {} failed", lease, e);
     }
+  }
+
+  /**
+   * The logger, created on first use: SLF4J prints its "no providers" notice when its factory first starts, so an
+   * application without a provider sees it only if there is something to log.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(Lease.class);
   }
 }

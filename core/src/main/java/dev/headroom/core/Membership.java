@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * under one lock, and publishes a new {@link Snapshot}; the pick path only reads the published snapshot.
  */
 final class Membership {
-  private static final Logger log = LoggerFactory.getLogger(Pool.class);
 
   private final PoolConfig config;
   private final PoolMetrics metrics;
@@ -67,20 +66,16 @@ final class Membership {
     long now = config.ticker().read();
     synchronized (lock) {
       if (members.containsKey(endpoint.id())) {
-        throw new ConfigException("pool '" + config.name() + "': endpoint id", endpoint.id(),
+        throw Checks.in("pool '" + config.name() + "'").invalid("endpoint id", endpoint.id(),
             "must be unique in the pool");
       }
       String breakerName = config.name() + "/" + endpoint.id();
-      CircuitBreaker breaker = breakerConfig == null
-          ? CircuitBreaker.ofDefaults(breakerName)
-          : CircuitBreaker.of(breakerName, breakerConfig);
-      if (breakerConfig == null) {
-        breaker.transitionToDisabledState(); // permits everything, records nothing
-      }
+      // without breakers nothing of resilience4j is created (its classes log through SLF4J when they load)
+      CircuitBreaker breaker = breakerConfig == null ? null : CircuitBreaker.of(breakerName, breakerConfig);
       // No event consumer on the breaker: with one, resilience4j allocates an event per recorded call. The pool
       // polls the (volatile) state after each call it records instead, see breakerMayHaveChanged.
       EndpointState state = new EndpointState(endpoint, config.latencyHalfLife().toNanos(),
-          config.initialLatency().toNanos(), breaker, breakerConfig != null, now, atLimit);
+          config.initialLatency().toNanos(), breaker, now, atLimit);
       members.put(endpoint.id(), state);
       metrics.added(state, s -> s.eligible(config.ticker().read()) ? 1 : 0);
       rebuildLocked(now);
@@ -167,13 +162,13 @@ final class Membership {
       }
       int allowed = (int) Math.floor(od.maxEjectionShare() * members.size());
       if (ejected + 1 > allowed) {
-        log.debug("pool '{}': not ejecting '{}': {} of {} already ejected (max share {})",
+        Log.LOG.debug("pool '{}': not ejecting '{}': {} of {} already ejected (max share {})",
             config.name(), state.id(), ejected, members.size(), od.maxEjectionShare());
         return;
       }
       long duration = state.ejection.ejected(now, od);
       state.eject(now + duration);
-      log.warn("pool '{}': ejected endpoint '{}' for {} ms (ejection #{})",
+      Log.LOG.warn("pool '{}': ejected endpoint '{}' for {} ms (ejection #{})",
           config.name(), state.id(), duration / 1_000_000, state.ejections());
       metrics.ejected(state, "outlier");
       rebuildLocked(now);
@@ -186,7 +181,7 @@ final class Membership {
         return;
       }
       state.probeDown(!healthy);
-      log.warn("pool '{}': endpoint '{}' is {} by its health probe", config.name(), state.id(),
+      Log.LOG.warn("pool '{}': endpoint '{}' is {} by its health probe", config.name(), state.id(),
           healthy ? "UP" : "DOWN");
       rebuildLocked(config.ticker().read());
     }
@@ -200,28 +195,30 @@ final class Membership {
 
   /** Acts on a breaker state the pool has not acted on yet; cheap when nothing changed. */
   void breakerMayHaveChanged(EndpointState state) {
-    if (state.circuitBreaker().getState() == state.knownBreakerState()) {
+    CircuitBreaker breaker = state.circuitBreaker();
+    if (breaker == null || breaker.getState() == state.knownBreakerState()) {
       return;
     }
     long now = config.ticker().read();
     synchronized (lock) {
-      CircuitBreaker.State to = state.circuitBreaker().getState();
+      CircuitBreaker.State to = breaker.getState();
       CircuitBreaker.State from = state.knownBreakerState();
       if (to == from) {
         return;
       }
-      state.knownBreakerState(to);
+      state.knownBreakerState(to, now);
       if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
         long wait = to == CircuitBreaker.State.FORCED_OPEN ? Long.MAX_VALUE / 4
             : breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) * 1_000_000L;
         // + 1 ns: the breaker lets a trial call through once its wait is *over*
         state.breakerOpened(now + wait + 1);
-        log.warn("pool '{}': circuit breaker of endpoint '{}' opened ({} -> {})", config.name(), state.id(), from, to);
+        Log.LOG.warn("pool '{}': circuit breaker of endpoint '{}' opened ({} -> {})", config.name(), state.id(),
+            from, to);
         metrics.ejected(state, "breaker");
       } else {
         state.breakerLeftOpen();
         if (from == CircuitBreaker.State.HALF_OPEN && to == CircuitBreaker.State.CLOSED) {
-          log.info("pool '{}': circuit breaker of endpoint '{}' closed again", config.name(), state.id());
+          Log.LOG.info("pool '{}': circuit breaker of endpoint '{}' closed again", config.name(), state.id());
         }
       }
       rebuildLocked(now);
@@ -235,7 +232,7 @@ final class Membership {
     int healthy = 0;
     for (EndpointState state : members.values()) {
       if (state.clearExpiredEjection(now)) {
-        log.info("pool '{}': endpoint '{}' returns after its ejection", config.name(), state.id());
+        Log.LOG.info("pool '{}': endpoint '{}' returns after its ejection", config.name(), state.id());
       }
       if (panicCandidate(state, now)) {
         candidates++;
@@ -251,10 +248,10 @@ final class Membership {
     if (panicNow != panic) {
       panic = panicNow;
       if (panicNow) {
-        log.warn("pool '{}': panic: only {} of {} endpoints are free of ejection and open breakers (threshold {});"
+        Log.LOG.warn("pool '{}': panic: only {} of {} endpoints are free of ejection and open breakers (threshold {});"
             + " picking among all of them", config.name(), healthy, candidates, config.panicThreshold());
       } else {
-        log.info("pool '{}': out of panic ({} of {} endpoints healthy)", config.name(), healthy, candidates);
+        Log.LOG.info("pool '{}': out of panic ({} of {} endpoints healthy)", config.name(), healthy, candidates);
       }
     }
     for (EndpointState state : members.values()) {
@@ -318,5 +315,13 @@ final class Membership {
         refresh = null;
       }
     }
+  }
+
+  /**
+   * The logger, created on first use: SLF4J prints its "no providers" notice when its factory first starts, so an
+   * application without a provider sees it only if there is something to log.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(Pool.class);
   }
 }

@@ -1,7 +1,6 @@
 package dev.headroom.core;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Passive outlier detection: how a pool ejects an endpoint that keeps failing, and for how long.
@@ -26,25 +25,20 @@ public record OutlierDetection(int consecutiveFailures, double failureRateThresh
 
   /** Validates. */
   public OutlierDetection {
-    if (consecutiveFailures < 0) {
-      throw new ConfigException("outlierDetection.consecutiveFailures", consecutiveFailures, "must be >= 0");
-    }
+    Checks checks = Checks.plain();
+    checks.atLeast("outlierDetection.consecutiveFailures", consecutiveFailures, 0);
     if (!(failureRateThreshold > 0 && failureRateThreshold <= 1)) {
-      throw new ConfigException("outlierDetection.failureRateThreshold", failureRateThreshold, "must be in (0, 1]");
+      throw checks.invalid("outlierDetection.failureRateThreshold", failureRateThreshold, "must be in (0, 1]");
     }
-    if (failureRateMinRequests < 0) {
-      throw new ConfigException("outlierDetection.failureRateMinRequests", failureRateMinRequests, "must be >= 0");
-    }
-    requirePositive("outlierDetection.failureRateWindow", failureRateWindow);
-    requirePositive("outlierDetection.baseEjectionTime", baseEjectionTime);
-    requirePositive("outlierDetection.maxEjectionTime", maxEjectionTime);
+    checks.atLeast("outlierDetection.failureRateMinRequests", failureRateMinRequests, 0);
+    checks.positive("outlierDetection.failureRateWindow", failureRateWindow);
+    checks.positive("outlierDetection.baseEjectionTime", baseEjectionTime);
+    checks.positive("outlierDetection.maxEjectionTime", maxEjectionTime);
     if (maxEjectionTime.compareTo(baseEjectionTime) < 0) {
-      throw new ConfigException("outlierDetection.maxEjectionTime", maxEjectionTime,
+      throw checks.invalid("outlierDetection.maxEjectionTime", maxEjectionTime,
           "must be >= baseEjectionTime (" + baseEjectionTime + ")");
     }
-    if (!(maxEjectionShare >= 0 && maxEjectionShare <= 1)) {
-      throw new ConfigException("outlierDetection.maxEjectionShare", maxEjectionShare, "must be in [0, 1]");
-    }
+    checks.share("outlierDetection.maxEjectionShare", maxEjectionShare);
   }
 
   /** 5 consecutive failures, or 50% of at least 20 calls in 10 s; 30 s doubling to 5 min; at most half the pool. */
@@ -65,13 +59,6 @@ public record OutlierDetection(int consecutiveFailures, double failureRateThresh
   /** Whether any trigger is on. */
   public boolean enabled() {
     return (consecutiveFailures > 0 || failureRateMinRequests > 0) && maxEjectionShare > 0;
-  }
-
-  static void requirePositive(String setting, Duration value) {
-    Objects.requireNonNull(value, setting);
-    if (value.isNegative() || value.isZero()) {
-      throw new ConfigException(setting, value, "must be > 0");
-    }
   }
 
   /** Builds an {@link OutlierDetection}. */

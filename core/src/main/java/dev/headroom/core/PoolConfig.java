@@ -351,28 +351,21 @@ public final class PoolConfig {
       if (name == null || name.isBlank()) {
         throw new ConfigException("pool name", name, "must be non-empty");
       }
-      String prefix = "pool '" + name + "': ";
-      if (endpoints.isEmpty()) {
-        throw new ConfigException(prefix + "endpoints", "[]", "must list at least one endpoint");
-      }
+      Checks checks = Checks.in("pool '" + name + "'");
+      checks.notEmpty("endpoints", endpoints, "endpoint");
       Set<String> ids = new HashSet<>();
       for (Endpoint endpoint : endpoints) {
         if (!ids.add(endpoint.id())) {
-          throw new ConfigException(prefix + "endpoint id", endpoint.id(), "must be unique in the pool");
+          throw checks.invalid("endpoint id", endpoint.id(), "must be unique in the pool");
         }
       }
-      if (maxWaiters < 0) {
-        throw new ConfigException(prefix + "maxWaiters", maxWaiters, "must be >= 0");
-      }
-      OutlierDetection.requirePositive(prefix + "latencyHalfLife", latencyHalfLife);
-      OutlierDetection.requirePositive(prefix + "initialLatency", initialLatency);
-      OutlierDetection.requirePositive(prefix + "maxRetryAfter", maxRetryAfter);
-      if (!(panicThreshold >= 0 && panicThreshold <= 1)) {
-        throw new ConfigException(prefix + "panicThreshold", panicThreshold, "must be in [0, 1]");
-      }
+      checks.atLeast("maxWaiters", maxWaiters, 0);
+      checks.positive("latencyHalfLife", latencyHalfLife);
+      checks.positive("initialLatency", initialLatency);
+      checks.positive("maxRetryAfter", maxRetryAfter);
+      checks.share("panicThreshold", panicThreshold);
       if (leakDetectionThreshold == null || leakDetectionThreshold.isNegative()) {
-        throw new ConfigException(prefix + "leakDetectionThreshold", leakDetectionThreshold,
-            "must be >= 0 (0: off)");
+        throw checks.invalid("leakDetectionThreshold", leakDetectionThreshold, "must be >= 0 (0: off)");
       }
       return new PoolConfig(this);
     }

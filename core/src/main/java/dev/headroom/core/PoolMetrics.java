@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A pool's Micrometer meters. Per-endpoint meters are registered when the endpoint joins, so recording on the hot
- * path is a field read and an increment, never a registry lookup. Without a registry every method is a no-op.
+ * A pool's Micrometer meters. Per-endpoint meters are registered when the endpoint joins and kept on its
+ * {@link EndpointState}, so recording on the hot path is a field read and an increment, never a map or registry
+ * lookup; the ejection and leak counters are registered on first use and then kept the same way. Without a
+ * registry every method is a no-op.
  *
  * <p>Names (see {@link HeadroomMetrics}): {@code headroom.requests{pool,endpoint,tier,outcome}},
  * {@code headroom.inflight{pool,endpoint}}, {@code headroom.latency{pool,endpoint}},
@@ -27,6 +29,7 @@ final class PoolMetrics {
   private final MeterRegistry registry;
   private final String pool;
   private final String tier;
+  /** The endpoints that have meters, to remove them all when the pool closes. */
   private final Map<EndpointState, EndpointMeters> meters = new ConcurrentHashMap<>();
   private final Timer queueWait;
   private final List<Meter> poolMeters = new ArrayList<>();
@@ -57,13 +60,16 @@ final class PoolMetrics {
 
   void added(EndpointState state, ToDoubleFunction<EndpointState> up) {
     if (registry != null) {
-      meters.put(state, new EndpointMeters(state, up));
+      EndpointMeters m = new EndpointMeters(state, up);
+      meters.put(state, m);
+      state.meters = m;
     }
   }
 
   void removed(EndpointState state) {
     EndpointMeters m = meters.remove(state);
     if (m != null) {
+      state.meters = null;
       m.all.forEach(registry::remove);
     }
   }
@@ -71,14 +77,17 @@ final class PoolMetrics {
   /** Removes every meter of the pool from the registry (the pool is closed). */
   void close() {
     if (registry != null) {
-      meters.values().forEach(m -> m.all.forEach(registry::remove));
+      meters.forEach((state, m) -> {
+        state.meters = null;
+        m.all.forEach(registry::remove);
+      });
       meters.clear();
       poolMeters.forEach(registry::remove);
     }
   }
 
   void completed(EndpointState state, Outcome outcome, long rttNanos) {
-    EndpointMeters m = registry == null ? null : meters.get(state);
+    EndpointMeters m = state.meters;
     if (m != null) {
       m.requests[outcome.ordinal()].increment();
       if (outcome == Outcome.SUCCESS || outcome == Outcome.CLIENT_ERROR || outcome == Outcome.FAILURE) {
@@ -88,22 +97,38 @@ final class PoolMetrics {
   }
 
   void ejected(EndpointState state, String reason) {
-    if (registry != null) {
-      Counter.builder(HeadroomMetrics.EJECTIONS)
-          .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, state.id(), "reason", reason)
-          .register(registry)
-          .increment();
+    if (registry == null) {
+      return;
     }
+    EndpointMeters m = state.meters; // null once the endpoint has left: then look the counter up
+    Counter counter = m == null ? null : m.ejections.get(reason);
+    if (counter == null) { // registering twice on a race is harmless: the registry returns the same counter
+      counter = Counter.builder(HeadroomMetrics.EJECTIONS)
+          .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, state.id(), "reason", reason)
+          .register(registry);
+      if (m != null) {
+        m.ejections.put(reason, counter);
+      }
+    }
+    counter.increment();
   }
 
   void leaked(EndpointState state) {
-    if (registry != null) {
-      Counter.builder(HeadroomMetrics.LEASES_LEAKED)
+    if (registry == null) {
+      return;
+    }
+    EndpointMeters m = state.meters;
+    Counter counter = m == null ? null : m.leaked;
+    if (counter == null) {
+      counter = Counter.builder(HeadroomMetrics.LEASES_LEAKED)
           .description("Leases held past the leak detection threshold, or lost without being ended")
           .tags(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, state.id())
-          .register(registry)
-          .increment();
+          .register(registry);
+      if (m != null) {
+        m.leaked = counter;
+      }
     }
+    counter.increment();
   }
 
   void waited(long nanos) {
@@ -112,11 +137,16 @@ final class PoolMetrics {
     }
   }
 
-  /** The meters of one endpoint. */
-  private final class EndpointMeters {
+  /** The meters of one endpoint, kept on its {@link EndpointState#meters}. */
+  final class EndpointMeters {
     final Counter[] requests = new Counter[Outcome.values().length];
     final Timer latency;
+    /** Registered with the others, removed with them when the endpoint leaves or the pool closes. */
     final List<Meter> all = new ArrayList<>();
+    /** By reason, registered on the first ejection and, as before, left in the registry when the endpoint leaves. */
+    final Map<String, Counter> ejections = new ConcurrentHashMap<>(4);
+    /** Registered on the first leak and, as before, left in the registry when the endpoint leaves. */
+    volatile Counter leaked;
 
     EndpointMeters(EndpointState state, ToDoubleFunction<EndpointState> up) {
       Tags tags = Tags.of(HeadroomMetrics.POOL, pool, HeadroomMetrics.ENDPOINT, state.id());

@@ -20,9 +20,9 @@ class ConfigValidationTest {
   void badEndpointsNameTheSettingAndTheValue() {
     assertThatThrownBy(() -> Endpoint.builder("gpu-1").maxConcurrency(-2).build())
         .isInstanceOf(ConfigException.class)
-        .hasMessage("maxConcurrency of endpoint 'gpu-1' must be >= 1 but was -2");
+        .hasMessage("endpoint 'gpu-1': maxConcurrency must be >= 1 but was -2");
     assertThatThrownBy(() -> Endpoint.builder("gpu-1").weight(0).build())
-        .hasMessageContaining("weight of endpoint 'gpu-1'").hasMessageContaining("but was 0.0");
+        .hasMessageContaining("endpoint 'gpu-1': weight").hasMessageContaining("but was 0.0");
     assertThatThrownBy(() -> Endpoint.builder(" ").build()).hasMessageContaining("endpoint id");
   }
 
@@ -72,7 +72,7 @@ class ConfigValidationTest {
     assertThatThrownBy(() -> Router.builder("r").tier("a", pool, Duration.ZERO).tier("a", pool, Duration.ZERO)
         .build()).hasMessageContaining("tier name must be unique but was a");
     assertThatThrownBy(() -> new Tier("a", pool, Duration.ofMillis(-1)))
-        .hasMessage("waitBudget of tier 'a' must be >= 0 but was PT-0.001S");
+        .hasMessage("tier 'a': waitBudget must be >= 0 but was PT-0.001S");
     assertThatThrownBy(() -> Router.builder("r").tier("a", pool, Duration.ZERO).maxAttempts(0).build())
         .hasMessageContaining("maxAttempts must be >= 1 but was 0");
     assertThatThrownBy(() -> RetryBudget.create(Duration.ofSeconds(10), 10, 1.5, Ticker.system()))

@@ -5,7 +5,6 @@ import static dev.headroom.core.TestPools.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.core.time.VirtualTime;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -118,7 +117,7 @@ class EjectionTest {
         .build());
     EndpointState a = pool.endpoint("a").orElseThrow();
     fail(pool, "a", 4);
-    assertThat(a.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(a.breaker().state()).isEqualTo(BreakerState.State.OPEN);
     assertThat(eligible(pool, "a")).isFalse();
     assertThat(a.health(time.read())).isEqualTo(Health.EJECTED);
 
@@ -127,9 +126,9 @@ class EjectionTest {
     time.advance(Duration.ofMillis(2));
     assertThat(eligible(pool, "a")).isTrue();
     Lease trial = pool.tryAcquire(only("a")).orElseThrow();
-    assertThat(a.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    assertThat(a.breaker().state()).isEqualTo(BreakerState.State.HALF_OPEN);
     assertThat(pool.tryAcquire(only("a"))).as("one trial call at a time when half-open").isEmpty();
     trial.success();
-    assertThat(a.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(a.breaker().state()).isEqualTo(BreakerState.State.CLOSED);
   }
 }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.core.route.RouteOptions;
 import dev.headroom.core.route.Router;
 import dev.headroom.core.time.VirtualTime;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -33,7 +32,7 @@ class PanicThresholdTest {
     for (int i = 0; i < 4; i++) {
       pool.tryAcquire(only(id)).orElseThrow().failure(new IOException("boom"));
     }
-    assertThat(pool.endpoint(id).orElseThrow().circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(pool.endpoint(id).orElseThrow().breaker().state()).isEqualTo(BreakerState.State.OPEN);
   }
 
   @Test
@@ -51,8 +50,8 @@ class PanicThresholdTest {
     }
     assertThat(served).containsExactlyInAnyOrder("a", "b", "c", "d");
     assertThat(pool.inFlight()).isZero();
-    assertThat(pool.endpoint("a").orElseThrow().circuitBreaker().getState())
-        .as("calls made in panic do not go through the open breaker").isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(pool.endpoint("a").orElseThrow().breaker().state())
+        .as("calls made in panic do not go through the open breaker").isEqualTo(BreakerState.State.OPEN);
   }
 
   @Test
@@ -74,8 +73,8 @@ class PanicThresholdTest {
     time.advance(Duration.ofSeconds(31)); // every breaker may try again: none is out any more
     assertThat(pool.snapshot().endpoints()).hasSize(4);
     Lease trial = pool.tryAcquire(only("a")).orElseThrow();
-    assertThat(pool.endpoint("a").orElseThrow().circuitBreaker().getState())
-        .as("out of panic the breaker gates calls again").isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    assertThat(pool.endpoint("a").orElseThrow().breaker().state())
+        .as("out of panic the breaker gates calls again").isEqualTo(BreakerState.State.HALF_OPEN);
     trial.success();
   }
 

@@ -1,6 +1,6 @@
 package dev.headroom.core.route;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import dev.headroom.core.time.Ticker;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,15 +39,10 @@ public final class RetryBudget {
    */
   public static RetryBudget create(Duration ttl, int minRetriesPerSecond, double percentCanRetry, Ticker ticker) {
     Objects.requireNonNull(ticker, "ticker");
-    if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-      throw new ConfigException("retryBudget.ttl", ttl, "must be > 0");
-    }
-    if (minRetriesPerSecond < 0) {
-      throw new ConfigException("retryBudget.minRetriesPerSecond", minRetriesPerSecond, "must be >= 0");
-    }
-    if (!(percentCanRetry >= 0 && percentCanRetry <= 1)) {
-      throw new ConfigException("retryBudget.percentCanRetry", percentCanRetry, "must be in [0, 1]");
-    }
+    Checks checks = Checks.plain();
+    checks.positive("retryBudget.ttl", ttl);
+    checks.atLeast("retryBudget.minRetriesPerSecond", minRetriesPerSecond, 0);
+    checks.share("retryBudget.percentCanRetry", percentCanRetry);
     return new RetryBudget(ttl, minRetriesPerSecond, percentCanRetry, ticker);
   }
 

@@ -210,13 +210,16 @@ final class Route {
       }
       // a tier that may wait acquires with its budget: the pool takes a free slot at once, or waits for a faster
       // endpoint's slot when that is expected to be quicker, or queues
-      Duration predicted = pool.estimatedWait(selector);
-      if (predicted.compareTo(budget) > 0) {
-        spill(SpillReason.SATURATED, "predicted wait " + predicted.toMillis() + " ms > budget "
-            + budget.toMillis() + " ms");
-        continue;
+      if (current.predictive()) {
+        Duration predicted = pool.estimatedWait(selector);
+        if (predicted.compareTo(budget) > 0) {
+          spill(SpillReason.SATURATED, "predicted wait " + predicted.toMillis() + " ms > budget "
+              + budget.toMillis() + " ms");
+          continue;
+        }
       }
-      return new Step(current, selector, deadline.atMost(budget, router.ticker()), null);
+      Deadline waitUntil = budget.equals(Tier.UNTIL_TIMEOUT) ? deadline : deadline.atMost(budget, router.ticker());
+      return new Step(current, selector, waitUntil, null);
     }
     throw new NoCapacityException(passed, lastFailure);
   }
@@ -234,9 +237,9 @@ final class Route {
     List<Tier> tiers = router.tiers();
     Tier from = tiers.get(tier);
     passed.add(new TierAttempt(from.name(), reason, detail));
+    router.metrics().spill(tier, reason);
     tier++;
     failedHere.clear();
-    router.metrics().spill(from.name(), tier < tiers.size() ? tiers.get(tier).name() : "none", reason);
   }
 
   private Selector selectorFor(Tier tier) {

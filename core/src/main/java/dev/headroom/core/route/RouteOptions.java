@@ -1,6 +1,6 @@
 package dev.headroom.core.route;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import dev.headroom.core.Selector;
 import java.time.Duration;
 import java.util.HashMap;
@@ -82,10 +82,7 @@ public final class RouteOptions {
     /** The most the whole request (all tiers, waits and retries) may take. */
     public Builder timeout(Duration value) {
       Objects.requireNonNull(value, "timeout");
-      if (value.isNegative() || value.isZero()) {
-        throw new ConfigException("timeout", value, "must be > 0");
-      }
-      this.timeout = value;
+      this.timeout = Checks.plain().positive("timeout", value);
       return this;
     }
 

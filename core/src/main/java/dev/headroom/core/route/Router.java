@@ -1,6 +1,8 @@
 package dev.headroom.core.route;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
+import dev.headroom.core.HeadroomException;
 import dev.headroom.core.Lease;
 import dev.headroom.core.NoCapacityException;
 import dev.headroom.core.Pool;
@@ -9,7 +11,9 @@ import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -31,8 +35,12 @@ import java.util.concurrent.CompletionStage;
  * String answer = router.execute(RouteOptions.defaults(), lease -> client.chat(lease.endpoint(), prompt));
  * }</pre>
  *
+ * <p>One pool on its own is one line: {@code Router.of(pool)} (or {@code Router.builder("x").pool(pool)}) waits
+ * in the pool's queue for as long as the request timeout allows, as {@code pool.acquire} would, with none of the
+ * spill-early behaviour of a tier that has somewhere to spill (see {@link Tier#waiting(Pool, Duration)}).
+ *
  * <p>When no tier can serve, {@link #execute} throws a {@link NoCapacityException} listing every tier tried and
- * why it was passed. Thread-safe.
+ * why it was passed. {@link #close()} closes the tiers' pools. Thread-safe.
  *
  * <p>{@link RouteOptions#timeout()} bounds the whole request, the calls included: each lease carries the
  * request's {@link Lease#deadline()}, and a watchdog on the router's {@link Scheduler} fires at the deadline while
@@ -41,7 +49,7 @@ import java.util.concurrent.CompletionStage;
  * ({@link #executeAsync}), ends the lease as a failure, and the caller gets a
  * {@link dev.headroom.core.RequestTimeoutException}. Requests without a timeout schedule nothing.
  */
-public final class Router {
+public final class Router implements AutoCloseable {
   private final String name;
   private final List<Tier> tiers;
   private final RetryBudget retryBudget;
@@ -50,6 +58,7 @@ public final class Router {
   private final Ticker ticker;
   private final Scheduler scheduler;
   private final RouterMetrics metrics;
+  private volatile boolean closed;
 
   private Router(Builder b) {
     this.name = b.name;
@@ -59,7 +68,17 @@ public final class Router {
     this.retryBudget = b.retryBudget != null ? b.retryBudget : RetryBudget.defaults(ticker);
     this.maxAttempts = b.maxAttempts;
     this.classifier = b.classifier;
-    this.metrics = new RouterMetrics(b.meterRegistry, name);
+    this.metrics = new RouterMetrics(b.meterRegistry, name, tiers.stream().map(Tier::name).toList());
+  }
+
+  /**
+   * A router over one pool, named after it: a request waits in the pool's queue until a slot frees or its
+   * {@link RouteOptions#timeout() timeout} passes (without a timeout, until a slot frees), whatever the predicted
+   * wait, since there is no other tier to spill to. Retries and the retry budget are the defaults.
+   */
+  public static Router of(Pool pool) {
+    Objects.requireNonNull(pool, "pool");
+    return builder(pool.name()).pool(pool).build();
   }
 
   /** A builder for a router named {@code name} (a metric tag). */
@@ -84,6 +103,7 @@ public final class Router {
   public <T> T execute(RouteOptions options, Call<T> call) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(call, "call");
+    checkOpen();
     retryBudget.deposit();
     Route route = new Route(this, options);
     boolean timed = route.deadline().isFinite();
@@ -122,6 +142,9 @@ public final class Router {
   public <T> CompletableFuture<T> executeAsync(RouteOptions options, AsyncCall<T> call) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(call, "call");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
     retryBudget.deposit();
     CompletableFuture<T> result = new CompletableFuture<>();
     attempt(new Route(this, options), call, result);
@@ -186,6 +209,33 @@ public final class Router {
     return maxAttempts;
   }
 
+  /**
+   * Closes the pool of every tier (each once, in tier order): their probes stop, their waiting callers fail and
+   * their meters are removed; later requests through this router fail with a {@link HeadroomException}. Calls in
+   * flight finish. A pool that is shared with another router or used on its own is closed too, so close the
+   * router that owns the pools. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    Set<Pool> done = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tier tier : tiers) {
+      if (done.add(tier.pool())) {
+        tier.pool().close();
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw closedException();
+    }
+  }
+
+  private HeadroomException closedException() {
+    return new HeadroomException("router '" + name + "' is closed");
+  }
+
   FailureClassifier classifier() {
     return classifier;
   }
@@ -228,6 +278,15 @@ public final class Router {
     /** Appends a tier. */
     public Builder tier(String tierName, Pool pool, Duration waitBudget) {
       return tier(new Tier(tierName, pool, waitBudget));
+    }
+
+    /**
+     * Appends {@code pool} as a tier with nowhere to spill: {@link Tier#waiting(Pool, Duration)} with no wait bound
+     * of its own, so a request waits in the pool's queue as long as its timeout allows. Meant as the only (or
+     * last) tier.
+     */
+    public Builder pool(Pool pool) {
+      return tier(Tier.waiting(Objects.requireNonNull(pool, "pool"), Tier.UNTIL_TIMEOUT));
     }
 
     /** The retry budget; default {@link RetryBudget#defaults} on the router's ticker. */
@@ -279,18 +338,15 @@ public final class Router {
       if (name == null || name.isBlank()) {
         throw new ConfigException("router name", name, "must be non-empty");
       }
-      if (tiers.isEmpty()) {
-        throw new ConfigException("router '" + name + "': tiers", "[]", "must list at least one tier");
-      }
+      Checks checks = Checks.in("router '" + name + "'");
+      checks.notEmpty("tiers", tiers, "tier");
       Set<String> names = new HashSet<>();
       for (Tier tier : tiers) {
         if (!names.add(tier.name())) {
-          throw new ConfigException("router '" + name + "': tier name", tier.name(), "must be unique");
+          throw checks.invalid("tier name", tier.name(), "must be unique");
         }
       }
-      if (maxAttempts < 1) {
-        throw new ConfigException("router '" + name + "': maxAttempts", maxAttempts, "must be >= 1");
-      }
+      checks.atLeast("maxAttempts", maxAttempts, 1);
       return new Router(this);
     }
   }

@@ -264,4 +264,65 @@ class RouterTest {
     assertThat(calls).hasValue(2);
     assertThat(local.inFlight()).isZero();
   }
+
+  @Test
+  void aRouterOverOnePoolWaitsForASlotWhereATierWithABudgetRefusesAtOnce() {
+    Pool only = pool("only", 1, 1);
+    Lease busy = only.acquire(Duration.ZERO); // full; predicted wait 100 ms
+    Router budgeted = Router.builder("budgeted").tier("only", only, Duration.ofMillis(50)).build();
+    assertThatThrownBy(() -> budgeted.execute(lease -> "served"))
+        .as("a tier with a budget refuses at once when the predicted wait exceeds it")
+        .isInstanceOf(NoCapacityException.class);
+
+    Router router = Router.of(only);
+    CompletableFuture<String> served = router.executeAsync(RouteOptions.defaults(),
+        lease -> CompletableFuture.completedFuture(lease.endpoint().id()));
+    assertThat(router.name()).isEqualTo("only");
+    assertThat(only.queueDepth()).as("it waits in the pool's queue instead").isEqualTo(1);
+    time.advance(Duration.ofSeconds(30));
+    assertThat(served).as("with no timeout it waits until a slot frees").isNotDone();
+    busy.success();
+    assertThat(served).isCompletedWithValue("only-1");
+  }
+
+  @Test
+  void aRouterOverOnePoolWaitsNoLongerThanTheRequestTimeout() {
+    Pool only = pool("only", 1, 1);
+    only.acquire(Duration.ZERO);
+    Router router = Router.builder("r").pool(only).build();
+    CompletableFuture<String> served = router.executeAsync(
+        RouteOptions.builder().timeout(Duration.ofMillis(500)).build(),
+        lease -> CompletableFuture.completedFuture(lease.endpoint().id()));
+    time.advance(Duration.ofMillis(499));
+    assertThat(served).isNotDone();
+    time.advance(Duration.ofMillis(1));
+    assertThat(served).isCompletedExceptionally();
+    assertThat(served.handle((v, t) -> t).join()).isInstanceOf(NoCapacityException.class);
+    assertThat(only.queueDepth()).isZero();
+  }
+
+  @Test
+  void closingARouterClosesEachOfItsPoolsOnce() {
+    Pool local = pool("local", 1, 1);
+    Pool cloud = pool("cloud", 1, 1);
+    Router router = Router.builder("r").tier("local", local, Duration.ofMillis(300))
+        .tier("cloud", cloud, Duration.ZERO).tier("cloud-again", cloud, Duration.ZERO).build();
+    local.acquire(Duration.ZERO);
+    cloud.acquire(Duration.ZERO);
+    CompletableFuture<String> waiting = router.executeAsync(RouteOptions.defaults(),
+        lease -> CompletableFuture.completedFuture("served"));
+    assertThat(local.queueDepth()).isEqualTo(1);
+
+    router.close();
+    router.close(); // idempotent
+
+    assertThat(waiting).as("a request waiting in a tier's queue fails").isCompletedExceptionally();
+    assertThatThrownBy(() -> local.acquire(Duration.ZERO)).isInstanceOf(dev.headroom.core.HeadroomException.class)
+        .hasMessageContaining("pool 'local' is closed");
+    assertThatThrownBy(() -> cloud.acquire(Duration.ZERO)).hasMessageContaining("pool 'cloud' is closed");
+    assertThatThrownBy(() -> router.execute(lease -> "served")).isInstanceOf(dev.headroom.core.HeadroomException.class)
+        .hasMessage("router 'r' is closed");
+    assertThat(router.executeAsync(RouteOptions.defaults(), lease -> CompletableFuture.completedFuture("x")))
+        .isCompletedExceptionally();
+  }
 }
