@@ -49,7 +49,7 @@ public final class PoolHealthIndicator implements HealthIndicator {
       detail.put("limit", state.limit());
       detail.put("draining", state.isDraining());
       detail.put("ejections", state.ejections());
-      detail.put("circuitBreaker", state.circuitBreaker().getState().name());
+      detail.put("circuitBreaker", state.breaker().state().name());
       endpoints.put(state.id(), detail);
     }
     Status status = eligible == 0 ? Status.DOWN : eligible < members ? DEGRADED : Status.UP;
