@@ -1,80 +1,96 @@
 package dev.headroom.llm;
 
+import static dev.headroom.llm.LlmMetricNames.CACHE;
+import static dev.headroom.llm.LlmMetricNames.CLOUD_REFUSED;
+import static dev.headroom.llm.LlmMetricNames.CLOUD_SPEND;
+import static dev.headroom.llm.LlmMetricNames.COLD_LOADS;
+import static dev.headroom.llm.LlmMetricNames.STREAMS_INTERRUPTED;
+import static dev.headroom.llm.LlmMetricNames.TOKEN_RATE;
+import static dev.headroom.llm.LlmMetricNames.TTFT;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The LLM router's own Micrometer meters, next to core's {@code headroom.requests}, {@code headroom.spillover} and
- * the rest. Without a registry every recording is a no-op.
+ * Records the LLM router's own meters ({@link LlmMetricNames}). Each meter is looked up in the registry once per
+ * tag set (tier and endpoint, endpoint and model, ...) and kept, so a request records into a map lookup rather than a
+ * registry lookup with a new builder and tags. Without a registry every recording is a no-op.
  */
-public final class LlmMetrics {
-  /** Timer of time to first token: tags tier, endpoint. */
-  public static final String TTFT = "headroom.llm.ttft";
-  /** Distribution of generation rates in tokens per second: tags tier, endpoint. */
-  public static final String TOKEN_RATE = "headroom.llm.token.rate";
-  /** Counter of cold model loads seen in replies (load_duration above 100 ms): tags endpoint, model. */
-  public static final String COLD_LOADS = "headroom.llm.cold.loads";
-  /** Counter of response-cache lookups: tag result (hit, miss). */
-  public static final String CACHE = "headroom.llm.cache";
-  /** Counter of estimated cloud spend in dollars. */
-  public static final String CLOUD_SPEND = "headroom.llm.cloud.spend";
-  /** Counter of cloud requests refused by the spend limit: tag kind (requests, cost). */
-  public static final String CLOUD_REFUSED = "headroom.llm.cloud.refused";
-  /** Counter of streams that failed after their first chunk: tags tier, endpoint. */
-  public static final String STREAMS_INTERRUPTED = "headroom.llm.stream.interrupted";
-
+final class LlmMetrics {
   private final MeterRegistry registry;
+  private final Map<Tags, Timer> ttft = new ConcurrentHashMap<>();
+  private final Map<Tags, DistributionSummary> tokenRate = new ConcurrentHashMap<>();
+  private final Map<Tags, Counter> coldLoads = new ConcurrentHashMap<>();
+  private final Map<Tags, Counter> interrupted = new ConcurrentHashMap<>();
+  private final Map<SpendLimitExceededException.Kind, Counter> refused = new ConcurrentHashMap<>();
+  private final Map<Boolean, Counter> cache = new ConcurrentHashMap<>();
+  private volatile Counter spend; // registered at the first spend, as before the meters were kept
 
   LlmMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
+  /** Two tag values of a meter: (tier, endpoint) or (endpoint, model). */
+  private record Tags(String first, String second) {}
+
   void ttft(String tier, String endpoint, long nanos) {
     if (registry != null && nanos >= 0) {
-      Timer.builder(TTFT).description("Time to first token").tags("tier", tier, "endpoint", endpoint)
-          .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+      ttft.computeIfAbsent(new Tags(tier, endpoint), t -> Timer.builder(TTFT).description("Time to first token")
+          .tags("tier", t.first(), "endpoint", t.second()).publishPercentileHistogram().register(registry))
+          .record(nanos, TimeUnit.NANOSECONDS);
     }
   }
 
   void tokenRate(String tier, String endpoint, double rate) {
     if (registry != null && rate > 0) {
-      DistributionSummary.builder(TOKEN_RATE).description("Generation rate in tokens per second")
-          .tags("tier", tier, "endpoint", endpoint).register(registry).record(rate);
+      tokenRate.computeIfAbsent(new Tags(tier, endpoint), t -> DistributionSummary.builder(TOKEN_RATE)
+          .description("Generation rate in tokens per second").tags("tier", t.first(), "endpoint", t.second())
+          .register(registry)).record(rate);
     }
   }
 
   void coldLoad(String endpoint, String model) {
     if (registry != null) {
-      Counter.builder(COLD_LOADS).tags("endpoint", endpoint, "model", model).register(registry).increment();
+      coldLoads.computeIfAbsent(new Tags(endpoint, model), t -> Counter.builder(COLD_LOADS)
+          .tags("endpoint", t.first(), "model", t.second()).register(registry)).increment();
     }
   }
 
   void cache(boolean hit) {
     if (registry != null) {
-      Counter.builder(CACHE).tag("result", hit ? "hit" : "miss").register(registry).increment();
+      cache.computeIfAbsent(hit, h -> Counter.builder(CACHE).tag("result", h ? "hit" : "miss").register(registry))
+          .increment();
     }
   }
 
   void spend(double dollars) {
     if (registry != null && dollars > 0) {
-      Counter.builder(CLOUD_SPEND).description("Estimated cloud spend in dollars").register(registry)
-          .increment(dollars);
+      Counter counter = spend;
+      if (counter == null) { // registering twice is harmless: the registry returns the same counter
+        counter = Counter.builder(CLOUD_SPEND).description("Estimated cloud spend in dollars").register(registry);
+        spend = counter;
+      }
+      counter.increment(dollars);
     }
   }
 
   void refused(SpendLimitExceededException.Kind kind) {
     if (registry != null) {
-      Counter.builder(CLOUD_REFUSED).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).register(registry)
-          .increment();
+      refused.computeIfAbsent(kind, k -> Counter.builder(CLOUD_REFUSED)
+          .tag("kind", k.name().toLowerCase(Locale.ROOT)).register(registry)).increment();
     }
   }
 
   void interrupted(String tier, String endpoint) {
     if (registry != null) {
-      Counter.builder(STREAMS_INTERRUPTED).tags("tier", tier, "endpoint", endpoint).register(registry).increment();
+      interrupted.computeIfAbsent(new Tags(tier, endpoint), t -> Counter.builder(STREAMS_INTERRUPTED)
+          .tags("tier", t.first(), "endpoint", t.second()).register(registry)).increment();
     }
   }
 }

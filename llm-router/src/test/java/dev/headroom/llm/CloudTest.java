@@ -87,7 +87,7 @@ class CloudTest {
     assertThat(e.getMessage()).contains("over the limit of 3 requests per minute");
     assertThat(cloud.requests()).isEqualTo(3);
     assertThat(router.cloudRequestsLastMinute()).isEqualTo(3);
-    Counter refused = fleet.registry.find(LlmMetrics.CLOUD_REFUSED).tag("kind", "requests").counter();
+    Counter refused = fleet.registry.find(LlmMetricNames.CLOUD_REFUSED).tag("kind", "requests").counter();
     assertThat(refused).isNotNull();
     assertThat(refused.count()).isEqualTo(1);
   }

@@ -1,0 +1,24 @@
+package dev.headroom.llm;
+
+/**
+ * Names of the LLM router's own Micrometer meters, next to core's {@code headroom.requests},
+ * {@code headroom.spillover} and the rest (for dashboards and tests that look meters up).
+ */
+public final class LlmMetricNames {
+  /** Timer of time to first token: tags tier, endpoint. */
+  public static final String TTFT = "headroom.llm.ttft";
+  /** Distribution of generation rates in tokens per second: tags tier, endpoint. */
+  public static final String TOKEN_RATE = "headroom.llm.token.rate";
+  /** Counter of cold model loads seen in replies (load_duration above 100 ms): tags endpoint, model. */
+  public static final String COLD_LOADS = "headroom.llm.cold.loads";
+  /** Counter of response-cache lookups: tag result (hit, miss). */
+  public static final String CACHE = "headroom.llm.cache";
+  /** Counter of estimated cloud spend in dollars. */
+  public static final String CLOUD_SPEND = "headroom.llm.cloud.spend";
+  /** Counter of cloud requests refused by the spend limit: tag kind (requests, cost). */
+  public static final String CLOUD_REFUSED = "headroom.llm.cloud.refused";
+  /** Counter of streams that failed after their first chunk: tags tier, endpoint. */
+  public static final String STREAMS_INTERRUPTED = "headroom.llm.stream.interrupted";
+
+  private LlmMetricNames() {}
+}
