@@ -15,7 +15,7 @@ final class CacheKeys {
   private CacheKeys() {}
 
   static String key(ChatRequest request, String model) {
-    ObjectNode canonical = Http.JSON.createObjectNode();
+    ObjectNode canonical = WireExchange.JSON.createObjectNode();
     canonical.put("v", 1).put("kind", request.kind().name()).put("model", model);
     if (request.kind() == ChatRequest.Kind.CHAT) {
       ArrayNode messages = canonical.putArray("messages");

@@ -32,14 +32,14 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class ChatStream implements Flow.Publisher<Chunk> {
-  private final Dispatcher dispatcher;
+  private final RequestRunner runner;
   private final ChatRequest request;
   private final Executor executor;
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private final CompletableFuture<ChatResponse> result = new CompletableFuture<>();
 
-  ChatStream(Dispatcher dispatcher, ChatRequest request, Executor executor) {
-    this.dispatcher = dispatcher;
+  ChatStream(RequestRunner runner, ChatRequest request, Executor executor) {
+    this.runner = runner;
     this.request = request;
     this.executor = executor;
   }
@@ -61,7 +61,7 @@ public final class ChatStream implements Flow.Publisher<Chunk> {
     }
     StreamPump pump;
     try {
-      pump = new StreamPump(dispatcher, request, subscriber, result);
+      pump = new StreamPump(runner, request, subscriber, result);
     } catch (RuntimeException e) {
       subscriber.onSubscribe(new Flow.Subscription() {
         @Override

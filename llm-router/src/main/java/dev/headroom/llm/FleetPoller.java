@@ -25,7 +25,7 @@ final class FleetPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetPoller.class);
 
   private final List<Endpoint> nodes;
-  private final OllamaClient client;
+  private final WireOllama client;
   private final Catalog catalog;
   private final Scheduler scheduler;
   private final Ticker ticker;
@@ -35,7 +35,7 @@ final class FleetPoller implements AutoCloseable {
   private final Map<String, Scheduler.Cancellable> timers = new HashMap<>();
   private volatile boolean closed;
 
-  FleetPoller(List<Endpoint> nodes, OllamaClient client, Catalog catalog, Scheduler scheduler, Ticker ticker,
+  FleetPoller(List<Endpoint> nodes, WireOllama client, Catalog catalog, Scheduler scheduler, Ticker ticker,
       ExecutorService executor, Duration interval, Duration timeout) {
     this.nodes = List.copyOf(nodes);
     this.client = client;

@@ -84,17 +84,17 @@ public final class LlmRouter implements AutoCloseable {
    *     reply (several JSON values, an HTML page, a body cut short) in a way that is not retried for this request
    */
   public ChatResponse chat(ChatRequest request) {
-    return runtime.dispatcher.chat(Objects.requireNonNull(request, "request"));
+    return runtime.requests.chat(Objects.requireNonNull(request, "request"));
   }
 
   /** The answer to {@code request} as a stream; nothing is sent until it is subscribed. See {@link ChatStream}. */
   public ChatStream stream(ChatRequest request) {
-    return new ChatStream(runtime.dispatcher, Objects.requireNonNull(request, "request"), runtime.workers);
+    return new ChatStream(runtime.requests, Objects.requireNonNull(request, "request"), runtime.workers);
   }
 
   /** Embeddings of the request's texts ({@code /api/embed}, or the cloud's {@code /v1/embeddings} on overflow). */
   public EmbedResponse embed(EmbedRequest request) {
-    return runtime.dispatcher.embed(Objects.requireNonNull(request, "request"));
+    return runtime.requests.embed(Objects.requireNonNull(request, "request"));
   }
 
   /** Reads every node's {@code /api/tags} and {@code /api/ps} now, waiting at most {@code wait}. */

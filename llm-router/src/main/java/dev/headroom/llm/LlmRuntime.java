@@ -16,14 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The running parts of an {@link LlmRouter}, wired from its builder's settings: the worker threads, the
- * {@link LlmTiers tiers}, the model catalog and node statistics, the spend guard, the HTTP clients, the
- * {@link Dispatcher} and the {@link FleetPoller}; reports the fleet's state and shuts everything down.
+ * {@link LlmTiers tiers}, the model catalog and node statistics, the spend guard, the wire clients, the
+ * {@link RequestRunner} with its steps and the {@link FleetPoller}; reports the fleet's state and shuts everything down.
  */
 final class LlmRuntime implements AutoCloseable {
   final ExecutorService workers;
   final LlmTiers tiers;
   final SpendGuard guard;
-  final Dispatcher dispatcher;
+  final RequestRunner requests;
+  /** Every exchange in progress, cut by {@link LlmRouter#close()}. */
+  private final InFlight inFlight = new InFlight();
   private final Catalog catalog;
   private final NodeStats stats;
   private final FleetPoller poller;
@@ -45,16 +47,20 @@ final class LlmRuntime implements AutoCloseable {
     CloudConfig c = s.cloud();
     this.guard = new SpendGuard(c == null ? SpendLimit.unlimited() : c.spendLimit(),
         c == null ? Map.of() : c.prices(), c == null ? 512 : c.assumedAnswerTokens(), ticker);
-    OllamaClient ollama = new OllamaClient(new Http(http, s.maxBodyBytes(), s.maxLineBytes(), text -> text),
+    WireOllama ollama = new WireOllama(new WireExchange(http, s.maxBodyBytes(), s.maxLineBytes(), text -> text),
         s.scheduler());
-    OpenAiClient openAi = c == null ? null : new OpenAiClient(new Http(http, s.maxBodyBytes(), s.maxLineBytes(),
-        text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
-    Dispatcher.Settings settings = new Dispatcher.Settings(s.name(), Map.copyOf(s.aliases()),
-        c == null ? Map.of() : c.models(), s.requestTimeout(), s.firstTokenTimeout(), s.idleTimeout(), s.cacheTtl(),
-        s.loadedPreference());
-    this.dispatcher = new Dispatcher(settings, tiers.local, tiers.remote, tiers.cloud, catalog, stats, cost, ollama,
-        openAi, guard, s.responseCache(), new LlmMetrics(s.meterRegistry()), ticker, s.scheduler(), tiers::routerFor);
+    WireOpenAi openAi = c == null ? null : new WireOpenAi(new WireExchange(http, s.maxBodyBytes(),
+        s.maxLineBytes(), text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
+    LlmMetrics metrics = new LlmMetrics(s.meterRegistry());
+    CloudSpend spend = new CloudSpend(guard, metrics);
+    CatalogFeedback feedback = new CatalogFeedback(catalog, stats, metrics, ticker);
     List<Endpoint> all = tiers.ollamaEndpoints();
+    this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost, all.size()),
+        new ResponseCacheStep(s.responseCache(), s.cacheTtl(), metrics),
+        new Attempts(tiers, ollama, openAi, spend, feedback, inFlight),
+        new StreamAttempts(tiers, ollama, openAi, spend, feedback, inFlight, s.scheduler(), ticker,
+            s.firstTokenTimeout()),
+        tiers, inFlight);
     all.forEach(e -> catalog.register(e.id()));
     this.poller = new FleetPoller(all, ollama, catalog, s.scheduler(), ticker, workers, s.pollInterval(),
         s.pollTimeout());
@@ -87,7 +93,7 @@ final class LlmRuntime implements AutoCloseable {
 
   @Override
   public void close() {
-    dispatcher.inFlight.closeAll();
+    inFlight.closeAll();
     poller.close();
     tiers.pools().forEach(Pool::close);
     workers.shutdownNow();

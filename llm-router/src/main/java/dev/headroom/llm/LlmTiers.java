@@ -3,6 +3,7 @@ package dev.headroom.llm;
 import dev.headroom.core.Endpoint;
 import dev.headroom.core.HealthCheck;
 import dev.headroom.core.HealthProbe;
+import dev.headroom.core.Lease;
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.Pool;
 import dev.headroom.core.PoolConfig;
@@ -69,6 +70,15 @@ final class LlmTiers {
   /** The tier name of one of the pools. */
   String tierOf(Pool pool) {
     return pool == cloud ? LlmRouter.CLOUD : pool == remote ? LlmRouter.REMOTE : LlmRouter.LOCAL;
+  }
+
+  /** The tier of the pool {@code lease} came from. */
+  String tierOf(Lease lease) {
+    String pool = lease.pool();
+    if (cloud != null && pool.equals(cloud.name())) {
+      return LlmRouter.CLOUD;
+    }
+    return remote != null && pool.equals(remote.name()) ? LlmRouter.REMOTE : LlmRouter.LOCAL;
   }
 
   /** The Ollama nodes of the local and the second pool. */

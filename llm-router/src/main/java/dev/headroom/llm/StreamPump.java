@@ -18,9 +18,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Every signal to the subscriber comes from the worker thread, so they are serial.
  */
 final class StreamPump implements Flow.Subscription, Runnable {
-  private final Dispatcher dispatcher;
+  private final RequestRunner runner;
   private final ChatRequest request;
-  private final Dispatcher.Target target;
+  private final ModelTarget target;
   private final String cacheKey;
   private final Flow.Subscriber<? super Chunk> subscriber;
   private final CompletableFuture<ChatResponse> result;
@@ -32,12 +32,12 @@ final class StreamPump implements Flow.Subscription, Runnable {
   private volatile Abort abort;
   private RequestDeadline deadline; // set when the worker starts: the request's time runs from then
 
-  StreamPump(Dispatcher dispatcher, ChatRequest request, Flow.Subscriber<? super Chunk> subscriber,
+  StreamPump(RequestRunner runner, ChatRequest request, Flow.Subscriber<? super Chunk> subscriber,
       CompletableFuture<ChatResponse> result) {
-    this.dispatcher = dispatcher;
+    this.runner = runner;
     this.request = request;
-    this.target = dispatcher.target(request.model());
-    this.cacheKey = dispatcher.cacheKey(request, target);
+    this.target = runner.models.resolve(request.model());
+    this.cacheKey = runner.cache.key(request, target);
     this.subscriber = subscriber;
     this.result = result;
   }
@@ -86,16 +86,16 @@ final class StreamPump implements Flow.Subscription, Runnable {
 
   @Override
   public void run() {
-    deadline = dispatcher.deadline(request.timeout());
+    deadline = runner.deadline(request.timeout());
     try {
       if (cacheKey != null) {
-        var hit = dispatcher.cacheGet(cacheKey);
+        var hit = runner.cache.get(cacheKey);
         if (hit.isPresent()) {
           replay(hit.get());
           return;
         }
       }
-      Dispatcher.Opened opened = route();
+      OpenStream opened = route();
       if (opened != null) {
         pump(opened);
       }
@@ -104,7 +104,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
     }
   }
 
-  private Dispatcher.Opened route() {
+  private OpenStream route() {
     synchronized (lock) {
       if (cancelled) {
         result.cancel(false);
@@ -112,12 +112,12 @@ final class StreamPump implements Flow.Subscription, Runnable {
       }
       routing = Thread.currentThread();
     }
-    Dispatcher.Opened opened = null;
+    OpenStream opened = null;
     Throwable failure = null;
     try {
-      opened = dispatcher.router(request).execute(
-          dispatcher.options(target, request.idempotent(), deadline),
-          lease -> dispatcher.open(lease, request, target, this, deadline));
+      opened = runner.router(request).execute(
+          runner.models.options(target, request.idempotent(), deadline.timeout()),
+          lease -> runner.streams.open(lease, request, target, this, deadline));
     } catch (Throwable e) {
       failure = e;
     } finally {
@@ -128,7 +128,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
     }
     if (isCancelled()) {
       if (opened != null) {
-        dispatcher.streamCancelled(opened);
+        runner.streams.cancelled(opened);
       }
       result.cancel(false);
       return null;
@@ -140,11 +140,11 @@ final class StreamPump implements Flow.Subscription, Runnable {
     return opened;
   }
 
-  private void pump(Dispatcher.Opened opened) {
+  private void pump(OpenStream opened) {
     StringBuilder text = new StringBuilder();
     int index = 0;
     Delta delta = opened.first();
-    long idleNanos = dispatcher.settings.idleTimeout().toNanos();
+    long idleNanos = runner.idleTimeout.toNanos();
     while (true) {
       if (!delta.text().isEmpty()) {
         if (!awaitDemand()) {
@@ -154,7 +154,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
         try {
           subscriber.onNext(new Chunk(delta.text(), index));
         } catch (RuntimeException misbehaving) { // rule 2.13: treat as cancelled
-          dispatcher.streamCancelled(opened);
+          runner.streams.cancelled(opened);
           result.completeExceptionally(misbehaving);
           return;
         }
@@ -171,7 +171,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
       }
       Throwable failure = null;
       Abort current = opened.abort();
-      var idle = dispatcher.scheduler.schedule(idleNanos, () -> current.fire(idleTimeout(opened.endpoint())));
+      var idle = runner.scheduler.schedule(idleNanos, () -> current.fire(idleTimeout(opened.endpoint())));
       try {
         delta = opened.stream().next();
         if (delta == null) {
@@ -194,11 +194,11 @@ final class StreamPump implements Flow.Subscription, Runnable {
     }
   }
 
-  private void complete(Dispatcher.Opened opened, String text, Delta end) {
+  private void complete(OpenStream opened, String text, Delta end) {
     GenStats stats = end.stats();
-    dispatcher.streamCompleted(opened, target, stats);
+    runner.streams.completed(opened, target, stats);
     if (cacheKey != null) {
-      dispatcher.cachePut(cacheKey, text);
+      runner.cache.put(cacheKey, text);
     }
     ChatResponse response = new ChatResponse(text, end.model() != null ? end.model() : opened.model(),
         opened.endpoint(), opened.tier(), stats.promptTokens(), stats.evalCount(),
@@ -208,9 +208,9 @@ final class StreamPump implements Flow.Subscription, Runnable {
     subscriber.onComplete();
   }
 
-  private void interrupted(Dispatcher.Opened opened, String text, int chunks, Throwable cause) {
+  private void interrupted(OpenStream opened, String text, int chunks, Throwable cause) {
     opened.stream().close();
-    dispatcher.streamFailed(opened, cause);
+    runner.streams.failed(opened, cause);
     StreamInterruptedException error = new StreamInterruptedException(opened.endpoint(), text, chunks,
         describe(cause), cause);
     result.completeExceptionally(error);
@@ -218,8 +218,8 @@ final class StreamPump implements Flow.Subscription, Runnable {
   }
 
   /** Cancelled, or a bad request(n): release the lease as cancelled. */
-  private void stopEarly(Dispatcher.Opened opened) {
-    dispatcher.streamCancelled(opened);
+  private void stopEarly(OpenStream opened) {
+    runner.streams.cancelled(opened);
     boolean bad;
     synchronized (lock) {
       bad = badRequest && !cancelled;
@@ -241,7 +241,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
     if (!text.isEmpty()) {
       subscriber.onNext(new Chunk(text, 0));
     }
-    result.complete(dispatcher.cached(text, target));
+    result.complete(ResponseCacheStep.answer(text, target));
     subscriber.onComplete();
   }
 
@@ -279,7 +279,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
   }
 
   private BackendException idleTimeout(String endpoint) {
-    Duration idle = dispatcher.settings.idleTimeout();
+    Duration idle = runner.idleTimeout;
     return new BackendException(endpoint, -1, "no chunk for " + idle.toMillis() + " ms", "",
         new TimeoutException("idle timeout"));
   }

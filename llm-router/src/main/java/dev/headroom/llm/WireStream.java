@@ -15,12 +15,12 @@ final class WireStream implements AutoCloseable {
   }
 
   private final InputStream body;
-  private final LineReader reader;
+  private final WireLines reader;
   private final LineParser parser;
   private final Abort abort;
   private boolean ended;
 
-  WireStream(InputStream body, LineReader reader, LineParser parser, Abort abort) {
+  WireStream(InputStream body, WireLines reader, LineParser parser, Abort abort) {
     this.body = body;
     this.reader = reader;
     this.parser = parser;
@@ -44,7 +44,7 @@ final class WireStream implements AutoCloseable {
         if (line == null) {
           ended = true;
           if (abort.fired()) {
-            throw Http.aborted(abort, null);
+            throw WireExchange.aborted(abort, null);
           }
           return null;
         }
@@ -56,7 +56,7 @@ final class WireStream implements AutoCloseable {
       }
     } catch (IOException e) {
       if (abort.fired()) {
-        throw Http.aborted(abort, e);
+        throw WireExchange.aborted(abort, e);
       }
       throw e;
     }

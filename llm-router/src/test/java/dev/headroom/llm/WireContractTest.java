@@ -32,13 +32,13 @@ class WireContractTest {
   private final WireMockServer server = new WireMockServer(options().dynamicPort());
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private Endpoint endpoint;
-  private OllamaClient ollama;
+  private WireOllama ollama;
 
   @BeforeEach
   void start() {
     server.start();
     endpoint = Endpoint.builder("wm").uri(server.baseUrl()).maxConcurrency(4).build();
-    ollama = new OllamaClient(new Http(http, 1 << 20, 1 << 16, t -> t), dev.headroom.core.time.Scheduler.system());
+    ollama = new WireOllama(new WireExchange(http, 1 << 20, 1 << 16, t -> t), dev.headroom.core.time.Scheduler.system());
   }
 
   @AfterEach
@@ -46,9 +46,9 @@ class WireContractTest {
     server.stop();
   }
 
-  private OpenAiClient openAi(String key) {
+  private WireOpenAi openAi(String key) {
     Secret secret = new Secret(key);
-    return new OpenAiClient(new Http(http, 1 << 20, 1 << 16, secret::redact), Optional.of(secret));
+    return new WireOpenAi(new WireExchange(http, 1 << 20, 1 << 16, secret::redact), Optional.of(secret));
   }
 
   private static List<Delta> drain(WireStream stream) throws Exception {

@@ -19,11 +19,11 @@ import java.util.Optional;
  * {@code data: [DONE]}) and {@code /v1/embeddings}. The API key goes only into the {@code Authorization} header;
  * every error text built from a reply is redacted, so a server that echoes the key cannot leak it into exceptions.
  */
-final class OpenAiClient {
-  private final Http http;
+final class WireOpenAi {
+  private final WireExchange http;
   private final Optional<Secret> apiKey;
 
-  OpenAiClient(Http http, Optional<Secret> apiKey) {
+  WireOpenAi(WireExchange http, Optional<Secret> apiKey) {
     this.http = http;
     this.apiKey = apiKey;
   }
@@ -61,7 +61,7 @@ final class OpenAiClient {
   /** Embeddings from {@code /v1/embeddings}, in input order. */
   Embedded embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, Abort abort)
       throws IOException, InterruptedException {
-    ObjectNode body = Http.JSON.createObjectNode().put("model", model);
+    ObjectNode body = WireExchange.JSON.createObjectNode().put("model", model);
     ArrayNode input = body.putArray("input");
     inputs.forEach(input::add);
     HttpResponse<InputStream> response = http.exchange(post(endpoint, "/v1/embeddings", body, timeout),
@@ -72,7 +72,7 @@ final class OpenAiClient {
       throw new BackendException(endpoint.id(), 200, "reply has " + data.size() + " embeddings for "
           + inputs.size() + " inputs", redact(reply.toString()), null);
     }
-    ArrayNode ordered = Http.JSON.createArrayNode();
+    ArrayNode ordered = WireExchange.JSON.createArrayNode();
     JsonNode[] byIndex = new JsonNode[data.size()];
     for (JsonNode item : data) {
       int index = item.path("index").asInt(-1);
@@ -85,13 +85,13 @@ final class OpenAiClient {
     for (JsonNode vector : byIndex) {
       ordered.add(vector);
     }
-    return new Embedded(OllamaClient.vectors(ordered, endpoint.id()), reply.path("model").asText(model), 0);
+    return new Embedded(WireOllama.vectors(ordered, endpoint.id()), reply.path("model").asText(model), 0);
   }
 
   // ---------------------------------------------------------------- wire format
 
   static ObjectNode body(ChatRequest request, String model, boolean stream) {
-    ObjectNode body = Http.JSON.createObjectNode().put("model", model);
+    ObjectNode body = WireExchange.JSON.createObjectNode().put("model", model);
     ArrayNode messages = body.putArray("messages");
     if (request.kind() == ChatRequest.Kind.CHAT) {
       for (Message m : request.messages()) {
@@ -132,13 +132,13 @@ final class OpenAiClient {
       }
       JsonNode node;
       try {
-        node = Http.parse(data, endpoint);
+        node = WireExchange.parse(data, endpoint);
       } catch (BackendException e) {
         throw new BackendException(endpoint, 200, "malformed JSON in stream", redact(data), null);
       }
       if (node.has("error")) {
         throw new BackendException(endpoint, 200, "in-band error in stream: "
-            + redact(Http.errorMessage(node.toString())), redact(data), null);
+            + redact(WireExchange.errorMessage(node.toString())), redact(data), null);
       }
       if (node.path("model").isTextual()) {
         model = node.path("model").asText();
@@ -158,7 +158,7 @@ final class OpenAiClient {
 
   /** An error reply; a 503 with {@code Retry-After} is backpressure like a 429 (which core already treats so). */
   private BackendException error(String endpoint, int status, String body, Duration retryAfter) {
-    String message = redact(Http.errorMessage(body));
+    String message = redact(WireExchange.errorMessage(body));
     if (status == 503 && retryAfter != null) {
       return new ServerBusyException(endpoint, status, message, redact(body), retryAfter);
     }
@@ -170,7 +170,7 @@ final class OpenAiClient {
   }
 
   private HttpRequest post(Endpoint endpoint, String path, ObjectNode body, Duration timeout) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(Http.at(endpoint.uri(), path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(WireExchange.at(endpoint.uri(), path))
         .timeout(timeout)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toString().getBytes(StandardCharsets.UTF_8)));

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * Reads UTF-8 lines from a stream with a bound on the length of one line, so that a server that never sends a
  * newline cannot make the client buffer without limit.
  */
-final class LineReader {
+final class WireLines {
   private final InputStream in;
   private final int maxLineBytes;
   private final String endpoint;
@@ -21,7 +21,7 @@ final class LineReader {
   private byte[] line = new byte[256];
   private int length;
 
-  LineReader(InputStream in, int maxLineBytes, String endpoint, java.util.function.UnaryOperator<String> redactor) {
+  WireLines(InputStream in, int maxLineBytes, String endpoint, java.util.function.UnaryOperator<String> redactor) {
     this.in = in;
     this.redactor = redactor;
     this.maxLineBytes = maxLineBytes;

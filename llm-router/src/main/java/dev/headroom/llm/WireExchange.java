@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  * The HTTP plumbing both clients share: one exchange with abort support, bounded body reads, JSON parsing that turns
  * garbage into a {@link BackendException} with an excerpt, and mapping of error statuses.
  */
-final class Http {
+final class WireExchange {
   static final ObjectMapper JSON = new ObjectMapper();
   /** The most bytes of an error reply that are read (only an excerpt is kept anyway). */
   private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -39,7 +39,7 @@ final class Http {
    * @param redactor applied to every excerpt of a reply that goes into an exception (removes secrets a server
    *     might echo)
    */
-  Http(HttpClient client, long maxBodyBytes, int maxLineBytes, java.util.function.UnaryOperator<String> redactor) {
+  WireExchange(HttpClient client, long maxBodyBytes, int maxLineBytes, java.util.function.UnaryOperator<String> redactor) {
     this.client = client;
     this.maxBodyBytes = maxBodyBytes;
     this.maxLineBytes = maxLineBytes;
@@ -124,8 +124,8 @@ final class Http {
   }
 
   /** A bounded line reader over a reply body. */
-  LineReader lines(InputStream in, String endpoint) {
-    return new LineReader(in, maxLineBytes, endpoint, redactor);
+  WireLines lines(InputStream in, String endpoint) {
+    return new WireLines(in, maxLineBytes, endpoint, redactor);
   }
 
   /**

@@ -31,12 +31,12 @@ import java.util.concurrent.TimeoutException;
  * becomes a {@link ServerBusyException}, a 404 for a model a {@link ModelNotFoundException}, and an error object
  * inside a 200 stream a {@link BackendException}.
  */
-final class OllamaClient {
-  private final Http http;
+final class WireOllama {
+  private final WireExchange http;
   private final Scheduler scheduler;
 
   /** @param scheduler bounds the fleet polls ({@code /api/tags}, {@code /api/ps}) as a whole, body included */
-  OllamaClient(Http http, Scheduler scheduler) {
+  WireOllama(WireExchange http, Scheduler scheduler) {
     this.http = http;
     this.scheduler = scheduler;
   }
@@ -75,7 +75,7 @@ final class OllamaClient {
   /** Embeddings from {@code /api/embed}, with the model name and load time the server reported. */
   Embedded embed(Endpoint endpoint, String model, List<String> inputs, Duration timeout, Abort abort)
       throws IOException, InterruptedException {
-    ObjectNode body = Http.JSON.createObjectNode().put("model", model);
+    ObjectNode body = WireExchange.JSON.createObjectNode().put("model", model);
     ArrayNode input = body.putArray("input");
     inputs.forEach(input::add);
     HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), "/api/embed", body, timeout),
@@ -131,7 +131,7 @@ final class OllamaClient {
   // ---------------------------------------------------------------- wire format
 
   static ObjectNode body(ChatRequest request, String model, boolean stream) {
-    ObjectNode body = Http.JSON.createObjectNode().put("model", model);
+    ObjectNode body = WireExchange.JSON.createObjectNode().put("model", model);
     if (request.kind() == ChatRequest.Kind.CHAT) {
       ArrayNode messages = body.putArray("messages");
       for (Message m : request.messages()) {
@@ -155,7 +155,7 @@ final class OllamaClient {
     if (line.isBlank()) {
       return null;
     }
-    JsonNode node = Http.parse(line, endpoint);
+    JsonNode node = WireExchange.parse(line, endpoint);
     if (node.has("error")) {
       throw new BackendException(endpoint, 200, "in-band error in stream: " + node.path("error").asText(), line,
           null);
@@ -177,9 +177,9 @@ final class OllamaClient {
         node.path("eval_count").asInt(0), node.path("eval_duration").asLong(-1));
   }
 
-  private static Http.ErrorMapper errors(String model) {
+  private static WireExchange.ErrorMapper errors(String model) {
     return (endpoint, status, body, retryAfter) -> {
-      String message = Http.errorMessage(body);
+      String message = WireExchange.errorMessage(body);
       String lower = message.toLowerCase(Locale.ROOT);
       if (status == 503 && (lower.contains("server busy") || retryAfter != null)) {
         return new ServerBusyException(endpoint, status, message, body, retryAfter);
@@ -192,7 +192,7 @@ final class OllamaClient {
   }
 
   private JsonNode get(URI base, String path, Duration timeout) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(Http.at(base, path)).timeout(timeout).GET().build();
+    HttpRequest request = HttpRequest.newBuilder(WireExchange.at(base, path)).timeout(timeout).GET().build();
     Abort abort = new Abort();
     String id = base.toString();
     // the HTTP timeout stops at the headers: a node dripping its model list must not hold a poller thread
@@ -200,7 +200,7 @@ final class OllamaClient {
         "no complete reply to " + path + " within " + timeout.toMillis() + " ms", "", new TimeoutException(path))));
     try {
       HttpResponse<InputStream> response = http.exchange(request, id, abort,
-          (endpoint, status, body, retryAfter) -> new BackendException(endpoint, status, Http.errorMessage(body),
+          (endpoint, status, body, retryAfter) -> new BackendException(endpoint, status, WireExchange.errorMessage(body),
               body, null));
       return http.readJson(response, id, abort);
     } finally {
@@ -213,7 +213,7 @@ final class OllamaClient {
   }
 
   private static HttpRequest post(URI base, String path, ObjectNode body, Duration timeout) {
-    return HttpRequest.newBuilder(Http.at(base, path))
+    return HttpRequest.newBuilder(WireExchange.at(base, path))
         .timeout(timeout)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toString().getBytes(StandardCharsets.UTF_8)))

@@ -1,0 +1,137 @@
+package dev.headroom.llm;
+
+import dev.headroom.core.BackendException;
+import dev.headroom.core.Lease;
+import dev.headroom.core.time.Scheduler;
+import dev.headroom.core.time.Ticker;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt of a stream on a lease, up to its first token, and the end of a stream that got past it. Before the
+ * first token a failure is thrown, so that the core router retries elsewhere; at the first token the lease is
+ * detached from the router and the {@link StreamPump} owns it, and each end (completed, failed, cancelled) releases
+ * it exactly once.
+ */
+final class StreamAttempts {
+  private static final Logger log = LoggerFactory.getLogger(LlmRouter.class);
+
+  private final LlmTiers tiers;
+  private final WireOllama ollama;
+  private final WireOpenAi openAi; // null without a cloud
+  private final CloudSpend spend;
+  private final CatalogFeedback feedback;
+  private final InFlight inFlight;
+  private final Scheduler scheduler;
+  private final Ticker ticker;
+  private final Duration firstTokenTimeout;
+
+  StreamAttempts(LlmTiers tiers, WireOllama ollama, WireOpenAi openAi, CloudSpend spend, CatalogFeedback feedback,
+      InFlight inFlight, Scheduler scheduler, Ticker ticker, Duration firstTokenTimeout) {
+    this.tiers = tiers;
+    this.ollama = ollama;
+    this.openAi = openAi;
+    this.spend = spend;
+    this.feedback = feedback;
+    this.inFlight = inFlight;
+    this.scheduler = scheduler;
+    this.ticker = ticker;
+    this.firstTokenTimeout = firstTokenTimeout;
+  }
+
+  /**
+   * Opens a stream on {@code lease} and reads up to its first token; the pump then owns the lease. Failures before
+   * the first token are thrown so that the core router retries elsewhere.
+   */
+  OpenStream open(Lease lease, ChatRequest request, ModelTarget target, StreamPump pump, RequestDeadline deadline)
+      throws Exception {
+    String tier = tiers.tierOf(lease);
+    String id = lease.endpoint().id();
+    boolean toCloud = tier.equals(LlmRouter.CLOUD);
+    SpendGuard.Reservation reservation = toCloud ? spend.reserve(target.cloudModel(), request) : null;
+    Abort abort = inFlight.start();
+    pump.attach(abort);
+    deadline.bind(lease, abort, tier);
+    long start = ticker.read();
+    Duration firstToken = firstTokenTimeout;
+    Scheduler.Cancellable timer = scheduler.schedule(firstToken.toNanos(), () -> abort.fire(
+        new BackendException(id, -1, "no first token within " + firstToken.toMillis() + " ms", "",
+            new TimeoutException("first-token timeout"))));
+    WireStream stream = null;
+    try {
+      Duration headers = deadline.cap(lease, firstToken);
+      stream = toCloud ? openAi.open(lease.endpoint(), request, target.cloudModel(), headers, abort)
+          : ollama.open(lease.endpoint(), request, target.wire(), headers, abort);
+      Delta first;
+      do {
+        first = stream.next();
+      } while (first != null && first.text().isEmpty() && !first.done());
+      if (first == null) {
+        throw new BackendException(id, 200, "stream ended before its first token", "", null);
+      }
+      timer.cancel();
+      long ttft = ticker.read() - start;
+      // from here the stream outlives the routed call: its own timer keeps the request deadline
+      Scheduler.Cancellable deadlineTimer = deadline.armDetached(lease, abort, tier);
+      lease.detach();
+      return new OpenStream(lease, stream, abort, deadlineTimer, first, ttft, tier, id,
+          toCloud ? target.cloudModel() : target.wire(), reservation);
+    } catch (Exception | Error e) {
+      timer.cancel();
+      inFlight.end(abort);
+      if (stream != null) {
+        stream.close();
+      }
+      if (reservation != null) {
+        reservation.refund();
+      }
+      if (e instanceof ModelNotFoundException) {
+        feedback.missing(id, target.key());
+      } else if (e instanceof ServerBusyException) {
+        feedback.busy(id);
+      } else if (toCloud) {
+        log.debug("cloud stream failed before its first token: {}", e.toString());
+      }
+      throw e;
+    }
+  }
+
+  /** A stream ended with its final message: the lease succeeds and the reply's numbers are recorded. */
+  void completed(OpenStream opened, ModelTarget target, GenStats s) {
+    release(opened);
+    opened.lease().success();
+    boolean cloud = opened.reservation() != null;
+    feedback.streamed(opened.tier(), opened.endpoint(), target.key(), opened.ttftNanos(), s, cloud);
+    if (cloud) {
+      spend.settle(opened.reservation(), s);
+    }
+  }
+
+  /** A stream failed after its first token. */
+  void failed(OpenStream opened, Throwable cause) {
+    release(opened);
+    opened.lease().failure(cause);
+    feedback.interrupted(opened.tier(), opened.endpoint());
+    if (opened.reservation() != null) {
+      opened.reservation().settle(0, 0); // tokens were generated and billed, the estimate stands
+    }
+  }
+
+  /** The subscriber cancelled a stream after its first token. */
+  void cancelled(OpenStream opened) {
+    release(opened);
+    opened.stream().close();
+    opened.lease().close();
+    if (opened.reservation() != null) {
+      opened.reservation().settle(0, 0);
+    }
+  }
+
+  /** A stream ended: its deadline timer and its place among the exchanges in progress go. */
+  private void release(OpenStream opened) {
+    opened.deadlineTimer().cancel();
+    inFlight.end(opened.abort());
+  }
+}
