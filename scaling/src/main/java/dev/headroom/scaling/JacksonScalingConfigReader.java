@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * Maps a Jackson tree onto the builders, naming every bad setting by its path ({@code rules[1].above.critical}).
- * The only class of headroom-core that links against Jackson; reached through {@link ScalingConfigFiles}.
+ * The only class of headroom-scaling that links against Jackson; reached through {@link ScalingConfigFiles}.
  */
 final class JacksonScalingConfigReader {
   private static final Set<String> TOP = Set.of("sampleInterval", "zone", "rules", "vetoes", "schedules");
@@ -53,7 +53,7 @@ final class JacksonScalingConfigReader {
     }
     Obj top = new Obj(root, "", TOP);
     ScalingConfig.Builder config = ScalingConfig.builder();
-    top.text("sampleInterval").ifPresent(t -> config.sampleInterval(Values.duration("sampleInterval", t)));
+    top.text("sampleInterval").ifPresent(t -> config.sampleInterval(UnitParser.duration("sampleInterval", t)));
     top.text("zone").ifPresent(t -> config.zone(zone("zone", t)));
     top.list("rules").forEach(node -> config.rule(rule(node)));
     top.list("vetoes").forEach(node -> config.veto(veto(node)));
@@ -76,18 +76,18 @@ final class JacksonScalingConfigReader {
     double critical = Double.NaN;
     if (levels.isObject()) {
       Obj l = new Obj(levels, o.path(key), LEVELS);
-      warning = Values.quantity(l.path("warning"), l.required("warning"));
+      warning = UnitParser.quantity(l.path("warning"), l.required("warning"));
       if (l.has("critical")) {
-        critical = Values.quantity(l.path("critical"), l.required("critical"));
+        critical = UnitParser.quantity(l.path("critical"), l.required("critical"));
       }
     } else {
-      warning = Values.quantity(o.path(key), o.required(key));
+      warning = UnitParser.quantity(o.path(key), o.required(key));
     }
     b.thresholds(above ? Comparison.ABOVE : Comparison.BELOW, warning, critical);
-    o.text("for").ifPresent(t -> b.forDuration(Values.duration(o.path("for"), t)));
+    o.text("for").ifPresent(t -> b.forDuration(UnitParser.duration(o.path("for"), t)));
     o.text("direction").ifPresent(t -> b.direction(direction(o.path("direction"), t)));
-    o.text("cooldown").ifPresent(t -> b.cooldown(Values.duration(o.path("cooldown"), t)));
-    o.text("hysteresis").ifPresent(t -> b.hysteresis(Values.quantity(o.path("hysteresis"), t)));
+    o.text("cooldown").ifPresent(t -> b.cooldown(UnitParser.duration(o.path("cooldown"), t)));
+    o.text("hysteresis").ifPresent(t -> b.hysteresis(UnitParser.quantity(o.path("hysteresis"), t)));
     return b.build();
   }
 
@@ -100,12 +100,12 @@ final class JacksonScalingConfigReader {
           "must give exactly one of 'above' or 'below'");
     }
     if (o.has("above")) {
-      b.above(Values.quantity(o.path("above"), o.required("above")));
+      b.above(UnitParser.quantity(o.path("above"), o.required("above")));
     } else {
-      b.below(Values.quantity(o.path("below"), o.required("below")));
+      b.below(UnitParser.quantity(o.path("below"), o.required("below")));
     }
-    o.text("for").ifPresent(t -> b.forDuration(Values.duration(o.path("for"), t)));
-    o.text("hysteresis").ifPresent(t -> b.hysteresis(Values.quantity(o.path("hysteresis"), t)));
+    o.text("for").ifPresent(t -> b.forDuration(UnitParser.duration(o.path("for"), t)));
+    o.text("hysteresis").ifPresent(t -> b.hysteresis(UnitParser.quantity(o.path("hysteresis"), t)));
     o.text("blocks").ifPresent(t -> b.blocks(direction(o.path("blocks"), t)));
     return b.build();
   }
@@ -151,7 +151,7 @@ final class JacksonScalingConfigReader {
       throw new ConfigException(o.path("aggregate"), o.required("aggregate"), "only applies to a gauge");
     }
     Map<String, String> tags = o.map("tags");
-    java.time.Duration window = o.text("window").map(t -> Values.duration(o.path("window"), t))
+    java.time.Duration window = o.text("window").map(t -> UnitParser.duration(o.path("window"), t))
         .orElse(MetricSource.DEFAULT_WINDOW);
     switch (kind) {
       case "gauge": {
@@ -163,7 +163,7 @@ final class JacksonScalingConfigReader {
         return new MetricSource.GaugeValue(new MeterQuery(o.required("gauge"), tags), agg);
       }
       case "timer": {
-        double p = Values.quantity(o.path("percentile"), o.required("percentile"));
+        double p = UnitParser.quantity(o.path("percentile"), o.required("percentile"));
         return new MetricSource.Percentile(new MeterQuery(o.required("timer"), tags), p > 1 ? p / 100 : p, window);
       }
       case "rate":

@@ -1,6 +1,6 @@
 package dev.headroom.scaling;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,15 +16,14 @@ public record MeterQuery(String name, Map<String, String> tags) {
 
   /** Validates and copies the tags into a sorted, immutable map. */
   public MeterQuery {
-    if (name == null || name.isBlank()) {
-      throw new ConfigException("meter name", name, "must be non-empty");
-    }
+    Checks.plain().nonBlank("meter name", name);
+    Checks meter = Checks.in("meter '" + name + "'");
     if (tags == null) {
-      throw new ConfigException("tags of meter '" + name + "'", null, "must be a map (empty for none)");
+      throw meter.invalid("tags", null, "must be a map (empty for none)");
     }
     tags.forEach((key, value) -> {
       if (key == null || key.isBlank() || value == null) {
-        throw new ConfigException("tags of meter '" + name + "'", key + "=" + value, "must have non-empty keys and values");
+        throw meter.invalid("tags", key + "=" + value, "must have non-empty keys and values");
       }
     });
     tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
@@ -33,7 +32,7 @@ public record MeterQuery(String name, Map<String, String> tags) {
   /** A query for meters named {@code name} with the given tag key/value pairs. */
   public static MeterQuery of(String name, String... tagKeyValues) {
     if (tagKeyValues.length % 2 != 0) {
-      throw new ConfigException("tags of meter '" + name + "'", String.join(",", tagKeyValues),
+      throw Checks.in("meter '" + name + "'").invalid("tags", String.join(",", tagKeyValues),
           "must be key/value pairs");
     }
     Map<String, String> tags = new TreeMap<>();

@@ -1,5 +1,6 @@
 package dev.headroom.scaling;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.time.Duration;
 import java.util.Locale;
@@ -109,7 +110,7 @@ public sealed interface MetricSource
     public Percentile {
       Objects.requireNonNull(query, "query");
       if (!(percentile > 0 && percentile < 1)) {
-        throw new ConfigException("percentile of " + query, percentile, "must be between 0 and 1 (e.g. 0.95)");
+        throw Checks.in("metric '" + query + "'").invalid("percentile", percentile, "must be between 0 and 1 (e.g. 0.95)");
       }
       requireWindow(query.toString(), window);
     }
@@ -178,8 +179,6 @@ public sealed interface MetricSource
   }
 
   private static void requireWindow(String what, Duration window) {
-    if (window == null || window.isNegative() || window.isZero()) {
-      throw new ConfigException("window of " + what, window, "must be > 0");
-    }
+    Checks.in("metric '" + what + "'").positive("window", window);
   }
 }

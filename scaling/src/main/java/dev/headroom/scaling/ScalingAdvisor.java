@@ -1,5 +1,6 @@
 package dev.headroom.scaling;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -284,7 +285,7 @@ public final class ScalingAdvisor implements AutoCloseable {
 
     /** Overrides the config's sample interval. */
     public Builder sampleInterval(Duration value) {
-      this.interval = Checks.positive("sampleInterval", value);
+      this.interval = Checks.plain().positive("sampleInterval", value);
       return this;
     }
 
@@ -294,7 +295,7 @@ public final class ScalingAdvisor implements AutoCloseable {
       return this;
     }
 
-    /** Registers the advisor's own meters ({@link ScalingMetrics}) here; default the registry it reads. */
+    /** Registers the advisor's own meters ({@link ScalingMetricNames}) here; default the registry it reads. */
     public Builder exportMetricsTo(MeterRegistry value) {
       this.export = Objects.requireNonNull(value, "registry");
       return this;

@@ -1,5 +1,6 @@
 package dev.headroom.scaling;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,7 +144,7 @@ public final class ScalingConfig {
 
     /** Validates (names unique across rules, vetoes and schedules) and builds. */
     public ScalingConfig build() {
-      Checks.positive("sampleInterval", sampleInterval);
+      Checks.plain().positive("sampleInterval", sampleInterval);
       Set<String> names = new HashSet<>();
       List<String> all = new ArrayList<>();
       rules.forEach(r -> all.add(r.name()));

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads scaling configuration files. Jackson is an optional dependency of headroom-core, so this class checks for
+ * Reads scaling configuration files. Jackson is an optional dependency of headroom-scaling, so this class checks for
  * it by name before touching {@link JacksonScalingConfigReader}, the only class that links against it.
  */
 final class ScalingConfigFiles {
@@ -49,7 +49,7 @@ final class ScalingConfigFiles {
         Class.forName(needed.probeClass, false, ScalingConfigFiles.class.getClassLoader());
       } catch (ClassNotFoundException | LinkageError e) {
         throw new ConfigException("scaling config " + source, format.name() + " without " + needed.artifact,
-            "needs " + needed.artifact + " (Jackson 2) on the classpath, an optional dependency of headroom-core,");
+            "needs " + needed.artifact + " (Jackson 2) on the classpath, an optional dependency of headroom-scaling,");
       }
     }
   }

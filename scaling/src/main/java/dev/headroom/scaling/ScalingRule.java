@@ -1,6 +1,6 @@
 package dev.headroom.scaling;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -210,22 +210,26 @@ public final class ScalingRule {
 
     /** Validates and builds. */
     public ScalingRule build() {
-      Checks.name("rule name", name);
-      String prefix = "rule '" + name + "': ";
-      Checks.name(prefix + "service", service);
-      Checks.present(prefix + "metric", metric);
-      Checks.present(prefix + "above/below threshold", comparison);
-      Checks.finite(prefix + "warning threshold", warning);
+      Checks.plain().nonBlank("rule name", name);
+      Checks rule = Checks.in("rule '" + name + "'");
+      rule.nonBlank("service", service);
+      rule.required("metric", metric);
+      rule.required("above/below threshold", comparison);
+      if (!Double.isFinite(warning)) {
+        throw rule.invalid("warning threshold", warning, "must be a finite number");
+      }
       if (!Double.isNaN(critical)) {
-        Checks.finite(prefix + "critical threshold", critical);
+        if (!Double.isFinite(critical)) {
+          throw rule.invalid("critical threshold", critical, "must be a finite number");
+        }
         if (!comparison.beyond(critical, warning)) {
-          throw new ConfigException(prefix + "critical threshold", critical,
+          throw rule.invalid("critical threshold", critical,
               "must be " + (comparison == Comparison.ABOVE ? "above" : "below") + " the warning threshold " + warning);
         }
       }
-      Checks.nonNegative(prefix + "for", forDuration);
-      Checks.nonNegative(prefix + "cooldown", cooldown);
-      Checks.nonNegative(prefix + "hysteresis", hysteresis);
+      rule.nonNegative("for", forDuration);
+      rule.nonNegative("cooldown", cooldown);
+      rule.nonNegative("hysteresis", hysteresis);
       ScaleDirection dir = direction != null ? direction
           : comparison == Comparison.ABOVE ? ScaleDirection.UP : ScaleDirection.DOWN;
       return new ScalingRule(this, comparison, dir);

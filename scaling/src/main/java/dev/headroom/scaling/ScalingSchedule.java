@@ -1,6 +1,6 @@
 package dev.headroom.scaling;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -167,17 +167,15 @@ public final class ScalingSchedule {
 
     /** Validates and builds. */
     public ScalingSchedule build() {
-      Checks.name("schedule name", name);
-      String prefix = "schedule '" + name + "': ";
-      Checks.name(prefix + "service", service);
-      Checks.present(prefix + "from/to", from);
+      Checks.plain().nonBlank("schedule name", name);
+      Checks schedule = Checks.in("schedule '" + name + "'");
+      schedule.nonBlank("service", service);
+      schedule.required("from/to", from);
       if (from.equals(to)) {
-        throw new ConfigException(prefix + "to", to, "must differ from 'from' (" + from + ")");
+        throw schedule.invalid("to", to, "must differ from 'from' (" + from + ")");
       }
-      Checks.present(prefix + "direction and replicas (scaleDownTo/scaleUpTo)", direction);
-      if (replicas < 0) {
-        throw new ConfigException(prefix + "replicas", replicas, "must be >= 0");
-      }
+      schedule.required("direction and replicas (scaleDownTo/scaleUpTo)", direction);
+      schedule.atLeast("replicas", replicas, 0);
       return new ScalingSchedule(this);
     }
   }

@@ -1,5 +1,6 @@
 package dev.headroom.scaling;
 
+import dev.headroom.core.Checks;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -110,7 +111,7 @@ public final class VetoRule {
     /** Limits the veto to these services; by default it applies to all. */
     public Builder services(String... names) {
       for (String service : names) {
-        services.add(Checks.name("veto '" + name + "': service", service));
+        services.add(Checks.in("veto '" + name + "'").nonBlank("service", service));
       }
       return this;
     }
@@ -155,13 +156,15 @@ public final class VetoRule {
 
     /** Validates and builds. */
     public VetoRule build() {
-      Checks.name("veto name", name);
-      String prefix = "veto '" + name + "': ";
-      Checks.present(prefix + "metric", metric);
-      Checks.present(prefix + "above/below threshold", comparison);
-      Checks.finite(prefix + "threshold", threshold);
-      Checks.nonNegative(prefix + "for", forDuration);
-      Checks.nonNegative(prefix + "hysteresis", hysteresis);
+      Checks.plain().nonBlank("veto name", name);
+      Checks veto = Checks.in("veto '" + name + "'");
+      veto.required("metric", metric);
+      veto.required("above/below threshold", comparison);
+      if (!Double.isFinite(threshold)) {
+        throw veto.invalid("threshold", threshold, "must be a finite number");
+      }
+      veto.nonNegative("for", forDuration);
+      veto.nonNegative("hysteresis", hysteresis);
       return new VetoRule(this);
     }
   }

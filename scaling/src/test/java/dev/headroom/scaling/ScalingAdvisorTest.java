@@ -174,8 +174,8 @@ class ScalingAdvisorTest {
     time.advance(Duration.ofSeconds(1));
     assertThat(signals).extracting(ScalingSignal::severity).containsExactly(Severity.WARNING, Severity.CRITICAL);
     assertThat(signals.get(1).threshold()).isEqualTo(500.0);
-    assertThat(registry.get(ScalingMetrics.RULE_STATE).tag("rule", "embedding").gauge().value()).isEqualTo(2.0);
-    assertThat(registry.get(ScalingMetrics.SIGNALS).tags("rule", "embedding", "severity", "critical").counter()
+    assertThat(registry.get(ScalingMetricNames.RULE_STATE).tag("rule", "embedding").gauge().value()).isEqualTo(2.0);
+    assertThat(registry.get(ScalingMetricNames.SIGNALS).tags("rule", "embedding", "severity", "critical").counter()
         .count()).isEqualTo(1.0);
   }
 
@@ -287,10 +287,10 @@ class ScalingAdvisorTest {
   void closeStopsSamplingAndRemovesTheAdvisorsMeters() {
     depth.set(60.0);
     start(ScalingConfig.builder().rule(queueRule("queue-high").above(50).build()));
-    assertThat(registry.find(ScalingMetrics.RULE_STATE).gauge()).isNotNull();
+    assertThat(registry.find(ScalingMetricNames.RULE_STATE).gauge()).isNotNull();
     advisor.close();
     assertThat(time.pendingTasks()).isZero();
-    assertThat(registry.find(ScalingMetrics.RULE_STATE).gauge()).isNull();
+    assertThat(registry.find(ScalingMetricNames.RULE_STATE).gauge()).isNull();
     depth.set(0.0);
     time.advance(Duration.ofMinutes(1));
     assertThat(advisor.state().rule("queue-high").orElseThrow().firing()).isTrue();
@@ -302,6 +302,6 @@ class ScalingAdvisorTest {
     advisor = ScalingAdvisor.builder(ScalingConfig.builder().rule(queueRule("q").above(50).build()).build(), registry)
         .clock(time).noMetrics().build();
     assertThat(advisor.evaluateNow()).hasSize(1);
-    assertThat(registry.find(ScalingMetrics.RULE_STATE).gauge()).isNull();
+    assertThat(registry.find(ScalingMetricNames.RULE_STATE).gauge()).isNull();
   }
 }

@@ -175,15 +175,15 @@ class ScalingConfigLoadingTest {
 
   @Test
   void durationsAndQuantities() throws IOException {
-    assertThat(Values.duration("d", "1h30m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(Values.duration("d", "250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(Values.duration("d", "2d")).isEqualTo(Duration.ofDays(2));
-    assertThat(Values.duration("d", "PT3M")).isEqualTo(Duration.ofMinutes(3));
-    assertThat(Values.quantity("q", "20%")).isEqualTo(0.2);
-    assertThat(Values.quantity("q", "4s")).isEqualTo(4.0);
-    assertThat(Values.quantity("q", "1.5e3")).isEqualTo(1500.0);
-    assertThatThrownBy(() -> Values.duration("cooldown", "")).isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> Values.duration("cooldown", "5 parsecs")).hasMessageContaining("cooldown");
-    assertThatThrownBy(() -> Values.quantity("above", "lots")).hasMessageContaining("above");
+    assertThat(UnitParser.duration("d", "1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(UnitParser.duration("d", "250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(UnitParser.duration("d", "2d")).isEqualTo(Duration.ofDays(2));
+    assertThat(UnitParser.duration("d", "PT3M")).isEqualTo(Duration.ofMinutes(3));
+    assertThat(UnitParser.quantity("q", "20%")).isEqualTo(0.2);
+    assertThat(UnitParser.quantity("q", "4s")).isEqualTo(4.0);
+    assertThat(UnitParser.quantity("q", "1.5e3")).isEqualTo(1500.0);
+    assertThatThrownBy(() -> UnitParser.duration("cooldown", "")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> UnitParser.duration("cooldown", "5 parsecs")).hasMessageContaining("cooldown");
+    assertThatThrownBy(() -> UnitParser.quantity("above", "lots")).hasMessageContaining("above");
   }
 }

@@ -1,5 +1,6 @@
 package dev.headroom.scaling.hpa;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.time.Ticker;
 import java.time.Duration;
@@ -48,12 +49,8 @@ public final class HorizontalPodAutoscaler {
 
   /** The decision for {@code currentReplicas} and one input per entry of the HPA's metrics list. */
   public synchronized HpaDecision reconcile(int currentReplicas, List<MetricInput> metrics) {
-    if (currentReplicas < 0) {
-      throw new ConfigException("currentReplicas", currentReplicas, "must be >= 0");
-    }
-    if (metrics.isEmpty()) {
-      throw new ConfigException("metrics", "[]", "must list at least one metric");
-    }
+    Checks.plain().atLeast("currentReplicas", currentReplicas, 0);
+    Checks.plain().notEmpty("metrics", metrics, "metric");
     long now = ticker.read();
     history.recordInitial(currentReplicas, now);
     int min = spec.minReplicas();

@@ -1,5 +1,6 @@
 package dev.headroom.scaling.hpa;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,10 +94,7 @@ public final class HpaScalingRules {
 
     /** {@code tolerance} for this direction (Kubernetes 1.33+, {@code HPAConfigurableTolerance}). */
     public Builder tolerance(double value) {
-      if (!(value >= 0) || Double.isInfinite(value)) {
-        throw new ConfigException("tolerance", value, "must be a finite number >= 0");
-      }
-      this.tolerance = value;
+      this.tolerance = Checks.plain().nonNegative("tolerance", value);
       return this;
     }
 

@@ -1,6 +1,6 @@
 package dev.headroom.scaling.hpa;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,16 +110,13 @@ public final class HpaSpec {
 
     /** Validates and builds. */
     public HpaSpec build() {
-      if (minReplicas < 0) {
-        throw new ConfigException("minReplicas", minReplicas, "must be >= 0");
-      }
+      Checks checks = Checks.plain();
+      checks.atLeast("minReplicas", minReplicas, 0);
       if (maxReplicas < 1 || maxReplicas < minReplicas) {
-        throw new ConfigException("maxReplicas", maxReplicas, "must be >= 1 and >= minReplicas (" + minReplicas + ")");
+        throw checks.invalid("maxReplicas", maxReplicas, "must be >= 1 and >= minReplicas (" + minReplicas + ")");
       }
       Tolerances.of(tolerance);
-      if (downscaleStabilization == null || downscaleStabilization.isNegative()) {
-        throw new ConfigException("downscaleStabilization", downscaleStabilization, "must be >= 0");
-      }
+      checks.nonNegative("downscaleStabilization", downscaleStabilization);
       return new HpaSpec(this);
     }
   }

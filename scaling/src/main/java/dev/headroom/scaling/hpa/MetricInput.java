@@ -1,6 +1,6 @@
 package dev.headroom.scaling.hpa;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.util.List;
 
 /**
@@ -28,7 +28,8 @@ public sealed interface MetricInput
     public Resource {
       requireName(name);
       if (target == null || target.type() == Target.Type.VALUE) {
-        throw new ConfigException("target of resource metric " + name, target, "must be Utilization or AverageValue");
+        throw Checks.in("resource metric '" + name + "'")
+            .invalid("target", target, "must be Utilization or AverageValue");
       }
       pods = List.copyOf(pods);
     }
@@ -46,7 +47,8 @@ public sealed interface MetricInput
     public Pods {
       requireName(name);
       if (target == null || target.type() != Target.Type.AVERAGE_VALUE) {
-        throw new ConfigException("target of pods metric " + name, target, "must be AverageValue");
+        throw Checks.in("pods metric '" + name + "'")
+            .invalid("target", target, "must be AverageValue");
       }
       pods = List.copyOf(pods);
     }
@@ -66,7 +68,8 @@ public sealed interface MetricInput
     public ObjectMetric {
       requireName(name);
       if (target == null || target.type() == Target.Type.UTILIZATION) {
-        throw new ConfigException("target of object metric " + name, target, "must be Value or AverageValue");
+        throw Checks.in("object metric '" + name + "'")
+            .invalid("target", target, "must be Value or AverageValue");
       }
       requireReady(name, readyPods);
     }
@@ -86,7 +89,8 @@ public sealed interface MetricInput
     public External {
       requireName(name);
       if (target == null || target.type() == Target.Type.UTILIZATION) {
-        throw new ConfigException("target of external metric " + name, target, "must be Value or AverageValue");
+        throw Checks.in("external metric '" + name + "'")
+            .invalid("target", target, "must be Value or AverageValue");
       }
       values = List.copyOf(values);
       requireReady(name, readyPods);
@@ -103,9 +107,7 @@ public sealed interface MetricInput
     /** Validates. */
     public Unavailable {
       requireName(name);
-      if (reason == null) {
-        throw new ConfigException("reason of unavailable metric " + name, null, "must be set");
-      }
+      Checks.in("metric '" + name + "'").required("reason", reason);
     }
   }
 
@@ -130,14 +132,10 @@ public sealed interface MetricInput
   }
 
   private static void requireName(String name) {
-    if (name == null || name.isBlank()) {
-      throw new ConfigException("metric name", name, "must be non-empty");
-    }
+    Checks.plain().nonBlank("metric name", name);
   }
 
   private static void requireReady(String name, int readyPods) {
-    if (readyPods < 0) {
-      throw new ConfigException("readyPods of metric " + name, readyPods, "must be >= 0");
-    }
+    Checks.in("metric '" + name + "'").atLeast("readyPods", readyPods, 0);
   }
 }

@@ -8,7 +8,7 @@ package dev.headroom.scaling.hpa;
  * @param usage the current usage as the HPA reports it (utilization percentage, or milli-value)
  * @param error empty when valid, else the reason
  */
-public record MetricProposal(String metric, int replicas, long usage, String error) {
+record MetricProposal(String metric, int replicas, long usage, String error) {
 
   /** True when the metric gave a proposal. */
   public boolean valid() {

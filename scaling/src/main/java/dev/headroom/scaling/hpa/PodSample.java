@@ -1,6 +1,6 @@
 package dev.headroom.scaling.hpa;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 
 /**
  * One pod as the HPA's replica calculator sees it: its state, its metric value if the metrics API returned one,
@@ -35,15 +35,10 @@ public record PodSample(String pod, State state, boolean hasMetric, long value, 
 
   /** Validates. */
   public PodSample {
-    if (pod == null || pod.isBlank()) {
-      throw new ConfigException("pod name", pod, "must be non-empty");
-    }
-    if (state == null) {
-      throw new ConfigException("state of pod " + pod, null, "must be set");
-    }
-    if (request < 0) {
-      throw new ConfigException("request of pod " + pod, request, "must be >= 0");
-    }
+    Checks.plain().nonBlank("pod name", pod);
+    Checks checks = Checks.in("pod '" + pod + "'");
+    checks.required("state", state);
+    checks.atLeast("request", request, 0);
   }
 
   /** A ready pod with a metric value (custom and external metrics have no request). */

@@ -11,11 +11,11 @@ import java.util.Map;
  * as using the target, or 100% of their request; on a scale-up as using nothing), of unready pods (as using nothing
  * on a scale-up) and of a recomputed ratio that changes the direction (then nothing changes). Stateless.
  */
-public final class ReplicaCalculator {
+final class ReplicaCalculator {
   private ReplicaCalculator() {}
 
   /** The replica count {@code input} asks for, given the current (spec) replica count. */
-  public static MetricProposal propose(int currentReplicas, MetricInput input, Tolerances tolerances) {
+  static MetricProposal propose(int currentReplicas, MetricInput input, Tolerances tolerances) {
     if (input instanceof MetricInput.Resource r) {
       return r.target().type() == Target.Type.UTILIZATION
           ? resourceUtilization(currentReplicas, r, tolerances)

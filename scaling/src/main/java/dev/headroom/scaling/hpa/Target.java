@@ -1,5 +1,6 @@
 package dev.headroom.scaling.hpa;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -25,11 +26,9 @@ public record Target(Type type, long amount) {
 
   /** Validates: the amount must be positive. */
   public Target {
-    if (type == null) {
-      throw new ConfigException("target type", null, "must be set");
-    }
+    Checks.plain().required("target type", type);
     if (amount <= 0) {
-      throw new ConfigException("target " + type.name().toLowerCase(java.util.Locale.ROOT), amount, "must be > 0");
+      throw Checks.plain().invalid("target " + type.name().toLowerCase(java.util.Locale.ROOT), amount, "must be > 0");
     }
   }
 

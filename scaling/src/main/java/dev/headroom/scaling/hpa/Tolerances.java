@@ -1,6 +1,6 @@
 package dev.headroom.scaling.hpa;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 
 /**
  * The band around a usage ratio of 1.0 inside which the HPA keeps the current replica count:
@@ -15,12 +15,8 @@ public record Tolerances(double scaleDown, double scaleUp) {
 
   /** Validates: both finite and non-negative. */
   public Tolerances {
-    if (!(scaleDown >= 0) || Double.isInfinite(scaleDown)) {
-      throw new ConfigException("scaleDown tolerance", scaleDown, "must be a finite number >= 0");
-    }
-    if (!(scaleUp >= 0) || Double.isInfinite(scaleUp)) {
-      throw new ConfigException("scaleUp tolerance", scaleUp, "must be a finite number >= 0");
-    }
+    Checks.plain().nonNegative("scaleDown tolerance", scaleDown);
+    Checks.plain().nonNegative("scaleUp tolerance", scaleUp);
   }
 
   /** The same tolerance on both sides. */

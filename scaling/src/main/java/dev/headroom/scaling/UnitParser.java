@@ -7,11 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the durations and quantities of configuration files ("3m", "1h30m", "500ms", "20%"). */
-final class Values {
+final class UnitParser {
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
   private static final Pattern QUANTITY = Pattern.compile("(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)\\s*(ms|s|m|h|%)?");
 
-  private Values() {}
+  private UnitParser() {}
 
   /** {@code 30s}, {@code 3m}, {@code 1h30m}, {@code 250ms}, {@code 2d} or ISO-8601 ({@code PT3M}). */
   static Duration duration(String setting, String text) {
