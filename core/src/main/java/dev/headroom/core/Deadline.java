@@ -8,6 +8,9 @@ import java.util.Objects;
  * A point in time on a {@link Ticker} by which something must happen. Immutable. {@link #none()} never expires.
  */
 public final class Deadline {
+  /** The least {@link #cap(Duration)} returns: a timeout that clients accept and that ends at once. */
+  public static final Duration MIN_CAP = Duration.ofMillis(1);
+
   private static final Deadline NONE = new Deadline(null, Long.MAX_VALUE);
   /** What {@link #remaining()} says for a deadline that never expires. */
   public static final Duration NONE_REMAINING = Duration.ofDays(365);
@@ -60,14 +63,17 @@ public final class Deadline {
   }
 
   /**
-   * What one attempt's call may take: the smaller of {@code perCall} and {@link #remaining()}. Give it to the
-   * HTTP client (or socket) of each attempt, so a retry never gets a fresh full timeout that overruns the
-   * request's.
+   * What one attempt's call may take: the smaller of {@code perCall} and {@link #remaining()}, and never less than
+   * {@link #MIN_CAP} (1 ms). Give it to the HTTP client (or socket) of each attempt, so a retry never gets a fresh
+   * full timeout that overruns the request's. It is never zero because clients read a zero timeout as an error
+   * (the JDK's {@code HttpRequest.Builder.timeout}) or, worse, as no timeout at all (OkHttp, socket
+   * {@code SO_TIMEOUT}); once the deadline has passed the router's watchdog ends the call anyway.
    */
   public Duration cap(Duration perCall) {
     Objects.requireNonNull(perCall, "perCall");
     Duration left = remaining();
-    return perCall.compareTo(left) <= 0 ? perCall : left;
+    Duration capped = perCall.compareTo(left) <= 0 ? perCall : left;
+    return capped.compareTo(MIN_CAP) < 0 ? MIN_CAP : capped;
   }
 
   /** Whether the deadline has passed. */

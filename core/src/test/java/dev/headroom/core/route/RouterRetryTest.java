@@ -166,6 +166,8 @@ class RouterRetryTest {
     Deadline d = Deadline.after(Duration.ofMillis(10), time);
     time.advance(Duration.ofMillis(20));
     assertThat(d.remaining()).isEqualTo(Duration.ZERO);
-    assertThat(d.cap(Duration.ofSeconds(1))).isEqualTo(Duration.ZERO);
+    assertThat(d.cap(Duration.ofSeconds(1))).as("never zero: clients reject it or read it as no timeout")
+        .isEqualTo(Deadline.MIN_CAP).isEqualTo(Duration.ofMillis(1));
+    assertThat(d.cap(Duration.ZERO)).isEqualTo(Duration.ofMillis(1));
   }
 }
