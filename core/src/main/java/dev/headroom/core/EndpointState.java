@@ -115,16 +115,8 @@ public final class EndpointState {
   /**
    * The default picker's cost: the expected delay of one more call,
    * {@code (1 + inFlight / limit) × meanLatency × (1 + 4 × failureRate) / weight}, with at most one {@code exp}
-   * ({@code meanLatency} as {@link #meanLatencyNanos}: a plain EWMA, never below the age of the oldest call in
-   * flight). In-flight counts as a share of the endpoint's parallel slots: for a one-slot endpoint this is Finagle's
-   * {@code (inFlight + 1) × latency}; for one that serves {@code limit} calls at once, a busy slot delays a new call
-   * far less. The failure term keeps an endpoint that fails fast from looking attractive just because its errors
-   * come back quickly.
-   *
-   * <p>Why the mean and not the peak: when service times vary a lot (LLM generations do), the peak EWMA of a fast
-   * endpoint sits near its slowest recent reply, so a 3× slower endpoint looks only about 1.5× slower and keeps
-   * getting calls. A slowdown still shows at once, before any reply, through the in-flight age. See
-   * {@code benchmarks/RESULTS.md}.
+   * ({@code meanLatency} as {@link #meanLatencyNanos}). Why this form and why the mean: see
+   * {@link dev.headroom.core.pick}.
    */
   public double expectedDelayCost(long now) {
     return cost(now, ewma.rawMean());
@@ -132,8 +124,7 @@ public final class EndpointState {
 
   /**
    * Finagle's and Linkerd's cost on the peak EWMA: as {@link #expectedDelayCost} with {@link #latencyNanos} (the
-   * peak, which jumps to any slower reply) in place of the mean. Risk-averse: suits endpoints whose service times
-   * vary little, where a slower reply means a slower endpoint.
+   * peak, which jumps to any slower reply) in place of the mean.
    */
   public double peakEwmaCost(long now) {
     return cost(now, ewma.rawLatency());

@@ -40,5 +40,28 @@
  * longer than the threshold (pool, endpoint, age; where it was acquired with {@code leakDetectionStackTraces}),
  * counts it in {@code headroom.pool.leases.leaked}, and gives back the slot of a lease that became unreachable
  * without being ended (counted once).
+ *
+ * <h2>Circuit breakers</h2>
+ * Each endpoint's breaker is a resilience4j {@code CircuitBreaker} that the pool alone records calls on, without
+ * an event consumer (with one, resilience4j allocates an event per recorded call): after each call it records, the
+ * pool compares the breaker's (volatile) state with the one it last acted on and rebuilds its snapshot when it
+ * changed. The breaker itself is never handed out, since a caller that recorded on it or forced its state would
+ * desynchronise the pool; {@link dev.headroom.core.EndpointState#breaker()} is a read-only
+ * {@link dev.headroom.core.BreakerState}. A pool built with {@code noCircuitBreaker()} creates no breaker at all.
+ *
+ * <h2>The saturated path</h2>
+ * When every slot is held, callers wait in a FIFO ({@code WaitQueue}) behind one monitor, and each ended lease
+ * hands its slot to the first waiter that can use it (on the ending thread). {@code SaturatedBenchmark} in
+ * {@code benchmarks} measures this hand-off on one and two threads against the free-slot path; its figures (see
+ * {@code benchmarks/RESULTS.md}) did not show the monitor as the cost, so there is no drain flag or
+ * {@code tryLock} hand-off as in Caffeine's buffers. Meters are looked up once per endpoint, not per call: the
+ * endpoint's meters hang off its {@code EndpointState}.
+ *
+ * <h2>Logging</h2>
+ * Core logs through SLF4J (pool changes: ejections, breakers, panic, leaks) and creates its loggers on first use,
+ * because SLF4J 2 prints its three-line "no SLF4J providers" notice when its factory first starts: an application
+ * without a provider sees it only once core has something to log. resilience4j's breaker classes hold a static
+ * SLF4J logger, so a pool with breakers (the default) starts the factory when it is built; a pool without them does
+ * not. Core never brings an SLF4J provider itself ({@code slf4j-simple} is a test dependency only).
  */
 package dev.headroom.core;

@@ -18,5 +18,20 @@
  * for it is granted; a retry with no eligible endpoint left ends the request without charging the budget. A
  * {@link dev.headroom.core.BackendException} with 429 or 503 is busy (re-routed, not a failure), and its
  * {@link dev.headroom.core.BackendException#retryAfter()} keeps that endpoint out of picks for as long (capped).
+ *
+ * <h2>Wait budgets and the one-pool router</h2>
+ * A tier with a tier after it is <em>predictive</em>: when the pool predicts a longer wait than the tier's budget
+ * ({@link dev.headroom.core.Pool#estimatedWait}), the request spills at once rather than queueing only to time
+ * out, because the next tier is likely to serve it sooner. A router over one pool has nowhere to spill, so the
+ * prediction would only turn a short wait into a refusal:
+ * {@link dev.headroom.core.route.Router#of(dev.headroom.core.Pool)} and {@code Router.Builder.pool(pool)} build a
+ * non-predictive tier ({@link dev.headroom.core.route.Tier#waiting}) that queues the request for as long as its
+ * timeout allows, as {@code Pool.acquire} does. Routers built with {@code tier(...)} keep the predictive behaviour
+ * in every tier, the last included.
+ *
+ * <h2>Closing</h2>
+ * {@link dev.headroom.core.route.Router#close()} closes each of its tiers' pools once: a router is usually the
+ * only user of its pools, and closing them one by one was easy to get wrong. Pools shared with something else
+ * should be closed by their owner instead of through the router.
  */
 package dev.headroom.core.route;
