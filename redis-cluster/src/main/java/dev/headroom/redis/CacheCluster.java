@@ -1,6 +1,6 @@
 package dev.headroom.redis;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import dev.headroom.core.Health;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
@@ -223,7 +223,6 @@ public final class CacheCluster implements AutoCloseable {
         + ", l2=" + health.state() + '}';
   }
 
-  /** Settings of a {@link CacheCluster}; everything but the seeds has a default. */
   /** A readable name for Lettuce's {@link ReadFrom} constants (their own toString is an object identity). */
   static String readFromName(ReadFrom readFrom) {
     java.util.Map<ReadFrom, String> known = new java.util.LinkedHashMap<>();
@@ -237,7 +236,14 @@ public final class CacheCluster implements AutoCloseable {
     return known.getOrDefault(readFrom, readFrom.getClass().getSimpleName());
   }
 
+  /**
+   * Settings of a {@link CacheCluster}; everything but the seeds has a default. {@link #build()} validates them into
+   * the immutable settings the cluster reads.
+   */
   public static final class Builder {
+    /** Errors name the setting's path below {@code cache cluster} ({@code readTimeout}, {@code memoryGuard.share}). */
+    private static final Checks CHECKS = Checks.in("cache cluster");
+
     private String name = "cache";
     private final List<URI> seeds = new ArrayList<>();
     private String user;
@@ -287,7 +293,7 @@ public final class CacheCluster implements AutoCloseable {
       for (URI uri : values) {
         URI shown = uri == null ? null : redact(uri);
         if (uri == null || !"redis".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-          throw new ConfigException("cache cluster seeds", shown, "must be redis://host:port");
+          throw CHECKS.invalid("seeds", shown, "must be redis://host:port");
         }
         String userInfo = uri.getUserInfo();
         if (userInfo != null) {
@@ -298,7 +304,7 @@ public final class CacheCluster implements AutoCloseable {
             user = null; // redis://:password@host: the default user
           }
           if (seedCredentials && (!Objects.equals(user, seedUser) || !java.util.Arrays.equals(secret, seedPassword))) {
-            throw new ConfigException("cache cluster seeds", shown,
+            throw CHECKS.invalid("seeds", shown,
                 "carries other credentials than an earlier seed; give every seed the same ones (or none)");
           }
           seedCredentials = true;
@@ -353,25 +359,25 @@ public final class CacheCluster implements AutoCloseable {
 
     /** Lettuce's command timeout, for writes and probes (default 1 s). */
     public Builder commandTimeout(Duration value) {
-      this.commandTimeout = positive("commandTimeout", value);
+      this.commandTimeout = CHECKS.positive("commandTimeout", value);
       return this;
     }
 
     /** How long a read waits for L2 before the cache serves a miss or calls the loader (default 100 ms). */
     public Builder readTimeout(Duration value) {
-      this.readTimeout = positive("readTimeout", value);
+      this.readTimeout = CHECKS.positive("readTimeout", value);
       return this;
     }
 
     /** TCP connect timeout (default 1 s). */
     public Builder connectTimeout(Duration value) {
-      this.connectTimeout = positive("connectTimeout", value);
+      this.connectTimeout = CHECKS.positive("connectTimeout", value);
       return this;
     }
 
     /** Periodic topology refresh (default 30 s); adaptive triggers refresh sooner on MOVED, reconnects etc. */
     public Builder topologyRefreshPeriod(Duration value) {
-      this.topologyRefreshPeriod = positive("topologyRefreshPeriod", value);
+      this.topologyRefreshPeriod = CHECKS.positive("topologyRefreshPeriod", value);
       return this;
     }
 
@@ -381,45 +387,42 @@ public final class CacheCluster implements AutoCloseable {
      * never count.
      */
     public Builder failureThreshold(int value) {
-      if (value < 1) {
-        throw new ConfigException("cache cluster failureThreshold", value, "must be >= 1");
-      }
-      this.failureThreshold = value;
+      this.failureThreshold = CHECKS.atLeast("failureThreshold", value, 1);
       return this;
     }
 
     /** How often a DOWN L2 is probed and subscriptions are checked (default 1 s). */
     public Builder probeInterval(Duration value) {
-      this.probeInterval = positive("probeInterval", value);
+      this.probeInterval = CHECKS.positive("probeInterval", value);
       return this;
     }
 
     /** How long TTL tuners stay frozen after L2 recovers (default 1 minute). */
     public Builder settleTime(Duration value) {
-      this.settleTime = nonNegative("settleTime", value);
+      this.settleTime = CHECKS.nonNegative("settleTime", value);
       return this;
     }
 
     /** After an invalidation, refills of the key read from the master for this long (default 2 s). */
     public Builder masterReadWindow(Duration value) {
-      this.masterReadWindow = nonNegative("masterReadWindow", value);
+      this.masterReadWindow = CHECKS.nonNegative("masterReadWindow", value);
       return this;
     }
 
     /** Stop raising TTLs when {@code used_memory / maxmemory} of a master passes {@code share} (default 0.9). */
     public Builder memoryGuard(double share, Duration interval) {
       if (!(share > 0 && share <= 1)) {
-        throw new ConfigException("cache cluster memoryGuard share", share, "must be in (0, 1]");
+        throw CHECKS.invalid("memoryGuard.share", share, "must be in (0, 1]");
       }
       this.memoryGuardShare = share;
-      this.memoryGuardInterval = positive("memoryGuard interval", interval);
+      this.memoryGuardInterval = CHECKS.positive("memoryGuard.interval", interval);
       return this;
     }
 
     /** The first part of every key and channel (default "hr"). */
     public Builder keyPrefix(String value) {
       if (value == null || !NAME.matcher(value).matches()) {
-        throw new ConfigException("cache cluster keyPrefix", value, "must be 1-64 of letters, digits and . _ -");
+        throw CHECKS.invalid("keyPrefix", value, "must be 1-64 of letters, digits and . _ -");
       }
       this.keyPrefix = value;
       return this;
@@ -428,7 +431,7 @@ public final class CacheCluster implements AutoCloseable {
     /** The CLIENT SETNAME of every connection (default "headroom-cache-&lt;name&gt;"). */
     public Builder clientName(String value) {
       if (value == null || !NAME.matcher(value).matches()) {
-        throw new ConfigException("cache cluster clientName", value, "must be 1-64 of letters, digits and . _ -");
+        throw CHECKS.invalid("clientName", value, "must be 1-64 of letters, digits and . _ -");
       }
       this.clientName = value;
       return this;
@@ -436,10 +439,7 @@ public final class CacheCluster implements AutoCloseable {
 
     /** Netty I/O threads (default 2). */
     public Builder ioThreads(int value) {
-      if (value < 1) {
-        throw new ConfigException("cache cluster ioThreads", value, "must be >= 1");
-      }
-      this.ioThreads = value;
+      this.ioThreads = CHECKS.atLeast("ioThreads", value, 1);
       return this;
     }
 
@@ -470,10 +470,10 @@ public final class CacheCluster implements AutoCloseable {
     /** Validates, creates the client and starts connecting in the background; never throws for a down Redis. */
     public CacheCluster build() {
       if (seeds.isEmpty()) {
-        throw new ConfigException("cache cluster seeds", "[]", "must name at least one redis://host:port");
+        throw CHECKS.invalid("seeds", "[]", "must name at least one redis://host:port");
       }
       if (!NAME.matcher(name).matches()) {
-        throw new ConfigException("cache cluster name", name, "must be 1-64 of letters, digits and . _ -");
+        throw CHECKS.invalid("name", name, "must be 1-64 of letters, digits and . _ -");
       }
       String authUser = password != null ? user : seedUser;
       char[] authPassword = password != null ? password : seedPassword;
@@ -485,20 +485,6 @@ public final class CacheCluster implements AutoCloseable {
       CacheCluster cluster = new CacheCluster(settings);
       cluster.start();
       return cluster;
-    }
-
-    private static Duration positive(String setting, Duration value) {
-      if (value == null || value.isZero() || value.isNegative()) {
-        throw new ConfigException("cache cluster " + setting, value, "must be > 0");
-      }
-      return value;
-    }
-
-    private static Duration nonNegative(String setting, Duration value) {
-      if (value == null || value.isNegative()) {
-        throw new ConfigException("cache cluster " + setting, value, "must be >= 0");
-      }
-      return value;
     }
   }
 }

@@ -84,7 +84,7 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
   CompletableFuture<Void> register(String namespace, Subscriber subscriber) {
     Channel channel = new Channel(namespace, channelOf(namespace), subscriber);
     if (channels.putIfAbsent(channel.name, channel) != null) {
-      throw new dev.headroom.core.ConfigException("cache namespace", namespace,
+      throw dev.headroom.core.Checks.in("cache").invalid("namespace", namespace,
           "must be unique per CacheCluster (a cache for it is already open)");
     }
     subscribe(channel);

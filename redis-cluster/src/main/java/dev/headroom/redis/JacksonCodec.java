@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -32,11 +32,9 @@ public final class JacksonCodec<V> implements ValueCodec<V> {
 
   private JacksonCodec(ObjectMapper mapper, JavaType type, String typeId, int version) {
     if (!TYPE_ID.matcher(typeId).matches()) {
-      throw new ConfigException("codec typeId", typeId, "must be 1-100 of letters, digits and . _ - $");
+      throw Checks.in("codec").invalid("typeId", typeId, "must be 1-100 of letters, digits and . _ - $");
     }
-    if (version < 0) {
-      throw new ConfigException("codec version", version, "must be >= 0");
-    }
+    Checks.in("codec").atLeast("version", version, 0);
     this.typeId = typeId;
     this.version = version;
     this.reader = mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -1,6 +1,6 @@
 package dev.headroom.redis;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import dev.headroom.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,22 +62,22 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final L1Sync<V> sync;
   private final CacheLoads<K, V> loads;
 
-  private TieredCache(Builder<K, V> b) {
-    this.namespace = b.namespace;
-    this.cluster = b.cluster;
-    this.keys = b.keys;
+  private TieredCache(TieredCacheSettings<K, V> s) {
+    this.namespace = s.namespace();
+    this.cluster = s.cluster();
+    this.keys = s.keys();
     ClusterSettings settings = cluster.settings();
     Ticker ticker = settings.ticker();
     this.clock = settings.wallClock();
-    this.l1 = new L1Store<>(b.l1Enabled, b.l1MaximumSize, b.l1Ttl, ticker, clock, settings.masterReadWindow());
-    this.tuner = TtlTuner.create(namespace, b.ttl, ticker, cluster::memoryPressure, cluster::tunerFrozen,
+    this.l1 = new L1Store<>(s.l1Enabled(), s.l1MaximumSize(), s.l1Ttl(), ticker, clock, settings.masterReadWindow());
+    this.tuner = TtlTuner.create(namespace, s.ttl(), ticker, cluster::memoryPressure, cluster::tunerFrozen,
         () -> ThreadLocalRandom.current().nextDouble());
     this.metrics = new NamespaceMetrics(cluster.registry(), cluster.name(), namespace, tuner, l1::size);
-    this.l2 = new NamespaceL2<>(cluster, namespace, b.codec, metrics, b.durableReplicas, b.durableTimeout,
-        b.maxValueBytes);
+    this.l2 = new NamespaceL2<>(cluster, namespace, s.codec(), metrics, s.durableReplicas(), s.durableTimeout(),
+        s.maxValueBytes());
     this.sync = new L1Sync<>(namespace, cluster, l1, l2, metrics);
-    this.loads = new CacheLoads<>(namespace, l1, l2, sync, tuner, metrics, ticker, clock, b.earlyRefreshBeta,
-        b.refreshExecutor);
+    this.loads = new CacheLoads<>(namespace, l1, l2, sync, tuner, metrics, ticker, clock, s.earlyRefreshBeta(),
+        s.refreshExecutor());
   }
 
   /** A builder for the namespace {@code namespace} (letters, digits, {@code . _ -}) with String keys. */
@@ -285,6 +285,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final String namespace;
     private final ValueCodec<V> codec;
     private final KeyCodec<K> keys;
+    private final Checks checks;
     private boolean l1Enabled = true;
     private long l1MaximumSize = 10_000;
     private Duration l1Ttl = Duration.ofSeconds(60);
@@ -299,20 +300,17 @@ public final class TieredCache<K, V> implements AutoCloseable {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
       this.keys = Objects.requireNonNull(keys, "keys");
       if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
-        throw new ConfigException("cache namespace", namespace, "must be 1-64 of letters, digits and . _ -");
+        throw Checks.in("cache").invalid("namespace", namespace, "must be 1-64 of letters, digits and . _ -");
       }
       this.namespace = namespace;
+      this.checks = Checks.in("cache '" + namespace + "'");
       this.codec = Objects.requireNonNull(codec, "codec");
     }
 
     /** L1's size bound and TTL (default 10 000 entries, 60 s); an entry never outlives its L2 TTL. */
     public Builder<K, V> l1(long maximumSize, Duration ttl) {
-      if (maximumSize < 1) {
-        throw new ConfigException("cache '" + namespace + "' l1 maximumSize", maximumSize, "must be >= 1");
-      }
-      if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-        throw new ConfigException("cache '" + namespace + "' l1 ttl", ttl, "must be > 0");
-      }
+      checks.atLeast("l1.maximumSize", maximumSize, 1L);
+      checks.positive("l1.ttl", ttl);
       this.l1MaximumSize = maximumSize;
       this.l1Ttl = ttl;
       this.l1Enabled = true;
@@ -334,7 +332,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     /** XFetch's β (default 1; higher refreshes earlier; 0 turns early refresh off). */
     public Builder<K, V> earlyRefresh(double beta) {
       if (!(beta >= 0 && beta <= 100)) {
-        throw new ConfigException("cache '" + namespace + "' earlyRefresh beta", beta, "must be in [0, 100]");
+        throw checks.invalid("earlyRefresh", beta, "must be in [0, 100]");
       }
       this.earlyRefreshBeta = beta;
       return this;
@@ -351,12 +349,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
      * only when that many replicas have the write, so a failover cannot lose it.
      */
     public Builder<K, V> durableWrites(int replicas, Duration timeout) {
-      if (replicas < 1) {
-        throw new ConfigException("cache '" + namespace + "' durableWrites replicas", replicas, "must be >= 1");
-      }
-      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new ConfigException("cache '" + namespace + "' durableWrites timeout", timeout, "must be > 0");
-      }
+      checks.atLeast("durableWrites.replicas", replicas, 1);
+      checks.positive("durableWrites.timeout", timeout);
       this.durableReplicas = replicas;
       this.durableTimeout = timeout;
       return this;
@@ -372,7 +366,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
      */
     public Builder<K, V> maxValueBytes(int value) {
       if (value < 1024 || value > 512 * 1024 * 1024) {
-        throw new ConfigException("cache '" + namespace + "' maxValueBytes", value, "must be in [1024, 512 MiB]");
+        throw checks.invalid("maxValueBytes", value, "must be in [1024, 512 MiB]");
       }
       this.maxValueBytes = value;
       return this;
@@ -381,14 +375,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
     /** Validates and builds; subscribes to the namespace's invalidation channel. */
     public TieredCache<K, V> build() {
       if (cluster.bus().registered(namespace)) {
-        throw new ConfigException("cache namespace", namespace,
+        throw Checks.in("cache").invalid("namespace", namespace,
             "must be unique per CacheCluster (a cache for it is already open)");
       }
       if (l1Enabled && l1Ttl.compareTo(ttl.maxTtl()) > 0) {
-        throw new ConfigException("cache '" + namespace + "' l1 ttl", l1Ttl, "must be <= the L2 maxTtl "
-            + ttl.maxTtl());
+        throw checks.invalid("l1.ttl", l1Ttl, "must be <= the L2 maxTtl " + ttl.maxTtl());
       }
-      return new TieredCache<>(this);
+      return new TieredCache<>(new TieredCacheSettings<>(cluster, namespace, keys, codec, l1Enabled, l1MaximumSize,
+          l1Ttl, ttl, earlyRefreshBeta, refreshExecutor, durableReplicas, durableTimeout, maxValueBytes));
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.headroom.redis;
 
-import dev.headroom.core.ConfigException;
+import dev.headroom.core.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -36,6 +36,8 @@ import java.util.Objects;
 public record TtlPolicy(Duration initialTtl, Duration minTtl, Duration maxTtl, double targetLow, double targetHigh,
     double raiseFactor, double lowerFactor, double jitter, Duration minWindow, long minSamples, double smoothing,
     Duration warmUp, int infeasibleAfter, boolean tuning) {
+  /** Errors name the record component ({@code maxTtl}) below the subject {@code ttl}. */
+  private static final Checks CHECKS = Checks.in("ttl");
 
   /** Validates every setting; prefer {@link #builder()}. */
   public TtlPolicy {
@@ -45,44 +47,34 @@ public record TtlPolicy(Duration initialTtl, Duration minTtl, Duration maxTtl, d
     Objects.requireNonNull(minWindow, "minWindow");
     Objects.requireNonNull(warmUp, "warmUp");
     if (minTtl.toMillis() < 1) {
-      throw new ConfigException("ttl minTtl", minTtl, "must be >= 1 ms");
+      throw CHECKS.invalid("minTtl", minTtl, "must be >= 1 ms");
     }
     if (maxTtl.compareTo(minTtl) < 0) {
-      throw new ConfigException("ttl maxTtl", maxTtl, "must be >= minTtl " + minTtl);
+      throw CHECKS.invalid("maxTtl", maxTtl, "must be >= minTtl " + minTtl);
     }
     if (initialTtl.compareTo(minTtl) < 0 || initialTtl.compareTo(maxTtl) > 0) {
-      throw new ConfigException("ttl initialTtl", initialTtl, "must be within [" + minTtl + ", " + maxTtl + "]");
+      throw CHECKS.invalid("initialTtl", initialTtl, "must be within [" + minTtl + ", " + maxTtl + "]");
     }
     if (!(targetLow > 0 && targetLow < 1)) {
-      throw new ConfigException("ttl targetLow", targetLow, "must be in (0, 1)");
+      throw CHECKS.invalid("targetLow", targetLow, "must be in (0, 1)");
     }
     if (!(targetHigh > targetLow && targetHigh <= 1)) {
-      throw new ConfigException("ttl targetHigh", targetHigh, "must be in (targetLow " + targetLow + ", 1]");
+      throw CHECKS.invalid("targetHigh", targetHigh, "must be in (targetLow " + targetLow + ", 1]");
     }
     if (!(raiseFactor > 1 && raiseFactor <= 100)) {
-      throw new ConfigException("ttl raiseFactor", raiseFactor, "must be in (1, 100]");
+      throw CHECKS.invalid("raiseFactor", raiseFactor, "must be in (1, 100]");
     }
     if (!(lowerFactor > 0 && lowerFactor < 1)) {
-      throw new ConfigException("ttl lowerFactor", lowerFactor, "must be in (0, 1)");
+      throw CHECKS.invalid("lowerFactor", lowerFactor, "must be in (0, 1)");
     }
-    if (!(jitter >= 0 && jitter <= 0.5)) {
-      throw new ConfigException("ttl jitter", jitter, "must be in [0, 0.5]");
-    }
-    if (minWindow.isNegative()) {
-      throw new ConfigException("ttl minWindow", minWindow, "must be >= 0");
-    }
-    if (minSamples < 1) {
-      throw new ConfigException("ttl minSamples", minSamples, "must be >= 1");
-    }
+    CHECKS.within("jitter", jitter, 0, 0.5);
+    CHECKS.nonNegative("minWindow", minWindow);
+    CHECKS.atLeast("minSamples", minSamples, 1L);
     if (!(smoothing > 0 && smoothing <= 1)) {
-      throw new ConfigException("ttl smoothing", smoothing, "must be in (0, 1]");
+      throw CHECKS.invalid("smoothing", smoothing, "must be in (0, 1]");
     }
-    if (warmUp.isNegative()) {
-      throw new ConfigException("ttl warmUp", warmUp, "must be >= 0");
-    }
-    if (infeasibleAfter < 1) {
-      throw new ConfigException("ttl infeasibleAfter", infeasibleAfter, "must be >= 1");
-    }
+    CHECKS.nonNegative("warmUp", warmUp);
+    CHECKS.atLeast("infeasibleAfter", infeasibleAfter, 1);
   }
 
   /** A builder with the seed policy's defaults. */

@@ -21,5 +21,23 @@
  *   <li><b>Secrets and keys.</b> Credentials in seed URIs authenticate and are stripped from everything shown; keys
  *       that are not valid UTF-16 are refused rather than colliding once encoded as UTF-8.
  * </ul>
+ *
+ * <h2>Construction and errors</h2>
+ *
+ * {@link dev.headroom.redis.CacheCluster.Builder#build()} and {@link dev.headroom.redis.TieredCache.Builder#build()}
+ * validate into immutable settings ({@code ClusterSettings}, {@code TieredCacheSettings}) that the cluster and the
+ * cache read; nothing holds or reads a builder after {@code build()}. A rejected setting is a
+ * {@link dev.headroom.core.ConfigException} from core's {@link dev.headroom.core.Checks} whose subject is the owner
+ * ({@code cache cluster}, {@code cache 'reports'}, {@code ttl}, {@code codec}) and whose path is the builder's name
+ * for the setting ({@code readTimeout}, {@code memoryGuard.share}, {@code l1.ttl}, {@code maxTtl}), so a
+ * configuration layer (the Spring starter) can name its own property from the path.
+ *
+ * <h2>Public surface and dependencies</h2>
+ *
+ * Users touch the cluster and the cache with their builders, the TTL policy and its tuner (for simulations), the
+ * codecs and the loader, the exceptions and the meter names ({@link dev.headroom.redis.CacheMetricNames};
+ * {@code NamespaceMetrics} records them per namespace). Everything else (L1 store, L2 client, invalidation bus,
+ * health) is package-private. This module depends on core only: the LLM router's response cache on Redis lives in
+ * the Spring starter ({@code dev.headroom.spring.cache.RedisResponseCache}), which wires both.
  */
 package dev.headroom.redis;

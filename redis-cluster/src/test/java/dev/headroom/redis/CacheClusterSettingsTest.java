@@ -74,6 +74,28 @@ class CacheClusterSettingsTest {
         .hasMessageContaining("keyPrefix");
   }
 
+  @Test
+  void rejectedSettingsCarryTheirSubjectAndPath() {
+    ConfigException timeout = catchConfig(() -> CacheCluster.builder().readTimeout(Duration.ZERO));
+    assertThat(timeout.subject()).isEqualTo("cache cluster");
+    assertThat(timeout.path()).isEqualTo("readTimeout");
+    assertThat(timeout.requirement()).isEqualTo("must be > 0");
+    assertThat(catchConfig(() -> CacheCluster.builder().memoryGuard(1.5, Duration.ofSeconds(1))).path())
+        .isEqualTo("memoryGuard.share");
+    assertThat(catchConfig(() -> CacheCluster.builder().failureThreshold(0)).path()).isEqualTo("failureThreshold");
+    ConfigException ttl = catchConfig(() -> TtlPolicy.builder().bounds(Duration.ofMinutes(5), Duration.ofMinutes(1))
+        .build());
+    assertThat(ttl.subject()).isEqualTo("ttl");
+    assertThat(ttl.path()).isEqualTo("maxTtl");
+    assertThat(catchConfig(() -> JacksonCodec.of(Answer.class, -1)).path()).isEqualTo("version");
+  }
+
+  private static ConfigException catchConfig(Runnable settings) {
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(settings::run);
+    assertThat(thrown).isInstanceOf(ConfigException.class);
+    return (ConfigException) thrown;
+  }
+
   private static RedisClusterNode node(NodeFlag... flags) {
     RedisClusterNode node = new RedisClusterNode();
     node.setFlags(Set.of(flags));

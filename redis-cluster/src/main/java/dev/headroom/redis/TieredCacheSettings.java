@@ -1,0 +1,15 @@
+package dev.headroom.redis;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * The validated, immutable settings of one {@link TieredCache}, made by {@link TieredCache.Builder#build()}; the
+ * cache reads these, never the builder.
+ *
+ * @param l1MaximumSize and {@code l1Ttl}: meaningful only when {@code l1Enabled}
+ * @param durableReplicas 0: no {@code WAIT} after a write
+ */
+record TieredCacheSettings<K, V>(CacheCluster cluster, String namespace, KeyCodec<K> keys, ValueCodec<V> codec,
+    boolean l1Enabled, long l1MaximumSize, Duration l1Ttl, TtlPolicy ttl, double earlyRefreshBeta,
+    Executor refreshExecutor, int durableReplicas, Duration durableTimeout, int maxValueBytes) {}
