@@ -1,10 +1,10 @@
 package dev.headroom.spring.cache;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.redis.CacheCluster;
 import dev.headroom.redis.TieredCache;
 import dev.headroom.redis.TtlPolicy;
-import dev.headroom.redis.llm.RedisResponseCache;
 import dev.headroom.spring.PropertyErrors;
 import io.lettuce.core.ReadFrom;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class CacheClusterFactory {
   static final String AT = "headroom.cache";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  /** TtlPolicy's setting names (after "ttl ") and the properties of {@link HeadroomCacheProperties.Ttl} they are. */
+  /** TtlPolicy's setting paths and the properties of {@link HeadroomCacheProperties.Ttl} they are. */
   private static final Map<String, String> TTL_SETTINGS = Map.ofEntries(
       Map.entry("initialTtl", "initial"), Map.entry("minTtl", "min"), Map.entry("maxTtl", "max"),
       Map.entry("targetLow", "target-hit-rate.low"), Map.entry("targetHigh", "target-hit-rate.high"),
@@ -68,9 +68,7 @@ final class CacheClusterFactory {
     set(AT + ".probe-interval", () -> b.probeInterval(p.probeInterval()));
     set(AT + ".settle-time", () -> b.settleTime(p.settleTime()));
     set(AT + ".master-read-window", () -> b.masterReadWindow(p.masterReadWindow()));
-    if (!positive(p.memoryGuard().interval())) {
-      throw PropertyErrors.invalid(AT + ".memory-guard.interval", p.memoryGuard().interval(), "must be > 0");
-    }
+    Checks.plain().positive(AT + ".memory-guard.interval", p.memoryGuard().interval());
     set(AT + ".memory-guard.share", () -> b.memoryGuard(p.memoryGuard().share(), p.memoryGuard().interval()));
     set(AT + ".key-prefix", () -> b.keyPrefix(p.keyPrefix()));
     if (p.clientName() != null) {
@@ -109,9 +107,7 @@ final class CacheClusterFactory {
       if (l1.maxSize() < 1) {
         throw PropertyErrors.invalid(at + ".l1.max-size", l1.maxSize(), "must be >= 1");
       }
-      if (!positive(l1.ttl())) {
-        throw PropertyErrors.invalid(at + ".l1.ttl", l1.ttl(), "must be > 0");
-      }
+      Checks.plain().positive(at + ".l1.ttl", l1.ttl());
       if (l1.ttl().compareTo(ttl.maxTtl()) > 0) {
         throw PropertyErrors.invalid(at + ".l1.ttl", l1.ttl(), "must be <= " + at + ".ttl.max (" + ttl.maxTtl()
             + "): an L1 entry never outlives its L2 TTL");
@@ -124,7 +120,8 @@ final class CacheClusterFactory {
     if (durable.replicas() < 0) {
       throw PropertyErrors.invalid(at + ".durable-writes.replicas", durable.replicas(), "must be >= 0 (0: off)");
     }
-    if (durable.replicas() > 0 && !positive(durable.timeout())) {
+    if (durable.replicas() > 0
+        && (durable.timeout() == null || durable.timeout().isNegative() || durable.timeout().isZero())) {
       throw PropertyErrors.invalid(at + ".durable-writes.timeout", durable.timeout() == null ? "(missing)"
           : durable.timeout(), "must be > 0 when durable-writes.replicas is set");
     }
@@ -170,14 +167,8 @@ final class CacheClusterFactory {
     try {
       return b.build();
     } catch (ConfigException e) {
-      String setting = e.setting().startsWith("ttl ") ? e.setting().substring(4) : e.setting();
-      String property = TTL_SETTINGS.getOrDefault(setting, setting);
-      throw PropertyErrors.rename(at + "." + property, e);
+      throw PropertyErrors.rename(at + "." + TTL_SETTINGS.getOrDefault(e.path(), e.path()), e);
     }
-  }
-
-  private static boolean positive(Duration value) {
-    return value != null && !value.isNegative() && !value.isZero();
   }
 
   private static void required(String property, Duration value) {

@@ -24,8 +24,8 @@ import java.util.Optional;
  * <p>The TTL of an entry is the namespace policy's (tuned), not the router's suggested {@code ttl}: set the policy's
  * bounds to what the router would use. It lives in the starter, which wires it
  * ({@code headroom.cache.llm-responses.enabled}), so that {@code headroom-redis-cluster} does not depend on the LLM
- * router; it needs both modules on the class path. Like every {@code ResponseCache}, a failing cache never fails a request: when Redis is
- * down, reads miss and writes are dropped (the tiered cache degrades to its L1).
+ * router; it needs both modules on the class path. Like every {@code ResponseCache}, a failing cache never fails a
+ * request: when Redis is down, reads miss and writes are dropped (the tiered cache degrades to its L1).
  */
 public final class RedisResponseCache implements ResponseCache, AutoCloseable {
   /** The cache namespace the answers live in. */
