@@ -32,7 +32,7 @@ final class HostSupervisor {
   private final String id;
   private final PoolResources runtime;
   private final BrowserLauncher launcher;
-  private final HostMeters meters;
+  private final HostMetrics meters;
   private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
   private final WarmContexts idle;
   private final Set<BrowserSession> sessions = new LinkedHashSet<>();
@@ -51,7 +51,7 @@ final class HostSupervisor {
     this.runtime = runtime;
     this.launcher = launcher;
     this.idle = new WarmContexts(id);
-    this.meters = new HostMeters(runtime.config.meterRegistry().orElse(null), runtime.name, id,
+    this.meters = new HostMetrics(runtime.config.meterRegistry().orElse(null), runtime.name, id,
         idle::size, () -> Math.max(0, rssBytes));
   }
 
@@ -59,7 +59,7 @@ final class HostSupervisor {
     return id;
   }
 
-  HostMeters meters() {
+  HostMetrics meters() {
     return meters;
   }
 

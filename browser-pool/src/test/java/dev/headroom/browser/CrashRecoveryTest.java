@@ -113,9 +113,9 @@ class CrashRecoveryTest {
         assertThat(session.evaluate("1 + 1").asInt()).isEqualTo(2);
         session.close();
       }
-      assertThat(registry.get(BrowserMetrics.CRASHES).tag("endpoint", "a").tag("kind", "browser").counter().count())
+      assertThat(registry.get(BrowserMetricNames.CRASHES).tag("endpoint", "a").tag("kind", "browser").counter().count())
           .isEqualTo(1.0);
-      assertThat(registry.find(BrowserMetrics.CRASHES).tag("endpoint", "b").counter()).isNull();
+      assertThat(registry.find(BrowserMetricNames.CRASHES).tag("endpoint", "b").counter()).isNull();
       assertThat(pool.host("b").orElseThrow().generation()).isEqualTo(1);
     } finally {
       threads.shutdownNow();

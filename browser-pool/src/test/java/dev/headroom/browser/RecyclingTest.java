@@ -55,7 +55,7 @@ class RecyclingTest {
       }
       await().atMost(Duration.ofSeconds(20)).until(() -> Procs.alive(firstTree).isEmpty());
       assertThat(firstTree).hasSizeGreaterThan(1); // the helpers (zygotes, renderers) went too
-      assertThat(registry.get(BrowserMetrics.RECYCLES).tag("reason", "contexts").counter().count()).isEqualTo(1.0);
+      assertThat(registry.get(BrowserMetricNames.RECYCLES).tag("reason", "contexts").counter().count()).isEqualTo(1.0);
     }
   }
 
@@ -79,11 +79,11 @@ class RecyclingTest {
         HostStatus now = pool.host("m").orElseThrow();
         return now.generation() >= 2 && now.state() == HostState.UP && now.pid().orElse(firstPid) != firstPid;
       });
-      Counter recycles = registry.get(BrowserMetrics.RECYCLES).tag("reason", reason).counter();
+      Counter recycles = registry.get(BrowserMetricNames.RECYCLES).tag("reason", reason).counter();
       assertThat(recycles.count()).isGreaterThanOrEqualTo(1.0);
       await().atMost(Duration.ofSeconds(20)).until(() -> !Processes.alive(firstPid));
       if (reason.equals("age")) {
-        assertThat(registry.find(BrowserMetrics.RECYCLES).tag("reason", "rss").counter()).isNull();
+        assertThat(registry.find(BrowserMetricNames.RECYCLES).tag("reason", "rss").counter()).isNull();
       }
     }
   }
@@ -98,9 +98,9 @@ class RecyclingTest {
         .build())) {
       // read from /proc/<pid>/status of the browser and its helpers: a headless Chromium is tens of MB at least
       await().atMost(Duration.ofSeconds(30)).until(() -> pool.host("m").orElseThrow().rssBytes().orElse(0) > 20 << 20);
-      assertThat(registry.get(BrowserMetrics.RSS).tag("endpoint", "m").gauge().value()).isGreaterThan(20 << 20);
+      assertThat(registry.get(BrowserMetricNames.RSS).tag("endpoint", "m").gauge().value()).isGreaterThan(20 << 20);
       assertThat(pool.host("m").orElseThrow().generation()).isEqualTo(1);
-      assertThat(registry.find(BrowserMetrics.RECYCLES).counter()).isNull();
+      assertThat(registry.find(BrowserMetricNames.RECYCLES).counter()).isNull();
     }
   }
 }

@@ -244,11 +244,11 @@ class SessionApiTest {
       assertThat(two.isClosed()).isFalse();
     }
     assertThat(registry.get(HeadroomMetrics.INFLIGHT).tag("endpoint", "solo").gauge().value()).isZero();
-    assertThat(registry.get(BrowserMetrics.LEASE_WAIT).tag("endpoint", "solo").timer().count()).isPositive();
+    assertThat(registry.get(BrowserMetricNames.LEASE_WAIT).tag("endpoint", "solo").timer().count()).isPositive();
     assertThat(registry.get(HeadroomMetrics.REQUESTS).tag("endpoint", "solo").tag("outcome", "success")
         .counter().count()).isPositive();
     assertThat(registry.get(HeadroomMetrics.QUEUE_DEPTH).tag("pool", "api").gauge().value()).isZero();
-    assertThat(registry.get(BrowserMetrics.RSS).tag("endpoint", "solo").gauge()).isNotNull();
+    assertThat(registry.get(BrowserMetricNames.RSS).tag("endpoint", "solo").gauge()).isNotNull();
   }
 
   @Test
@@ -262,7 +262,7 @@ class SessionApiTest {
   }
 
   private static double crashes(String kind) {
-    var counter = registry.find(BrowserMetrics.CRASHES).tag("endpoint", "solo").tag("kind", kind).counter();
+    var counter = registry.find(BrowserMetricNames.CRASHES).tag("endpoint", "solo").tag("kind", kind).counter();
     return counter == null ? 0 : counter.count();
   }
 }

@@ -66,7 +66,7 @@ class WarmCapacityTest {
         assertThat(page.path("url").asText()).isEqualTo("about:blank");
       }
     }
-    assertThat(registry.get(BrowserMetrics.LEASES).tag("context", "warm").counter().count()).isGreaterThanOrEqualTo(3);
+    assertThat(registry.get(BrowserMetricNames.LEASES).tag("context", "warm").counter().count()).isGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -97,7 +97,7 @@ class WarmCapacityTest {
   }
 
   private static double leakCount() {
-    var counter = registry.find(BrowserMetrics.LEAKS).tag("endpoint", "w").counter();
+    var counter = registry.find(BrowserMetricNames.LEAKS).tag("endpoint", "w").counter();
     return counter == null ? 0 : counter.count();
   }
 }

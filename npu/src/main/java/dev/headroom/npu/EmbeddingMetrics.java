@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** An embedding pool's own meters (see {@link NpuMetrics}); no-ops without a registry. */
+/** An embedding pool's own meters (see {@link NpuMetricNames}); no-ops without a registry. */
 final class EmbeddingMetrics {
   private final MeterRegistry registry;
   private final String pool;
@@ -25,12 +25,12 @@ final class EmbeddingMetrics {
     if (registry == null) {
       return;
     }
-    Gauge.builder(NpuMetrics.QUEUE_DEPTH, depth, s -> s.get().doubleValue())
+    Gauge.builder(NpuMetricNames.QUEUE_DEPTH, depth, s -> s.get().doubleValue())
         .description("Texts waiting for a local embedding backend")
         .tags("pool", pool)
         .strongReference(true)
         .register(registry);
-    Gauge.builder(NpuMetrics.QUEUE_LEVEL, level, s -> s.get().doubleValue())
+    Gauge.builder(NpuMetricNames.QUEUE_LEVEL, level, s -> s.get().doubleValue())
         .description("Embedding queue level: 0 ok, 1 warning, 2 critical")
         .tags("pool", pool)
         .strongReference(true)
@@ -38,7 +38,7 @@ final class EmbeddingMetrics {
   }
 
   void spill(String from, String to, SpillReason reason) {
-    counter(NpuMetrics.SPILLOVER + from + to + reason, () -> Counter.builder(NpuMetrics.SPILLOVER)
+    counter(NpuMetricNames.SPILLOVER + from + to + reason, () -> Counter.builder(NpuMetricNames.SPILLOVER)
         .description("Requests passed from one tier to the next")
         .tags("router", pool, "from", from, "to", to, "reason", reason.name())
         .register(registry));
@@ -46,7 +46,7 @@ final class EmbeddingMetrics {
 
   void batch(String backend, int size) {
     if (registry != null) {
-      batchSizes.computeIfAbsent(backend, b -> DistributionSummary.builder(NpuMetrics.BATCH_SIZE)
+      batchSizes.computeIfAbsent(backend, b -> DistributionSummary.builder(NpuMetricNames.BATCH_SIZE)
           .description("Texts per batch sent to a backend")
           .tags("pool", pool, "backend", b)
           .register(registry)).record(size);
@@ -56,7 +56,7 @@ final class EmbeddingMetrics {
   void answered(String backend, boolean success, int count) {
     String outcome = success ? "success" : "failure";
     if (registry != null) {
-      counters.computeIfAbsent(NpuMetrics.EMBEDDINGS + backend + outcome, key -> Counter.builder(NpuMetrics.EMBEDDINGS)
+      counters.computeIfAbsent(NpuMetricNames.EMBEDDINGS + backend + outcome, key -> Counter.builder(NpuMetricNames.EMBEDDINGS)
           .description("Texts answered")
           .tags("pool", pool, "backend", backend, "outcome", outcome)
           .register(registry)).increment(count);
@@ -64,7 +64,7 @@ final class EmbeddingMetrics {
   }
 
   void split() {
-    counter(NpuMetrics.SPLITS, () -> Counter.builder(NpuMetrics.SPLITS)
+    counter(NpuMetricNames.SPLITS, () -> Counter.builder(NpuMetricNames.SPLITS)
         .description("Failed batches split in two to isolate a bad input")
         .tags("pool", pool)
         .register(registry));

@@ -1,7 +1,7 @@
 package dev.headroom.npu;
 
 /** Vector arithmetic shared by the local backends: masked mean pooling, L2 normalisation, cosine similarity. */
-public final class Vectors {
+final class Vectors {
   private Vectors() {}
 
   /**
@@ -15,7 +15,7 @@ public final class Vectors {
    * @param mask the attention mask, row-major {@code [rows, maskLength]}
    * @param maskLength the row length of {@code mask} (at most {@code length})
    */
-  public static float[] meanPoolNormalized(float[] hidden, int row, int length, int dims, long[] mask,
+  static float[] meanPoolNormalized(float[] hidden, int row, int length, int dims, long[] mask,
       int maskLength) {
     double[] sum = new double[dims];
     int counted = 0;
@@ -45,7 +45,7 @@ public final class Vectors {
   }
 
   /** Scales a vector to unit length (in place) and returns it. */
-  public static float[] normalize(float[] v) {
+  static float[] normalize(float[] v) {
     double norm = 0;
     for (float x : v) {
       norm += (double) x * x;
@@ -58,7 +58,7 @@ public final class Vectors {
   }
 
   /** The cosine of the angle between two vectors of equal length. */
-  public static double cosine(float[] a, float[] b) {
+  static double cosine(float[] a, float[] b) {
     if (a.length != b.length) {
       throw new IllegalArgumentException("dimensions differ: " + a.length + " vs " + b.length);
     }
@@ -74,7 +74,7 @@ public final class Vectors {
   }
 
   /** The Euclidean length of a vector. */
-  public static double norm(float[] v) {
+  static double norm(float[] v) {
     double sum = 0;
     for (float x : v) {
       sum += (double) x * x;

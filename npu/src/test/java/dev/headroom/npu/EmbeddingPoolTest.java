@@ -155,10 +155,10 @@ class EmbeddingPoolTest {
         }
       }
       assertThat(answered).isEqualTo(500);
-      double successes = registry.get(NpuMetrics.EMBEDDINGS).tags("outcome", "success").counters().stream()
+      double successes = registry.get(NpuMetricNames.EMBEDDINGS).tags("outcome", "success").counters().stream()
           .mapToDouble(c -> c.count()).sum();
       assertThat(successes).as("answered once each, failures retried").isEqualTo(500.0);
-      assertThat(registry.get(NpuMetrics.SPLITS).counter().count()).isPositive();
+      assertThat(registry.get(NpuMetricNames.SPLITS).counter().count()).isPositive();
       assertThat(pool.queueDepth()).isZero();
       assertThat(pool.load().inFlight()).isZero();
     } finally {
@@ -212,9 +212,9 @@ class EmbeddingPoolTest {
       }
       assertThat(pool.queueDepth()).isEqualTo(10);
       assertThat(pool.queueLevel()).isEqualTo(QueueLevel.WARNING);
-      assertThat(registry.get(NpuMetrics.QUEUE_DEPTH).tags("pool", "spill").gauge().value()).isEqualTo(10.0);
+      assertThat(registry.get(NpuMetricNames.QUEUE_DEPTH).tags("pool", "spill").gauge().value()).isEqualTo(10.0);
       await().atMost(AWAIT).until(() -> futures.subList(11, 30).stream().allMatch(CompletableFuture::isDone));
-      assertThat(registry.get(NpuMetrics.SPILLOVER).tags("router", "spill", "from", "local", "to", "cloud",
+      assertThat(registry.get(NpuMetricNames.SPILLOVER).tags("router", "spill", "from", "local", "to", "cloud",
           "reason", SpillReason.SATURATED.name()).counter().count()).isEqualTo(19.0);
       device.release();
       await().atMost(AWAIT).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
@@ -307,7 +307,7 @@ class EmbeddingPoolTest {
         assertThatThrownBy(futures.get(i)::join).hasCauseInstanceOf(NoCapacityException.class)
             .hasMessageContaining("SATURATED").hasMessageContaining(">= critical 8");
       }
-      assertThat(registry.get(NpuMetrics.SPILLOVER).tags("to", "none", "reason", "SATURATED").counter().count())
+      assertThat(registry.get(NpuMetricNames.SPILLOVER).tags("to", "none", "reason", "SATURATED").counter().count())
           .isEqualTo(3.0);
       device.release();
       await().atMost(AWAIT).until(() -> futures.subList(0, 9).stream().allMatch(f -> f.isDone()
@@ -325,7 +325,7 @@ class EmbeddingPoolTest {
       List<Embedding> out = pool.embedAll(List.of("alpha", "beta", "gamma"));
       assertThat(out).extracting(Embedding::backend).containsOnly("cloud");
       assertThat(out.get(2).vector()).isEqualTo(TestVectors.forText("gamma", 384));
-      double spilled = registry.find(NpuMetrics.SPILLOVER).tags("to", "cloud").counters().stream()
+      double spilled = registry.find(NpuMetricNames.SPILLOVER).tags("to", "cloud").counters().stream()
           .mapToDouble(c -> c.count()).sum();
       assertThat(spilled).isEqualTo(3.0);
     }

@@ -9,7 +9,7 @@ import dev.headroom.npu.Embedding;
 import dev.headroom.npu.EmbeddingModel;
 import dev.headroom.npu.EmbeddingPool;
 import dev.headroom.npu.LocalBackends;
-import dev.headroom.npu.NpuMetrics;
+import dev.headroom.npu.NpuMetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,7 @@ class DeviceSelectionTest {
           .contains("compiling for NPU failed");
       assertThat(backend.selectionReasons().get(1)).isEqualTo("GPU.0: chosen");
       assertThat(selector.isExcluded("NPU")).isTrue();
-      assertThat(registry.get(NpuMetrics.DEVICE).tags("selector", "npu-test", "device", "GPU.0", "reason", "FALLBACK")
+      assertThat(registry.get(NpuMetricNames.DEVICE).tags("selector", "npu-test", "device", "GPU.0", "reason", "FALLBACK")
           .gauge().value()).isEqualTo(1.0);
     }
   }
@@ -51,7 +51,7 @@ class DeviceSelectionTest {
       assertThat(backend.device()).isEqualTo("GPU.0");
       assertThat(backend.selectionReasons()).containsExactly(
           "NPU: not available (devices: [GPU.0, GPU.1, CPU])", "GPU.0: chosen");
-      assertThat(registry.get(NpuMetrics.DEVICE).tags("device", "GPU.0", "reason", "FALLBACK").gauge().value())
+      assertThat(registry.get(NpuMetricNames.DEVICE).tags("device", "GPU.0", "reason", "FALLBACK").gauge().value())
           .isEqualTo(1.0);
     }
   }
@@ -132,7 +132,7 @@ class DeviceSelectionTest {
       List<Embedding> out = pool.embedAll(List.of("first text", "second text"));
       assertThat(out).extracting(Embedding::backend).containsOnly("cloud");
       assertThat(out.get(1).vector()).isEqualTo(CloudStubAccess.vector("second text"));
-      assertThat(registry.get(NpuMetrics.SPILLOVER).tags("reason", "NO_HEALTHY_ENDPOINT", "to", "cloud")
+      assertThat(registry.get(NpuMetricNames.SPILLOVER).tags("reason", "NO_HEALTHY_ENDPOINT", "to", "cloud")
           .counter().count()).isEqualTo(2.0);
     }
   }

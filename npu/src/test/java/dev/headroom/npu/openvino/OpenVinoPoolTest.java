@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.headroom.npu.Embedding;
 import dev.headroom.npu.EmbeddingModel;
 import dev.headroom.npu.EmbeddingPool;
-import dev.headroom.npu.NpuMetrics;
+import dev.headroom.npu.NpuMetricNames;
 import dev.headroom.npu.Tokenizer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -60,10 +60,10 @@ class OpenVinoPoolTest {
                 StubLibrary.expectedVector(TOKENIZER.encode(texts.get(i)).ids(), 384), within(1e-5f));
           }
         }
-        assertThat(registry.get(NpuMetrics.SPLITS).counter().count()).as("8 -> 4 -> 2 -> 1").isEqualTo(3.0);
-        assertThat(registry.get(NpuMetrics.EMBEDDINGS).tags("outcome", "success").counter().count())
+        assertThat(registry.get(NpuMetricNames.SPLITS).counter().count()).as("8 -> 4 -> 2 -> 1").isEqualTo(3.0);
+        assertThat(registry.get(NpuMetricNames.EMBEDDINGS).tags("outcome", "success").counter().count())
             .isEqualTo(7.0);
-        assertThat(registry.get(NpuMetrics.EMBEDDINGS).tags("outcome", "failure").counter().count())
+        assertThat(registry.get(NpuMetricNames.EMBEDDINGS).tags("outcome", "failure").counter().count())
             .isEqualTo(1.0);
       }
     }

@@ -5,7 +5,7 @@ package dev.headroom.npu;
  * pool's local and cloud lanes are core pools named {@code <pool>.local} and {@code <pool>.cloud}, so their
  * {@code headroom.requests}, {@code headroom.inflight} and {@code headroom.latency} count batches per backend.
  */
-public final class NpuMetrics {
+public final class NpuMetricNames {
   /** Gauge of texts waiting for a local backend: tag pool. The number to scale NPU workers on. */
   public static final String QUEUE_DEPTH = dev.headroom.core.HeadroomMetrics.QUEUE_DEPTH;
   /** Gauge of the queue level against the thresholds: 0 ok, 1 warning, 2 critical; tag pool. */
@@ -21,5 +21,5 @@ public final class NpuMetrics {
   /** Gauge, 1 for the OpenVINO device in use: tags selector, device, reason. */
   public static final String DEVICE = dev.headroom.npu.openvino.DeviceSelector.DEVICE_METRIC;
 
-  private NpuMetrics() {}
+  private NpuMetricNames() {}
 }

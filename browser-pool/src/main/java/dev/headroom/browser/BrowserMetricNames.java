@@ -7,7 +7,7 @@ package dev.headroom.browser;
  * {@code headroom.queue.wait{pool}}, {@code headroom.requests{pool,endpoint,tier,outcome}},
  * {@code headroom.latency{pool,endpoint}} (session length) and {@code headroom.endpoint.up{pool,endpoint}}.
  */
-public final class BrowserMetrics {
+public final class BrowserMetricNames {
   /** Timer from {@code lease()} to a ready session (queueing and context creation included): pool, endpoint. */
   public static final String LEASE_WAIT = "headroom.browser.lease.wait";
   /** Counter of leases by where the context came from: pool, endpoint, context ({@code warm} or {@code new}). */
@@ -25,5 +25,5 @@ public final class BrowserMetrics {
   /** Counter of leases reported as probable leaks: pool, endpoint. */
   public static final String LEAKS = "headroom.browser.leaks";
 
-  private BrowserMetrics() {}
+  private BrowserMetricNames() {}
 }
