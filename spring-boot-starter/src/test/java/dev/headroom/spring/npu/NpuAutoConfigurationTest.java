@@ -15,7 +15,7 @@ import dev.headroom.npu.EmbeddingBackend;
 import dev.headroom.npu.EmbeddingModel;
 import dev.headroom.npu.EmbeddingPool;
 import dev.headroom.npu.EmbeddingPoolBuilder;
-import dev.headroom.npu.NpuMetrics;
+import dev.headroom.npu.NpuMetricNames;
 import dev.headroom.npu.OnnxRuntimeBackend;
 import dev.headroom.npu.RemoteWorkerBackend;
 import dev.headroom.npu.testing.EmbeddingWorker;
@@ -124,7 +124,7 @@ class NpuAutoConfigurationTest {
               .as("one model, two places: the same vector").isGreaterThan(0.9999);
 
           MeterRegistry registry = context.getBean(MeterRegistry.class);
-          assertThat(registry.get(NpuMetrics.EMBEDDINGS).tag("pool", "vectors").counters().stream()
+          assertThat(registry.get(NpuMetricNames.EMBEDDINGS).tag("pool", "vectors").counters().stream()
               .mapToDouble(Counter::count).sum()).isEqualTo(51.0);
           assertThat(registry.get(HeadroomMetrics.REQUESTS).tag("pool", "vectors.local").counters()).isNotEmpty();
         }));
