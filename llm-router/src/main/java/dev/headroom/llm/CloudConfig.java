@@ -25,8 +25,6 @@ import java.util.Optional;
  * logs or in exception messages: error bodies that echo it are redacted.
  */
 public final class CloudConfig {
-  /** The subject of this config's {@link dev.headroom.core.ConfigException}s; paths are the builder's names. */
-  private static final Checks CHECKS = Checks.in("cloud");
   private final URI uri;
   private final Secret apiKey;
   private final int maxConcurrency;
@@ -112,7 +110,7 @@ public final class CloudConfig {
     /** The API key, sent as {@code Authorization: Bearer <key>}. */
     public Builder apiKey(String value) {
       if (value == null || value.isBlank()) {
-        throw CHECKS.invalid("apiKey", "<empty>", "must be non-empty when set"); // the key itself is never shown
+        throw checks().invalid("apiKey", "<empty>", "must be non-empty when set"); // the key itself is never shown
       }
       this.apiKey = new Secret(value);
       return this;
@@ -148,13 +146,19 @@ public final class CloudConfig {
       return this;
     }
 
+    /** The checks of this cloud's settings: subject {@code cloud '<uri>'}, paths the builder's names. */
+    private Checks checks() {
+      return Checks.in("cloud '" + uri + "'");
+    }
+
     /** Validates and builds. */
     public CloudConfig build() {
+      Checks checks = checks();
       if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw CHECKS.invalid("uri", uri, "must be an http or https URI");
+        throw checks.invalid("uri", uri, "must be an http or https URI");
       }
-      CHECKS.atLeast("maxConcurrency", maxConcurrency, 1);
-      CHECKS.atLeast("assumedAnswerTokens", assumedAnswerTokens, 1);
+      checks.atLeast("maxConcurrency", maxConcurrency, 1);
+      checks.atLeast("assumedAnswerTokens", assumedAnswerTokens, 1);
       if (spendLimit.limitsCost()) {
         for (String cloudModel : models.values()) {
           if (!prices.containsKey(cloudModel)) {

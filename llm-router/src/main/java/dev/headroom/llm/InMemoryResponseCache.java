@@ -21,7 +21,7 @@ public final class InMemoryResponseCache implements ResponseCache {
 
   /** A cache holding at most {@code maxEntries} answers (least recently and frequently used go first). */
   public static InMemoryResponseCache create(long maxEntries) {
-    Checks.in("response cache").atLeast("maxEntries", maxEntries, 1L);
+    Checks.plain().atLeast("maxEntries", maxEntries, 1L);
     return new InMemoryResponseCache(maxEntries);
   }
 

@@ -11,7 +11,7 @@ import dev.headroom.core.Checks;
 public record ModelPrice(double inputPerMillion, double outputPerMillion) {
   /** Validates. */
   public ModelPrice {
-    Checks checks = Checks.in("model price");
+    Checks checks = Checks.plain(); // a value with no owner (the model is the key it is put under)
     checks.nonNegative("inputPerMillion", inputPerMillion);
     checks.nonNegative("outputPerMillion", outputPerMillion);
   }

@@ -13,14 +13,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The timeout of one request ({@link ChatRequest#timeout()}, else the router's request timeout) applied to the HTTP
- * exchanges of its attempts, so that no call outlives its request whatever the server does (never answers, drips a
- * byte a second, streams for ever). Core's router holds the request deadline ({@code RouteOptions.timeout}, then
- * {@link Lease#deadline()}) and, while a call runs, a watchdog that aborts the lease at the deadline; here each
- * attempt caps its HTTP timeout by that deadline and registers an {@link Lease#onAbort abort hook} that cuts the
- * exchange in progress (cancels the pending send, closes the body being read). A stream outlives the routed call
- * (its lease is detached at the first token), so from then on a timer of its own aborts it at the same deadline.
- * The caller sees core's {@link RequestTimeoutException}; after the first chunk it is the cause of the
- * {@link StreamInterruptedException}.
+ * exchanges of its attempts: each caps its HTTP timeout by {@link Lease#deadline()} and registers an
+ * {@link Lease#onAbort abort hook} that cuts it; a stream past its first token gets a timer of its own. The caller
+ * sees core's {@link RequestTimeoutException} (after the first chunk, as the cause of a
+ * {@link StreamInterruptedException}). Why it is done this way: the package documentation, "Deadlines".
  */
 final class RequestDeadline {
   private final String router;

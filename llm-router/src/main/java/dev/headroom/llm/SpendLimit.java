@@ -16,7 +16,7 @@ public record SpendLimit(int maxRequestsPerMinute, double maxCostPerMinute) {
 
   /** Validates. */
   public SpendLimit {
-    Checks checks = Checks.in("spend limit");
+    Checks checks = Checks.plain(); // a value with no owner: the path names the setting
     checks.atLeast("maxRequestsPerMinute", maxRequestsPerMinute, 0);
     if (!(maxCostPerMinute >= 0)) { // infinity is "no limit"
       throw checks.invalid("maxCostPerMinute", maxCostPerMinute, "must be >= 0");

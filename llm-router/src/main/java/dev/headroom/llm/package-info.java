@@ -1,9 +1,40 @@
 /**
  * Model-aware, least-loaded routing over an Ollama fleet with a second pool and an OpenAI-compatible cloud as
  * overflow tiers, on core's {@link dev.headroom.core.route.Router}. {@link dev.headroom.llm.LlmRouter} is the entry
- * point; the rest of the package is its parts, each with one job (the HTTP clients, the model
- * {@code Catalog} and its poller, the {@code Dispatcher} that runs calls on leases, the {@code StreamPump} of a
- * stream).
+ * point.
+ *
+ * <h2>Shape</h2>
+ * The public types are what a user writes or reads: the router and its builder, the requests and replies
+ * ({@code ChatRequest}, {@code ChatResponse}, {@code ChatStream}, {@code Chunk}, {@code EmbedRequest},
+ * {@code EmbedResponse}, {@code Message}, {@code NodeStatus}), the settings values ({@code OllamaNode},
+ * {@code CloudConfig}, {@code SpendLimit}, {@code ModelPrice}), the response cache SPI, the exceptions a caller can
+ * catch and {@link dev.headroom.llm.LlmMetricNames}. Everything else is package-private and has one job each; the
+ * package is not split in sub-packages because Java has no access level between "package" and "public", and moving
+ * the internals apart would make them all public API.
+ * <ul>
+ *   <li><b>Settings.</b> {@code LlmRouter.Builder.build()} validates with core's {@link dev.headroom.core.Checks}
+ *       (each bad setting a {@link dev.headroom.core.ConfigException} of subject {@code llm router '<name>'} and the
+ *       builder's setting name as its path, which the Spring starter maps to its property) into the immutable
+ *       {@code LlmRouterSettings}; every part reads those, never the builder. {@code LlmRuntime} wires the parts;
+ *       {@code LlmTiers} builds the pools and the core routers (one per distinct per-request wait budget, bounded).
+ *   <li><b>One request.</b> {@code RequestRunner} runs its steps in order: the {@code RequestDeadline};
+ *       {@code ModelResolver} (aliases, the catalog key, the cloud model, refusing a model nobody has, the per-tier
+ *       selectors); the {@code ResponseCacheStep}; the core router; and the attempt on each lease it hands out,
+ *       {@code Attempts} (a whole answer or embeddings) or {@code StreamAttempts} (a stream up to its first token,
+ *       then its end), which {@code StreamPump} drives for a {@code ChatStream}. Around a cloud call,
+ *       {@code CloudSpend} reserves and settles against the {@code SpendGuard}; after a reply,
+ *       {@code CatalogFeedback} feeds its speed, load time and model into {@code NodeStats} and the {@code Catalog}
+ *       (which {@code FleetPoller} also fills from {@code /api/tags} and {@code /api/ps}), which the picker's
+ *       {@code LlmCost} and the {@code ModelSelector} read on the next request.
+ *   <li><b>The wire.</b> The classes named {@code Wire*} speak HTTP and nothing else: {@code WireExchange} (one
+ *       exchange that an {@code Abort} can cut, bounded body reads, exactly-one-JSON-value parsing, error statuses
+ *       and {@code Retry-After}), {@code WireLines} (bounded line reads), {@code WireStream} (a streamed reply),
+ *       {@code WireOllama} and {@code WireOpenAi} (the two protocols). They know no tiers, leases or metrics; their
+ *       failures are typed exceptions the router classifies ({@code LlmClassifier}). {@code InFlight} tracks every
+ *       exchange's {@code Abort} so that {@code close()} can cut them.
+ *   <li><b>Metrics.</b> {@code LlmMetricNames} holds the names; the package-private {@code LlmMetrics} records, and
+ *       keeps each meter per tag set, so the request path does a map lookup, not a registry lookup.
+ * </ul>
  *
  * <h2>Deadlines</h2>
  * A request's timeout ({@link dev.headroom.llm.ChatRequest#timeout()}, else the router's
