@@ -39,7 +39,7 @@ final class LazyConnection implements InvocationHandler {
   private Boolean readOnly;
   private Boolean autoCommit;
   private Integer isolation;
-  private Bound bound;
+  private LeasedConnection bound;
   private boolean closed;
   private boolean openWrite;
   private boolean broken;
@@ -173,7 +173,7 @@ final class LazyConnection implements InvocationHandler {
 
   private void bind() throws SQLException {
     boolean read = readOnlyIntent();
-    Bound b = read ? routing.read(holder, user, password) : routing.write(user, password);
+    LeasedConnection b = read ? routing.read(holder, user, password) : routing.write(user, password);
     Connection c = b.connection();
     try {
       if (read) {
@@ -204,7 +204,7 @@ final class LazyConnection implements InvocationHandler {
       return;
     }
     closed = true;
-    Bound b = bound;
+    LeasedConnection b = bound;
     if (b == null) {
       return;
     }
@@ -232,7 +232,7 @@ final class LazyConnection implements InvocationHandler {
   }
 
   /** Closes the physical connection and ends the lease: a failure when the connection broke. */
-  private void release(Bound b, Throwable cause) throws SQLException {
+  private void release(LeasedConnection b, Throwable cause) throws SQLException {
     try {
       b.connection().close();
     } finally {

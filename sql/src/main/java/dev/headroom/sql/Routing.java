@@ -103,8 +103,8 @@ final class Routing implements AutoCloseable {
   }
 
   /** A connection for writes and read-write transactions. */
-  Bound write(String user, String password) throws SQLException {
-    Bound bound = primary(user, password, null);
+  LeasedConnection write(String user, String password) throws SQLException {
+    LeasedConnection bound = primary(user, password, null);
     metrics.routed(bound, false);
     return bound;
   }
@@ -113,7 +113,7 @@ final class Routing implements AutoCloseable {
    * A connection for a read. {@code holder} (may be null) carries the read-your-writes token that the replica must
    * have replayed.
    */
-  Bound read(TokenHolder holder, String user, String password) throws SQLException {
+  LeasedConnection read(TokenHolder holder, String user, String password) throws SQLException {
     long required = 0;
     if (holder != null) {
       if (holder.openWrites() > 0) {
@@ -132,7 +132,8 @@ final class Routing implements AutoCloseable {
       }
       Replica replica = replicas.get(lease.endpoint().id());
       try {
-        return routedRead(new Bound(connect(replica, lease, user, password, budget), lease, replica.id, true, null));
+        return routedRead(new LeasedConnection(connect(replica, lease, user, password, budget), lease, replica.id,
+            true, null));
       } catch (SQLException e) {
         failed = failed(lease, replica, e, failed);
       }
@@ -151,7 +152,7 @@ final class Routing implements AutoCloseable {
           metrics.waited(ticker.read() - start, reached);
           if (reached) {
             replica.reached(required);
-            return routedRead(new Bound(c, lease, replica.id, true, null));
+            return routedRead(new LeasedConnection(c, lease, replica.id, true, null));
           }
           c.close();
           lease.success();
@@ -220,26 +221,26 @@ final class Routing implements AutoCloseable {
         && r.acceptsReads();
   }
 
-  private Bound routedRead(Bound bound) {
+  private LeasedConnection routedRead(LeasedConnection bound) {
     metrics.routed(bound, true);
     return bound;
   }
 
-  private Bound fallback(FallbackReason reason, String user, String password) throws SQLException {
+  private LeasedConnection fallback(FallbackReason reason, String user, String password) throws SQLException {
     metrics.fallback(reason);
     if (fallback == FallbackPolicy.FAIL) {
       throw new NoReplicaAvailableException(name, reason, statuses());
     }
     log.debug("'{}': read goes to the primary: {}", name, reason);
-    Bound bound = primary(user, password, reason);
+    LeasedConnection bound = primary(user, password, reason);
     metrics.routed(bound, true);
     return bound;
   }
 
-  private Bound primary(String user, String password, FallbackReason reason) throws SQLException {
+  private LeasedConnection primary(String user, String password, FallbackReason reason) throws SQLException {
     Lease lease = primaryPool.tryAcquire(Selector.any()).orElseThrow(); // unbounded: fails only when closed
     try {
-      return new Bound(open(primary, user, password), lease, primaryId, false, reason);
+      return new LeasedConnection(open(primary, user, password), lease, primaryId, false, reason);
     } catch (SQLException | RuntimeException e) {
       lease.failure(e);
       throw e;

@@ -76,7 +76,7 @@ final class RoutingMetrics {
         .register(registry);
   }
 
-  void routed(Bound bound, boolean read) {
+  void routed(LeasedConnection bound, boolean read) {
     if (primaryWrites == null) {
       return;
     }

@@ -12,4 +12,4 @@ import java.sql.Connection;
  * @param replica whether the node is a replica
  * @param fallback why a read went to the primary, or null
  */
-record Bound(Connection connection, Lease lease, String node, boolean replica, FallbackReason fallback) {}
+record LeasedConnection(Connection connection, Lease lease, String node, boolean replica, FallbackReason fallback) {}
