@@ -1,5 +1,6 @@
 package dev.headroom.bench.chaos;
 
+import dev.headroom.core.Health;
 import dev.headroom.redis.CacheCluster;
 import dev.headroom.redis.JacksonCodec;
 import dev.headroom.redis.TieredCache;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Two app instances sharing a {@link TieredCache} on a real Redis Cluster (3 masters, 1 replica each) with durable
@@ -44,6 +46,11 @@ final class CacheTarget implements SoakTarget {
   @Override
   public String name() {
     return "redis-cluster cache";
+  }
+
+  @Override
+  public Duration pause() {
+    return Duration.ofMillis(2);
   }
 
   @Override
@@ -92,6 +99,14 @@ final class CacheTarget implements SoakTarget {
     try (CacheCluster fresh = cluster("soak-check");
         TieredCache<String, String> check = TieredCache.builder(fresh, "soak", JacksonCodec.of(String.class, 1))
             .withoutL1().build()) {
+      // L2 counts as down until its first probe passes: read only once it is up, or every key would look lost
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (fresh.health() != Health.UP && System.nanoTime() < until) {
+        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      }
+      if (fresh.health() != Health.UP) {
+        throw new IllegalStateException("the checking instance never saw L2 up");
+      }
       for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
         long stored = check.get(e.getKey()).map(Long::parseLong).orElse(-1L);
         if (stored < e.getValue()) {

@@ -120,6 +120,7 @@ public final class ChaosSoak {
   private static Runnable clientLoop(Run run, int client, long end) {
     return () -> {
       long seq = 0;
+      long pauseNanos = run.target.pause().toNanos();
       while (System.nanoTime() < end) {
         long start = System.nanoTime();
         try {
@@ -128,6 +129,9 @@ public final class ChaosSoak {
         } catch (Throwable e) {
           run.tally.failed(e instanceof java.util.concurrent.ExecutionException ee && ee.getCause() != null
               ? ee.getCause() : e, System.nanoTime() - start);
+        }
+        if (pauseNanos > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
         }
       }
     };

@@ -93,7 +93,7 @@ final class LlmTarget implements SoakTarget {
       reply = router.chat(request);
     } else {
       // the soak's own bound far above the request timeout, so that a broken deadline shows as an overrun
-      reply = router.stream(request).result().get(TIMEOUT.toMillis() * 10, TimeUnit.MILLISECONDS);
+      reply = router.stream(request).forEach(chunk -> { }).get(TIMEOUT.toMillis() * 10, TimeUnit.MILLISECONDS);
     }
     if (reply.text() == null || reply.text().isBlank()) {
       throw new IllegalStateException("empty answer from " + reply.endpoint());

@@ -20,6 +20,14 @@ interface SoakTarget extends AutoCloseable {
   int clients();
 
   /**
+   * How long each client waits between two requests: a steady load, not a busy loop (an L1 cache hit takes
+   * microseconds, and clients spinning on them would starve every other part of the soak of CPU).
+   */
+  default Duration pause() {
+    return Duration.ZERO;
+  }
+
+  /**
    * Sends one request and checks its answer; throws what a client would see when it is not served.
    *
    * @param client the client thread's index, in {@code [0, clients())}

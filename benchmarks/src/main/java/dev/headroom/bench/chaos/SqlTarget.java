@@ -61,6 +61,11 @@ final class SqlTarget implements SoakTarget {
   }
 
   @Override
+  public Duration pause() {
+    return Duration.ofMillis(2);
+  }
+
+  @Override
   public void request(int client, long seq) throws Exception {
     try (Connection c = db.getConnection()) {
       boolean write = seq % 5 == 0;

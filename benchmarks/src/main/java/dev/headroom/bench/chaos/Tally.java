@@ -1,5 +1,7 @@
 package dev.headroom.bench.chaos;
 
+import dev.headroom.core.NoCapacityException;
+import dev.headroom.core.RequestTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,8 +68,10 @@ final class Tally {
     return overrunExample;
   }
 
-  /** The simple class name of the error the client saw. */
+  /** The simple class name of the error the client saw; for no capacity, with the last tier's reason. */
   private static String kind(Throwable error) {
-    return error.getClass().getSimpleName();
+    String name = error.getClass().getSimpleName();
+    return error instanceof NoCapacityException e && !(error instanceof RequestTimeoutException)
+        ? name + "(" + e.lastReason() + ")" : name;
   }
 }
