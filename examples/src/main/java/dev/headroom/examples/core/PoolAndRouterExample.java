@@ -77,8 +77,7 @@ public final class PoolAndRouterExample {
       System.out.println("spilled local -> cloud: "
           + registry.get("headroom.spillover").tag("from", "local").counter().count());
       System.out.println("leases still held: " + (local.inFlight() + remote.inFlight()));
-      local.close();
-      remote.close();
+      router.close(); // closes both of its pools
     }
   }
 
