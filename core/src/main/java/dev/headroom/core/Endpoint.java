@@ -20,9 +20,7 @@ public record Endpoint(String id, URI uri, double weight, int maxConcurrency, Ma
 
   /** Validates and copies. */
   public Endpoint {
-    if (id == null || id.isBlank()) {
-      throw new ConfigException("endpoint id", id, "must be non-empty");
-    }
+    Checks.plain().nonBlank("endpoint id", id);
     Objects.requireNonNull(uri, "uri");
     Checks checks = Checks.in("endpoint '" + id + "'");
     checks.positive("weight", weight);

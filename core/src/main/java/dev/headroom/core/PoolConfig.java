@@ -348,9 +348,7 @@ public final class PoolConfig {
 
     /** Validates and builds. */
     public PoolConfig build() {
-      if (name == null || name.isBlank()) {
-        throw new ConfigException("pool name", name, "must be non-empty");
-      }
+      Checks.plain().nonBlank("pool name", name);
       Checks checks = Checks.in("pool '" + name + "'");
       checks.notEmpty("endpoints", endpoints, "endpoint");
       Set<String> ids = new HashSet<>();

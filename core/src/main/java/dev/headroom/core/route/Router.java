@@ -1,7 +1,6 @@
 package dev.headroom.core.route;
 
 import dev.headroom.core.Checks;
-import dev.headroom.core.ConfigException;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.core.Lease;
 import dev.headroom.core.NoCapacityException;
@@ -335,9 +334,7 @@ public final class Router implements AutoCloseable {
 
     /** Validates and builds. */
     public Router build() {
-      if (name == null || name.isBlank()) {
-        throw new ConfigException("router name", name, "must be non-empty");
-      }
+      Checks.plain().nonBlank("router name", name);
       Checks checks = Checks.in("router '" + name + "'");
       checks.notEmpty("tiers", tiers, "tier");
       Set<String> names = new HashSet<>();

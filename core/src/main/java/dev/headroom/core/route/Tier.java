@@ -1,7 +1,6 @@
 package dev.headroom.core.route;
 
 import dev.headroom.core.Checks;
-import dev.headroom.core.ConfigException;
 import dev.headroom.core.Pool;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,9 +27,7 @@ public record Tier(String name, Pool pool, Duration waitBudget, boolean predicti
 
   /** Validates. */
   public Tier {
-    if (name == null || name.isBlank()) {
-      throw new ConfigException("tier name", name, "must be non-empty");
-    }
+    Checks.plain().nonBlank("tier name", name);
     Objects.requireNonNull(pool, "pool");
     Checks.in("tier '" + name + "'").nonNegative("waitBudget", waitBudget);
   }
