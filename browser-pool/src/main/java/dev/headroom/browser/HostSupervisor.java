@@ -97,10 +97,20 @@ final class HostSupervisor {
     return session;
   }
 
-  /** Disposes a context nobody will use (its caller gave up) and only then gives its slot back. */
+  /**
+   * A context whose caller gave up while it was being created. When it comes up on the browser that is still this
+   * host's, and warm contexts plus sessions stay within the cap, it is kept as a warm context for the next caller;
+   * otherwise it is disposed. Only then is its slot given back. Keeping it matters on a loaded machine: when creating
+   * a context takes longer than callers wait, disposing each abandoned one would make every caller pay for a context
+   * that nobody gets, and the pool would serve no one (the chaos soak saw 3 leases served of 1,038).
+   */
   void abandon(CompletableFuture<PageContext> pending, Lease lease) {
     pending.whenComplete((context, error) -> {
       if (context == null) {
+        lease.close();
+        return;
+      }
+      if (keepWarm(context)) {
         lease.close();
         return;
       }
@@ -109,6 +119,13 @@ final class HostSupervisor {
         runtime.run(this::replenish);
       });
     });
+  }
+
+  /** Keeps an abandoned, fresh context as a warm one if its browser is current and the cap allows. */
+  private synchronized boolean keepWarm(PageContext context) {
+    // in flight still counts the abandoned lease, which is about to end
+    return state == HostState.UP && browser == context.browser() && idle.size() + inFlight() - 1 < host.maxSessions()
+        && idle.add(CompletableFuture.completedFuture(context));
   }
 
   /** A session ended and its slot is back: top the warm contexts up again. */
