@@ -60,10 +60,10 @@ public final class LlmRouter implements AutoCloseable {
   /** The tier (and endpoint) reported for answers from the response cache. */
   public static final String CACHE = "cache";
 
-  private final LlmRuntime runtime;
+  private final LlmRouterParts parts;
 
   private LlmRouter(LlmRouterSettings settings) {
-    this.runtime = new LlmRuntime(settings);
+    this.parts = new LlmRouterParts(settings);
   }
 
   /** A builder with the defaults listed on each setting. */
@@ -84,52 +84,52 @@ public final class LlmRouter implements AutoCloseable {
    *     reply (several JSON values, an HTML page, a body cut short) in a way that is not retried for this request
    */
   public ChatResponse chat(ChatRequest request) {
-    return runtime.requests.chat(Objects.requireNonNull(request, "request"));
+    return parts.requests.chat(Objects.requireNonNull(request, "request"));
   }
 
   /** The answer to {@code request} as a stream; nothing is sent until it is subscribed. See {@link ChatStream}. */
   public ChatStream stream(ChatRequest request) {
-    return new ChatStream(runtime.requests, Objects.requireNonNull(request, "request"), runtime.workers);
+    return new ChatStream(parts.requests, Objects.requireNonNull(request, "request"), parts.workers);
   }
 
   /** Embeddings of the request's texts ({@code /api/embed}, or the cloud's {@code /v1/embeddings} on overflow). */
   public EmbedResponse embed(EmbedRequest request) {
-    return runtime.requests.embed(Objects.requireNonNull(request, "request"));
+    return parts.requests.embed(Objects.requireNonNull(request, "request"));
   }
 
   /** Reads every node's {@code /api/tags} and {@code /api/ps} now, waiting at most {@code wait}. */
   public void refreshFleet(Duration wait) {
-    runtime.refreshFleet(Objects.requireNonNull(wait, "wait"));
+    parts.refreshFleet(Objects.requireNonNull(wait, "wait"));
   }
 
   /** The state of every endpoint of every tier. */
   public List<NodeStatus> fleet() {
-    return runtime.fleet();
+    return parts.fleet();
   }
 
   /** The local Ollama pool. */
   public Pool localPool() {
-    return runtime.tiers.local;
+    return parts.tiers.local;
   }
 
   /** The second Ollama pool, if configured. */
   public Optional<Pool> remotePool() {
-    return Optional.ofNullable(runtime.tiers.remote);
+    return Optional.ofNullable(parts.tiers.remote);
   }
 
   /** The cloud pool, if configured. */
   public Optional<Pool> cloudPool() {
-    return Optional.ofNullable(runtime.tiers.cloud);
+    return Optional.ofNullable(parts.tiers.cloud);
   }
 
   /** Cloud requests counted against the spend limit in the last minute. */
   public int cloudRequestsLastMinute() {
-    return runtime.guard.requestsLastMinute();
+    return parts.guard.requestsLastMinute();
   }
 
   /** Estimated cloud dollars counted against the spend limit in the last minute. */
   public double cloudCostLastMinute() {
-    return runtime.guard.costLastMinute();
+    return parts.guard.costLastMinute();
   }
 
   /**
@@ -138,12 +138,12 @@ public final class LlmRouter implements AutoCloseable {
    */
   @Override
   public void close() {
-    runtime.close();
+    parts.close();
   }
 
   @Override
   public String toString() {
-    return "LlmRouter{" + runtime + '}';
+    return "LlmRouter{" + parts + '}';
   }
 
   /** Builds an {@link LlmRouter}; {@link #build()} validates every setting. */

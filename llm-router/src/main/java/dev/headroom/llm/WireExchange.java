@@ -39,7 +39,8 @@ final class WireExchange {
    * @param redactor applied to every excerpt of a reply that goes into an exception (removes secrets a server
    *     might echo)
    */
-  WireExchange(HttpClient client, long maxBodyBytes, int maxLineBytes, java.util.function.UnaryOperator<String> redactor) {
+  WireExchange(HttpClient client, long maxBodyBytes, int maxLineBytes,
+      java.util.function.UnaryOperator<String> redactor) {
     this.client = client;
     this.maxBodyBytes = maxBodyBytes;
     this.maxLineBytes = maxLineBytes;

@@ -200,8 +200,8 @@ final class WireOllama {
         "no complete reply to " + path + " within " + timeout.toMillis() + " ms", "", new TimeoutException(path))));
     try {
       HttpResponse<InputStream> response = http.exchange(request, id, abort,
-          (endpoint, status, body, retryAfter) -> new BackendException(endpoint, status, WireExchange.errorMessage(body),
-              body, null));
+          (endpoint, status, body, retryAfter) -> new BackendException(endpoint, status,
+              WireExchange.errorMessage(body), body, null));
       return http.readJson(response, id, abort);
     } finally {
       timer.cancel();

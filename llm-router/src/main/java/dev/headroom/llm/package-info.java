@@ -15,7 +15,7 @@
  *   <li><b>Settings.</b> {@code LlmRouter.Builder.build()} validates with core's {@link dev.headroom.core.Checks}
  *       (each bad setting a {@link dev.headroom.core.ConfigException} of subject {@code llm router '<name>'} and the
  *       builder's setting name as its path, which the Spring starter maps to its property) into the immutable
- *       {@code LlmRouterSettings}; every part reads those, never the builder. {@code LlmRuntime} wires the parts;
+ *       {@code LlmRouterSettings}; every part reads those, never the builder. {@code LlmRouterParts} wires the parts;
  *       {@code LlmTiers} builds the pools and the core routers (one per distinct per-request wait budget, bounded).
  *   <li><b>One request.</b> {@code RequestRunner} runs its steps in order: the {@code RequestDeadline};
  *       {@code ModelResolver} (aliases, the catalog key, the cloud model, refusing a model nobody has, the per-tier

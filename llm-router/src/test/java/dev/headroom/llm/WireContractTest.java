@@ -38,7 +38,8 @@ class WireContractTest {
   void start() {
     server.start();
     endpoint = Endpoint.builder("wm").uri(server.baseUrl()).maxConcurrency(4).build();
-    ollama = new WireOllama(new WireExchange(http, 1 << 20, 1 << 16, t -> t), dev.headroom.core.time.Scheduler.system());
+    ollama = new WireOllama(new WireExchange(http, 1 << 20, 1 << 16, t -> t),
+        dev.headroom.core.time.Scheduler.system());
   }
 
   @AfterEach

@@ -15,11 +15,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The running parts of an {@link LlmRouter}, wired from its builder's settings: the worker threads, the
+ * The running parts of an {@link LlmRouter}, wired from its {@link LlmRouterSettings}: the worker threads, the
  * {@link LlmTiers tiers}, the model catalog and node statistics, the spend guard, the wire clients, the
- * {@link RequestRunner} with its steps and the {@link FleetPoller}; reports the fleet's state and shuts everything down.
+ * {@link RequestRunner} with its steps and the {@link FleetPoller}; reports the fleet's state and shuts everything
+ * down.
  */
-final class LlmRuntime implements AutoCloseable {
+final class LlmRouterParts implements AutoCloseable {
   final ExecutorService workers;
   final LlmTiers tiers;
   final SpendGuard guard;
@@ -33,7 +34,7 @@ final class LlmRuntime implements AutoCloseable {
   private final Ticker ticker;
   private final CloudConfig cloud; // null without a cloud tier
 
-  LlmRuntime(LlmRouterSettings s) {
+  LlmRouterParts(LlmRouterSettings s) {
     this.name = s.name();
     this.ticker = s.ticker();
     this.cloud = s.cloud();
