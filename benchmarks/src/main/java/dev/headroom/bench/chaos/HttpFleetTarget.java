@@ -66,7 +66,12 @@ final class HttpFleetTarget implements SoakTarget {
 
   @Override
   public int clients() {
-    return 16;
+    return 12;
+  }
+
+  @Override
+  public Duration pause() {
+    return Duration.ofMillis(5);
   }
 
   @Override

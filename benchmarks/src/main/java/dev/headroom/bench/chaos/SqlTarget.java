@@ -67,12 +67,15 @@ final class SqlTarget implements SoakTarget {
 
   @Override
   public void request(int client, long seq) throws Exception {
+    long start = System.nanoTime();
     try (Connection c = db.getConnection()) {
       boolean write = seq % 5 == 0;
       c.setReadOnly(!write);
-      c.setNetworkTimeout(Runnable::run, (int) TIMEOUT.toMillis());
+      // the statement gets what is left of the request's time, not a fresh timeout after the connection wait
+      long leftMillis = Math.max(1, TIMEOUT.toMillis() - (System.nanoTime() - start) / 1_000_000);
+      c.setNetworkTimeout(Runnable::run, (int) leftMillis);
       try (Statement s = c.createStatement()) {
-        s.setQueryTimeout((int) TIMEOUT.toSeconds());
+        s.setQueryTimeout((int) Math.max(1, leftMillis / 1000));
         if (write) {
           s.executeUpdate("INSERT INTO soak_notes (client, seq) VALUES (" + client + ", " + seq + ")");
         } else {
