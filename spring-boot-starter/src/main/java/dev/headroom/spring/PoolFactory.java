@@ -78,7 +78,7 @@ final class PoolFactory {
     if (!o.enabled()) {
       return OutlierDetection.disabled();
     }
-    return PropertyErrors.at(at, () -> OutlierDetection.builder()
+    return PropertyErrors.at(at, "outlierDetection", () -> OutlierDetection.builder()
         .consecutiveFailures(o.consecutiveFailures())
         .failureRateThreshold(o.failureRateThreshold())
         .failureRateMinRequests(o.failureRateMinRequests())
@@ -96,7 +96,7 @@ final class PoolFactory {
     if (!h.path().startsWith("/")) {
       throw PropertyErrors.invalid(at + ".path", h.path(), "must start with '/'");
     }
-    return Optional.of(PropertyErrors.at(at, () -> {
+    return Optional.of(PropertyErrors.at(at, "healthCheck", () -> {
       if (h.timeout() == null || h.timeout().isNegative() || h.timeout().isZero()) {
         // checked here too: the probe's request timeout is built before HealthCheck validates it
         throw new ConfigException("healthCheck.timeout", h.timeout(), "must be > 0");

@@ -5,38 +5,50 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Turns core's {@link ConfigException}s, which name a setting the way the Java builders spell it
- * ({@code maxConcurrency of endpoint 'gpu-1'}, {@code outlierDetection.maxEjectionShare},
- * {@code rules[1].above.critical}), into ones that name the full property
- * ({@code headroom.pools.ollama.endpoints[0].max-concurrency}), so that a bad value fails startup with the name
- * the user wrote. Auto-configurations of other modules use it the same way: build each group of settings inside
- * {@link #at(String, Supplier)} with the group's property path.
+ * Turns core's {@link ConfigException}s into ones that name the full property
+ * ({@code headroom.pools.ollama.endpoints[0].max-concurrency}), so that a bad value fails startup with the name the
+ * user wrote. The property is built from the exception's {@link ConfigException#path() path} alone (the setting's
+ * path below its owner, in the builders' names: {@code maxConcurrency}, {@code outlierDetection.maxEjectionShare},
+ * {@code rules[1].above.critical}), each segment kebab-cased with its indexes kept; the message, subject and setting
+ * text are never read. Auto-configurations of other modules use it the same way: build each group of settings inside
+ * {@link #at(String, Supplier)} with the property path of the builder the path is relative to, or, when the group
+ * already stands for the leading segments of the path, inside {@link #at(String, String, Supplier)}.
  */
 public final class PropertyErrors {
-  /** Words that name what owns a setting in core's messages ({@code endpoint id}, {@code node id}). */
-  private static final java.util.Set<String> OWNERS =
-      java.util.Set.of("endpoint", "tier", "pool", "router", "node", "host", "replica");
-
   private PropertyErrors() {}
 
   /**
-   * Runs {@code build}; a {@link ConfigException} it throws is rethrown naming {@code group} plus the kebab-case
-   * name of the setting (the original is kept as the cause).
+   * Runs {@code build}; a {@link ConfigException} it throws is rethrown naming {@code group} plus its kebab-cased
+   * {@link ConfigException#path() path} (the original is kept as the cause).
    *
-   * @param group the property path of the settings {@code build} reads, e.g. {@code headroom.pools.ollama}
+   * @param group the property path the builder's paths are relative to, e.g. {@code headroom.pools.ollama}
    */
   public static <T> T at(String group, Supplier<T> build) {
+    return at(group, "", build);
+  }
+
+  /**
+   * Runs {@code build}; a {@link ConfigException} it throws is rethrown naming {@code group} plus the kebab-cased rest
+   * of its {@link ConfigException#path() path} below {@code covered} (the original is kept as the cause). For a group
+   * that already stands for the leading segments of the builder's paths:
+   * {@code at("headroom.pools.x.outlier-detection", "outlierDetection", ...)} names
+   * {@code outlierDetection.maxEjectionShare} {@code headroom.pools.x.outlier-detection.max-ejection-share}.
+   *
+   * @param group the property path of {@code covered}
+   * @param covered the leading path segments (builder names, dotted) that {@code group} stands for; empty for none
+   */
+  public static <T> T at(String group, String covered, Supplier<T> build) {
     try {
       return build.get();
     } catch (ConfigException e) {
-      throw translate(group, e);
+      throw translate(group, covered, e);
     }
   }
 
   /**
    * Runs {@code build}; a {@link ConfigException} it throws is rethrown naming exactly {@code property}, with the
-   * same value and requirement (the original is kept as the cause). For settings whose name in the builder's message
-   * does not map onto the property by itself.
+   * same value and requirement (the original is kept as the cause). For a build that checks a single setting whose
+   * builder path does not map onto the property by itself.
    *
    * @param property the full property name, e.g. {@code headroom.cache.read-timeout}
    */
@@ -50,17 +62,23 @@ public final class PropertyErrors {
 
   /** A {@link ConfigException} naming exactly {@code property}, with the value and requirement of {@code cause}. */
   public static ConfigException rename(String property, ConfigException cause) {
-    ConfigException mapped = new ConfigException(property, cause.value(), requirement(cause));
+    ConfigException mapped = new ConfigException(property, cause.value(), cause.requirement());
     mapped.initCause(cause);
     return mapped;
   }
 
-  /** A {@link ConfigException} for {@code property}, with the same value and requirement as {@code cause}. */
+  /** A {@link ConfigException} for {@code group} plus the kebab-cased path of {@code cause}, with its value and
+   * requirement. */
   public static ConfigException translate(String group, ConfigException cause) {
-    String property = group + "." + property(cause.setting());
-    ConfigException mapped = new ConfigException(property, cause.value(), requirement(cause));
-    mapped.initCause(cause);
-    return mapped;
+    return translate(group, "", cause);
+  }
+
+  /**
+   * A {@link ConfigException} for {@code group} plus the kebab-cased path of {@code cause} below {@code covered}, with
+   * its value and requirement; see {@link #at(String, String, Supplier)}.
+   */
+  public static ConfigException translate(String group, String covered, ConfigException cause) {
+    return rename(property(group, covered, cause.path()), cause);
   }
 
   /** A new {@link ConfigException} naming {@code property}. */
@@ -69,27 +87,22 @@ public final class PropertyErrors {
   }
 
   /**
-   * The property path of a setting name of core or a module: {@code pool 'x': maxWaiters} → {@code max-waiters},
-   * {@code browser host 'h': maxSessions} → {@code max-sessions}, {@code cloud.apiKey} → {@code api-key},
-   * {@code weight of endpoint 'a'} → {@code weight}, {@code healthCheck.unhealthyThreshold} →
-   * {@code unhealthy-threshold}, {@code rules[1].above.critical} → {@code rules[1].above.critical}.
+   * The property a builder path names when {@code group} is the property of its leading segments {@code covered}:
+   * ({@code headroom.pools.x}, {@code ""}, {@code maxWaiters}) → {@code headroom.pools.x.max-waiters};
+   * ({@code headroom.pools.x.outlier-detection}, {@code outlierDetection}, {@code outlierDetection.maxEjectionShare})
+   * → {@code headroom.pools.x.outlier-detection.max-ejection-share}. A path that does not start with {@code covered}
+   * is taken whole below {@code group}.
    */
-  static String property(String setting) {
-    String s = setting;
-    int colon = s.lastIndexOf("': ");
-    if (colon >= 0) {
-      s = s.substring(colon + 3); // "pool 'x': maxWaiters", "browser host 'h': maxSessions", "'db': maxLag"
+  static String property(String group, String covered, String path) {
+    String rest = path;
+    if (!covered.isEmpty()) {
+      if (path.equals(covered)) {
+        rest = "";
+      } else if (path.startsWith(covered + ".")) {
+        rest = path.substring(covered.length() + 1);
+      }
     }
-    String[] words = s.split(" ");
-    String name = words[0];
-    if (words.length > 1 && OWNERS.contains(name)) {
-      name = words[1];
-    }
-    if (name.startsWith("rules[") || name.startsWith("vetoes[") || name.startsWith("schedules[")) {
-      return kebabPath(name); // a path inside a scaling config: keep every segment
-    }
-    int dot = name.lastIndexOf('.');
-    return kebab(dot >= 0 ? name.substring(dot + 1) : name);
+    return rest.isEmpty() ? group : group + "." + kebabPath(rest);
   }
 
   /** Each dotted segment in kebab case, indexes kept: {@code rules[0].scaleDownTo} → {@code rules[0].scale-down-to}. */
@@ -119,16 +132,5 @@ public final class PropertyErrors {
       }
     }
     return out.toString().toLowerCase(Locale.ROOT);
-  }
-
-  /** What the setting must be: the message is {@code setting + " " + requirement + " but was " + value}. */
-  static String requirement(ConfigException e) {
-    String message = e.getMessage();
-    String head = e.setting() + " ";
-    String tail = " but was " + e.value();
-    if (message.startsWith(head) && message.endsWith(tail) && message.length() >= head.length() + tail.length()) {
-      return message.substring(head.length(), message.length() - tail.length());
-    }
-    return "is invalid (" + message + ")";
   }
 }

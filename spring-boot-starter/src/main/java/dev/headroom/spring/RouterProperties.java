@@ -52,8 +52,8 @@ public record RouterProperties(
      * @throws dev.headroom.core.ConfigException naming the property of a rejected value
      */
     public dev.headroom.core.route.RetryBudget toCore(String at, dev.headroom.core.time.Ticker ticker) {
-      return PropertyErrors.at(at, () -> dev.headroom.core.route.RetryBudget.create(ttl, minRetriesPerSecond,
-          percentCanRetry, ticker));
+      return PropertyErrors.at(at, "retryBudget",
+          () -> dev.headroom.core.route.RetryBudget.create(ttl, minRetriesPerSecond, percentCanRetry, ticker));
     }
   }
 }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -26,7 +24,6 @@ import org.springframework.core.io.ResourceLoader;
  */
 final class ScalingConfigFactory {
   private static final String AT = "headroom.scaling";
-  private static final Pattern NAMED = Pattern.compile("^(rule|veto|schedule) '(.*)': (.*)$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ScalingConfigFactory() {}
@@ -36,12 +33,8 @@ final class ScalingConfigFactory {
     ScalingConfig file = p.file() == null ? null : load(p.file(), loader);
     ScalingConfig inline = null;
     if (p.hasInline()) {
-      String json = json(p);
-      try {
-        inline = ScalingConfig.fromJson(json);
-      } catch (ConfigException e) {
-        throw translate(e, p);
-      }
+      checkEach(p);
+      inline = PropertyErrors.at(AT, () -> ScalingConfig.fromJson(json(p)));
     }
     for (ScalingConfig c : new ScalingConfig[] {file, inline}) {
       if (c != null) {
@@ -67,7 +60,7 @@ final class ScalingConfigFactory {
     try {
       return merged.build();
     } catch (ConfigException e) {
-      if (e.setting().equals("rule name")) {
+      if (e.path().equals("rule name")) {
         throw PropertyErrors.invalid(AT + (file != null ? ".file and " + AT + ".rules/vetoes/schedules" : ""),
             e.value(), "must not use a rule, veto or schedule name twice");
       }
@@ -97,33 +90,43 @@ final class ScalingConfigFactory {
       }
     } catch (ConfigException e) {
       ConfigException mapped = new ConfigException(at + " (" + location + "): " + e.setting(), e.value(),
-          PropertyErrors.requirement(e));
+          e.requirement());
       mapped.initCause(e);
       throw mapped;
     }
     throw PropertyErrors.invalid(at, location, "must end in .yaml, .yml or .json");
   }
 
-  /** Core's error names a path inside the tree, or a rule by name: both become the property of that entry. */
-  private static ConfigException translate(ConfigException e, HeadroomScalingProperties p) {
-    Matcher m = NAMED.matcher(e.setting());
-    if (m.matches()) {
-      String list = switch (m.group(1)) {
-        case "rule" -> "rules";
-        case "veto" -> "vetoes";
-        default -> "schedules";
-      };
-      int index = indexOf(m.group(1), m.group(2), p);
-      String entry = AT + "." + list + (index >= 0 ? "[" + index + "]" : "");
-      String property = index >= 0 ? entry + "." + subSetting(m.group(1), m.group(3), index, p) : entry;
-      ConfigException mapped = new ConfigException(property, e.value(), PropertyErrors.requirement(e));
-      mapped.initCause(e);
-      return mapped;
-    }
-    return PropertyErrors.translate(AT, e);
+  /**
+   * Parses each inline rule, veto and schedule alone, so that an error names its entry by index without reading the
+   * error's text: a path inside the entry's tree ({@code rules[0].above.critical}) is taken below the entry's
+   * property, a setting of the entry's builder ({@code critical threshold}) is mapped by {@link #subSetting}.
+   */
+  private static void checkEach(HeadroomScalingProperties p) {
+    checkEach("rules", "rule", p.rules(), ScalingConfigFactory::rule, p);
+    checkEach("vetoes", "veto", p.vetoes(), ScalingConfigFactory::veto, p);
+    checkEach("schedules", "schedule", p.schedules(), ScalingConfigFactory::schedule, p);
   }
 
-  /** The property under an entry that a builder's setting name ("critical threshold", "replicas") stands for. */
+  private static <T> void checkEach(String list, String kind, List<T> items, Function<T, ObjectNode> map,
+      HeadroomScalingProperties p) {
+    for (int i = 0; i < items.size(); i++) {
+      ObjectNode root = JSON.createObjectNode();
+      root.putArray(list).add(map.apply(items.get(i)));
+      String entry = AT + "." + list + "[" + i + "]";
+      String inTree = list + "[0]";
+      try {
+        ScalingConfig.fromJson(root.toString());
+      } catch (ConfigException e) {
+        if (e.path().equals(inTree) || e.path().startsWith(inTree + ".")) {
+          throw PropertyErrors.translate(entry, inTree, e);
+        }
+        throw PropertyErrors.rename(entry + "." + subSetting(kind, e.path(), i, p), e);
+      }
+    }
+  }
+
+  /** The property under an entry that its builder's setting path ("critical threshold", "replicas") stands for. */
   private static String subSetting(String kind, String setting, int index, HeadroomScalingProperties p) {
     switch (kind) {
       case "rule" -> {
@@ -156,16 +159,13 @@ final class ScalingConfigFactory {
         }
       }
     }
+    if (setting.equals(kind + " name")) {
+      return "name";
+    }
+    if (setting.equals("window") || setting.equals("percentile")) {
+      return "metric." + setting; // a setting of the entry's metric
+    }
     return PropertyErrors.kebabPath(setting.replace(" threshold", "").replace(' ', '-'));
-  }
-
-  private static int indexOf(String kind, String name, HeadroomScalingProperties p) {
-    List<String> names = switch (kind) {
-      case "rule" -> p.rules().stream().map(HeadroomScalingProperties.Rule::name).toList();
-      case "veto" -> p.vetoes().stream().map(HeadroomScalingProperties.Veto::name).toList();
-      default -> p.schedules().stream().map(HeadroomScalingProperties.Schedule::name).toList();
-    };
-    return names.indexOf(name);
   }
 
   /** The inline rules as JSON in the file format (camelCase keys, unset values left out). */

@@ -36,8 +36,11 @@
  *       module is an {@code <optional>} dependency of the starter), {@code @ConditionalOnBooleanProperty} on
  *       {@code headroom.enabled} and {@code @ConditionalOnHeadroomProperties("headroom.<module>")}; its beans
  *       {@code @ConditionalOnMissingBean}, pools looked up in {@link dev.headroom.spring.HeadroomPools} by name,
- *       every group of settings built inside {@link dev.headroom.spring.PropertyErrors#at} (or, where the
- *       builder's name of a setting does not map onto the property, {@link dev.headroom.spring.PropertyErrors#as})
+ *       every group of settings built inside {@link dev.headroom.spring.PropertyErrors#at} with the property path
+ *       that the builder's {@link dev.headroom.core.ConfigException#path() paths} are relative to (the property is
+ *       that path kebab-cased, never read from the message; pass the leading path segments a group already stands
+ *       for, as {@code at(group, "outlierDetection", ...)}, and where the builder's path of a setting does not map
+ *       onto the property, use {@link dev.headroom.spring.PropertyErrors#as})
  *       so that a rejected value names its property (check ids, indexes and required values yourself, naming
  *       {@code ...nodes[i].id}), everything checked before anything expensive starts (a model load, a connection),
  *       secrets masked in the record's {@code toString()}, core pools the module builds

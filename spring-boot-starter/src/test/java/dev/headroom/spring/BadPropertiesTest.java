@@ -97,22 +97,37 @@ class BadPropertiesTest {
   }
 
   @Test
-  void coreSettingNamesMapToPropertyNames() {
-    assertThat(PropertyErrors.property("pool 'x': maxWaiters")).isEqualTo("max-waiters");
-    assertThat(PropertyErrors.property("maxConcurrency of endpoint 'gpu-1'")).isEqualTo("max-concurrency");
-    assertThat(PropertyErrors.property("endpoint id")).isEqualTo("id");
-    assertThat(PropertyErrors.property("outlierDetection.failureRateMinRequests"))
-        .isEqualTo("failure-rate-min-requests");
-    assertThat(PropertyErrors.property("rules[2].metric.ratio.numerator.name"))
-        .isEqualTo("rules[2].metric.ratio.numerator.name");
-    assertThat(PropertyErrors.property("schedules[0].scaleDownTo/scaleUpTo"))
-        .isEqualTo("schedules[0].scale-down-to/scale-up-to");
-    assertThat(PropertyErrors.property("browser host 'vm-1': maxSessions")).isEqualTo("max-sessions");
-    assertThat(PropertyErrors.property("llm router 'chat': localWaitBudget")).isEqualTo("local-wait-budget");
-    assertThat(PropertyErrors.property("numParallel (OLLAMA_NUM_PARALLEL) of ollama node 'gpu-1'"))
-        .isEqualTo("num-parallel");
-    assertThat(PropertyErrors.property("'orders-db': maxLag")).isEqualTo("max-lag");
-    assertThat(PropertyErrors.property("cloud.apiKey")).isEqualTo("api-key");
+  void coreSettingPathsMapToPropertyNames() {
+    String g = "headroom.x";
+    assertThat(mapped(g, "", "pool 'x'", "maxWaiters")).isEqualTo(g + ".max-waiters");
+    assertThat(mapped(g, "", "endpoint 'gpu-1'", "maxConcurrency")).isEqualTo(g + ".max-concurrency");
+    assertThat(mapped(g, "", "ollama node", "id")).isEqualTo(g + ".id");
+    assertThat(mapped(g, "outlierDetection", "", "outlierDetection.failureRateMinRequests"))
+        .isEqualTo(g + ".failure-rate-min-requests");
+    assertThat(mapped(g, "", "", "outlierDetection.failureRateMinRequests"))
+        .isEqualTo(g + ".outlier-detection.failure-rate-min-requests");
+    assertThat(mapped(g, "", "", "rules[2].metric.ratio.numerator.name"))
+        .isEqualTo(g + ".rules[2].metric.ratio.numerator.name");
+    assertThat(mapped(g, "", "", "schedules[0].scaleDownTo/scaleUpTo"))
+        .isEqualTo(g + ".schedules[0].scale-down-to/scale-up-to");
+    assertThat(mapped(g + ".rules[1]", "rules[0]", "", "rules[0].above.critical"))
+        .isEqualTo(g + ".rules[1].above.critical");
+    assertThat(mapped(g, "", "browser host 'vm-1'", "maxSessions")).isEqualTo(g + ".max-sessions");
+    assertThat(mapped(g, "", "llm router 'chat'", "localWaitBudget")).isEqualTo(g + ".local-wait-budget");
+    assertThat(mapped(g, "", "ollama node 'gpu-1'", "numParallel")).isEqualTo(g + ".num-parallel");
+    assertThat(mapped(g, "", "'orders-db'", "maxLag")).isEqualTo(g + ".max-lag");
+    assertThat(mapped(g, "", "cloud 'https://api.example'", "apiKey")).isEqualTo(g + ".api-key");
+    assertThat(mapped(g, "", "llm router 'chat'", "remoteNodes[2].id")).isEqualTo(g + ".remote-nodes[2].id");
+    assertThat(mapped(g, "retryBudget", "", "retryBudget")).isEqualTo(g);
+    // the subject is for the message only: whatever it says, the property comes from the path
+    assertThat(mapped(g, "", "pool 'a': endpoint 'b'", "weight")).isEqualTo(g + ".weight");
+  }
+
+  private static String mapped(String group, String covered, String subject, String path) {
+    ConfigException e = PropertyErrors.translate(group, covered, new ConfigException(subject, path, 0, "must be 1"));
+    assertThat(e.requirement()).isEqualTo("must be 1");
+    assertThat(e.value()).isEqualTo("0");
+    return e.setting();
   }
 
 }

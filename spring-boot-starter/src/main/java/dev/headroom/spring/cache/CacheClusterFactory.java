@@ -167,7 +167,8 @@ final class CacheClusterFactory {
     try {
       return b.build();
     } catch (ConfigException e) {
-      throw PropertyErrors.rename(at + "." + TTL_SETTINGS.getOrDefault(e.path(), e.path()), e);
+      String property = TTL_SETTINGS.get(e.path()); // the builder's path where the property is named otherwise
+      throw property != null ? PropertyErrors.rename(at + "." + property, e) : PropertyErrors.translate(at, e);
     }
   }
 

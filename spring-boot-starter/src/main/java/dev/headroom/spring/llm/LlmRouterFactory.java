@@ -1,5 +1,6 @@
 package dev.headroom.spring.llm;
 
+import dev.headroom.core.Checks;
 import dev.headroom.core.time.Ticker;
 import dev.headroom.llm.CloudConfig;
 import dev.headroom.llm.InMemoryResponseCache;
@@ -58,6 +59,8 @@ final class LlmRouterFactory {
         : Optional.ofNullable(p.responseCache().maxEntries()).map(max ->
             PropertyErrors.at(AT + ".response-cache", () -> InMemoryResponseCache.create(max)));
     cache.ifPresent(b::responseCache);
+    // the builder's path is cacheTtl; the property is response-cache.ttl
+    Checks.plain().positive(AT + ".response-cache.ttl", p.responseCache().ttl());
     b.localWaitBudget(p.localWaitBudget())
         .remoteWaitBudget(p.remoteWaitBudget())
         .cloudWaitBudget(p.cloudWaitBudget())

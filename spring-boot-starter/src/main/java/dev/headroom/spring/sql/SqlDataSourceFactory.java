@@ -6,13 +6,10 @@ import dev.headroom.sql.ReplicaRoutingDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Maps {@code headroom.sql.*} onto a {@link ReplicaRoutingDataSource}, naming every rejected value by its property. */
 final class SqlDataSourceFactory {
   static final String AT = "headroom.sql";
-  private static final Pattern REPLICA = Pattern.compile("': replica '(.*)'$");
 
   private SqlDataSourceFactory() {}
 
@@ -55,34 +52,21 @@ final class SqlDataSourceFactory {
     }
   }
 
+  /**
+   * The property of a rejected setting, from its path alone: the sql module names a whole server by path
+   * ({@code primary}, {@code replica '<id>'}, and {@code replication dialect} for the primary's product), which is the
+   * server's URL here; any other path is a setting below {@code headroom.sql}.
+   */
   static ConfigException translate(ConfigException e, List<HeadroomSqlProperties.Server> replicas) {
-    String setting = e.setting();
-    String property = null;
-    Matcher replica = REPLICA.matcher(setting);
-    if (replica.find()) {
-      for (int i = 0; i < replicas.size(); i++) {
-        if (replicas.get(i).id().equals(replica.group(1))) {
-          property = AT + ".replicas[" + i + "].url";
-        }
+    String path = e.path();
+    if (path.equals("primary") || path.equals("replication dialect")) {
+      return PropertyErrors.rename(AT + ".primary.url", e);
+    }
+    for (int i = 0; i < replicas.size(); i++) {
+      if (path.equals("replica '" + replicas.get(i).id() + "'")) {
+        return PropertyErrors.rename(AT + ".replicas[" + i + "].url", e);
       }
-    } else if (setting.endsWith("': primary") || setting.equals("replication dialect")) {
-      property = AT + ".primary.url";
     }
-    if (property == null) {
-      return PropertyErrors.translate(AT, e);
-    }
-    ConfigException mapped = PropertyErrors.invalid(property, e.value(), requirement(e));
-    mapped.initCause(e);
-    return mapped;
-  }
-
-  private static String requirement(ConfigException e) {
-    String message = e.getMessage();
-    String head = e.setting() + " ";
-    String tail = " but was " + e.value();
-    if (message.startsWith(head) && message.endsWith(tail)) {
-      return message.substring(head.length(), message.length() - tail.length());
-    }
-    return "is invalid (" + message + ")";
+    return PropertyErrors.translate(AT, e);
   }
 }
