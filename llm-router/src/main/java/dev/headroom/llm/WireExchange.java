@@ -2,9 +2,11 @@ package dev.headroom.llm;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.headroom.core.BackendException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +28,11 @@ import java.util.concurrent.ExecutionException;
  * garbage into a {@link BackendException} with an excerpt, and mapping of error statuses.
  */
 final class WireExchange {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Reads a bare {@code NaN} or {@code Infinity} (what Python's json module writes) as a number, so that
+   * {@link EmbedCheck} names it instead of a parse error hiding it; every reply is still checked before use.
+   */
+  static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
   /** The most bytes of an error reply that are read (only an excerpt is kept anyway). */
   private static final int MAX_ERROR_BODY = 64 * 1024;
 

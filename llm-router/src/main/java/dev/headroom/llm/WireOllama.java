@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,13 +80,8 @@ final class WireOllama {
     HttpResponse<InputStream> response = http.exchange(post(endpoint.uri(), "/api/embed", body, timeout),
         endpoint.id(), abort, errors(model));
     JsonNode reply = http.readJson(response, endpoint.id(), abort);
-    JsonNode embeddings = reply.path("embeddings");
-    if (!embeddings.isArray() || embeddings.size() != inputs.size()) {
-      throw new BackendException(endpoint.id(), 200, "reply has " + embeddings.size() + " embeddings for "
-          + inputs.size() + " inputs", reply.toString(), null);
-    }
-    return new Embedded(vectors(embeddings, endpoint.id()), reply.path("model").asText(model),
-        reply.path("load_duration").asLong(0));
+    return new Embedded(EmbedCheck.vectors(endpoint.id(), inputs.size(), reply.path("embeddings"), reply::toString),
+        reply.path("model").asText(model), reply.path("load_duration").asLong(0));
   }
 
   /** The models on disk, from {@code /api/tags}, with tags normalized ({@code name} becomes {@code name:latest}). */
@@ -218,20 +212,5 @@ final class WireOllama {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toString().getBytes(StandardCharsets.UTF_8)))
         .build();
-  }
-
-  static List<float[]> vectors(JsonNode arrays, String endpoint) {
-    List<float[]> vectors = new ArrayList<>(arrays.size());
-    for (JsonNode array : arrays) {
-      if (!array.isArray()) {
-        throw new BackendException(endpoint, 200, "an embedding is not an array", array.toString(), null);
-      }
-      float[] vector = new float[array.size()];
-      for (int i = 0; i < vector.length; i++) {
-        vector[i] = (float) array.get(i).asDouble();
-      }
-      vectors.add(vector);
-    }
-    return vectors;
   }
 }

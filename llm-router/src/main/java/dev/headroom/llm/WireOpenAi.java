@@ -68,24 +68,27 @@ final class WireOpenAi {
         endpoint.id(), abort, this::error);
     JsonNode reply = http.readJson(response, endpoint.id(), abort);
     JsonNode data = reply.path("data");
-    if (!data.isArray() || data.size() != inputs.size()) {
-      throw new BackendException(endpoint.id(), 200, "reply has " + data.size() + " embeddings for "
-          + inputs.size() + " inputs", redact(reply.toString()), null);
-    }
-    ArrayNode ordered = WireExchange.JSON.createArrayNode();
+    JsonNode vectors = data.isArray() ? inInputOrder(data, endpoint.id()) : data;
+    return new Embedded(EmbedCheck.vectors(endpoint.id(), inputs.size(), vectors, () -> redact(reply.toString())),
+        reply.path("model").asText(model), 0);
+  }
+
+  /** The {@code embedding} arrays of {@code data} placed by their {@code index}; a slot no item filled is null. */
+  private ArrayNode inInputOrder(JsonNode data, String endpoint) {
     JsonNode[] byIndex = new JsonNode[data.size()];
     for (JsonNode item : data) {
       int index = item.path("index").asInt(-1);
       if (index < 0 || index >= byIndex.length) {
-        throw new BackendException(endpoint.id(), 200, "embedding index out of range: " + index,
+        throw new BackendException(endpoint, 200, "embedding index out of range: " + index,
             redact(item.toString()), null);
       }
       byIndex[index] = item.path("embedding");
     }
+    ArrayNode ordered = WireExchange.JSON.createArrayNode();
     for (JsonNode vector : byIndex) {
-      ordered.add(vector);
+      ordered.add(vector); // null (a slot no item filled) becomes a JSON null, which the check names
     }
-    return new Embedded(WireOllama.vectors(ordered, endpoint.id()), reply.path("model").asText(model), 0);
+    return ordered;
   }
 
   // ---------------------------------------------------------------- wire format

@@ -55,7 +55,10 @@
  * data, an empty body, a body cut short, an HTML page with a 200 and a body past {@code maxBodyBytes} are a bad reply
  * from that node - a {@link dev.headroom.core.BackendException} naming it, a failure of its lease, retried elsewhere
  * when the request is idempotent - never the first value taken as the answer. An in-band {@code {"error": ...}} is
- * an error, never an answer. Replies report the model name the server gave and why generation stopped
+ * an error, never an answer. Every embedding reply, from a node and from the cloud alike, goes through one check
+ * ({@code EmbedCheck}): one vector per input, one dimension across the reply, every component finite (a bare
+ * {@code NaN} or {@code Infinity} is read so it can be named) and no vector of zeros; anything else is such a bad
+ * reply naming the node and the problem. Replies report the model name the server gave and why generation stopped
  * ({@link dev.headroom.llm.ChatResponse#doneReason()}), so a cut answer ({@code "length"}) is never mistaken for a
  * complete one.
  *
