@@ -6,6 +6,7 @@ import dev.headroom.redis.JacksonCodec;
 import dev.headroom.redis.TieredCache;
 import dev.headroom.testkit.redis.RedisClusterFixture;
 import dev.headroom.testkit.redis.RedisNode;
+import io.lettuce.core.ReadFrom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,9 @@ final class CacheTarget implements SoakTarget {
   @Override
   public Map<String, Long> leftovers() {
     long lost = 0;
-    try (CacheCluster fresh = cluster("soak-check");
+    // read from the masters: a replica still resyncing after the last restart may serve an old or empty dataset
+    try (CacheCluster fresh = CacheCluster.builder().name("soak-check").seeds(redis.uris())
+            .commandTimeout(Duration.ofSeconds(2)).readFrom(ReadFrom.UPSTREAM).build();
         TieredCache<String, String> check = TieredCache.builder(fresh, "soak", JacksonCodec.of(String.class, 1))
             .withoutL1().build()) {
       // L2 counts as down until its first probe passes: read only once it is up, or every key would look lost
