@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * Never touches any Redis it did not start.
  */
 public final class RedisClusterFixture implements AutoCloseable {
+  /** Node ports are drawn from [FIRST_PORT, LAST_PORT): below Linux's ephemeral range (see freePortPair). */
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 32_000;
+
   private static final Logger log = LoggerFactory.getLogger(RedisClusterFixture.class);
   static final Duration CLI_TIMEOUT = Duration.ofSeconds(10);
 
@@ -274,11 +279,29 @@ public final class RedisClusterFixture implements AutoCloseable {
   }
 
   /** Two free loopback ports: the client port and the cluster bus port. */
+  /**
+   * Two free loopback ports (the node's and its cluster bus's) below the kernel's ephemeral range (Linux hands out
+   * 32768 and up as source ports). A port the kernel chose with {@code new ServerSocket(0)} is an ephemeral one, and
+   * a client that keeps connecting to a node that is not started yet (a cache client retrying) can take it as its
+   * own source port, or connect to itself on it, before the node binds it: "Address already in use".
+   */
   private static int[] freePortPair() throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (ServerSocket a = new ServerSocket(0, 1, loopback); ServerSocket b = new ServerSocket(0, 1, loopback)) {
-      return new int[] {a.getLocalPort(), b.getLocalPort()};
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int a = random.nextInt(FIRST_PORT, LAST_PORT);
+      int b = random.nextInt(FIRST_PORT, LAST_PORT);
+      if (a == b) {
+        continue;
+      }
+      try (ServerSocket first = new ServerSocket(a, 1, loopback);
+          ServerSocket second = new ServerSocket(b, 1, loopback)) {
+        return new int[] {first.getLocalPort(), second.getLocalPort()};
+      } catch (IOException taken) {
+        // in use: try another pair
+      }
     }
+    throw new IOException("no two free loopback ports in [" + FIRST_PORT + ", " + LAST_PORT + ")");
   }
 
   private static void deleteTree(Path dir) {
