@@ -33,27 +33,34 @@ final class Attempts {
   /** The whole answer to {@code request} from the endpoint of {@code lease}. */
   ChatResponse chat(Lease lease, ChatRequest request, ModelTarget target, RequestDeadline deadline)
       throws Exception {
-    String tier = tiers.tierOf(lease);
-    Abort abort = inFlight.start();
-    deadline.bind(lease, abort, tier);
-    try {
-      return chat(lease, request, target, tier, deadline.cap(lease, deadline.timeout()), abort);
-    } finally {
-      inFlight.end(abort);
-    }
+    return bound(lease, deadline, (tier, timeout, abort) -> chat(lease, request, target, tier, timeout, abort));
   }
 
   /** Embeddings of the request's texts from the endpoint of {@code lease}. */
   EmbedResponse embed(Lease lease, EmbedRequest request, ModelTarget target, RequestDeadline deadline)
       throws Exception {
+    return bound(lease, deadline, (tier, timeout, abort) -> embed(lease, request, target, tier, timeout, abort));
+  }
+
+  /**
+   * Runs one exchange on {@code lease} bound to the request's deadline: what is left of it caps the exchange's
+   * timeout, the router's watchdog can cut it, and {@link LlmRouter#close()} can too while it runs.
+   */
+  private <T> T bound(Lease lease, RequestDeadline deadline, Exchange<T> exchange) throws Exception {
     String tier = tiers.tierOf(lease);
     Abort abort = inFlight.start();
     deadline.bind(lease, abort, tier);
     try {
-      return embed(lease, request, target, tier, deadline.cap(lease, deadline.timeout()), abort);
+      return exchange.run(tier, deadline.cap(lease, deadline.timeout()), abort);
     } finally {
       inFlight.end(abort);
     }
+  }
+
+  /** One HTTP exchange of an attempt, given its tier, its timeout and the handle that cuts it. */
+  @FunctionalInterface
+  private interface Exchange<T> {
+    T run(String tier, Duration timeout, Abort abort) throws Exception;
   }
 
   private ChatResponse chat(Lease lease, ChatRequest request, ModelTarget target, String tier, Duration timeout,

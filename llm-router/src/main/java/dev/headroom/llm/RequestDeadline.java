@@ -36,10 +36,12 @@ final class RequestDeadline {
     return timeout;
   }
 
-  /** What one HTTP exchange on {@code lease} may take: {@code perCall} capped by the time left (at least 1 ms). */
+  /**
+   * What one HTTP exchange on {@code lease} may take: {@code perCall} capped by the time left (core's
+   * {@link dev.headroom.core.Deadline#cap}, never below 1 ms, which the JDK client accepts).
+   */
   Duration cap(Lease lease, Duration perCall) {
-    Duration capped = lease.deadline().cap(perCall);
-    return capped.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : capped;
+    return lease.deadline().cap(perCall);
   }
 
   /** Cuts the exchange of {@code abort} when core's watchdog aborts {@code lease} at the deadline. */
