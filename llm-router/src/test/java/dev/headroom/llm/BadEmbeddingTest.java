@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * node and from the cloud alike.
  */
 class BadEmbeddingTest {
-  private static final String TAGS = "{\"models\":[{\"name\":\"llama3.2:latest\",\"model\":\"llama3.2:latest\"}]}";
   private static HostileServer bad;
   private static HostileServer good;
   private static HostileServer cloud;
@@ -36,13 +35,9 @@ class BadEmbeddingTest {
 
   @BeforeAll
   static void startServers() {
-    bad = HostileServer.start(Misbehaviour.neverAnswer());
-    bad.on("/api/tags", json(TAGS));
     // the bad node has the model in memory, so it is the one tried first
-    bad.on("/api/ps", json("{\"models\":[{\"name\":\"llama3.2:latest\",\"expires_at\":\"2999-01-01T00:00:00Z\"}]}"));
-    good = HostileServer.start(Misbehaviour.neverAnswer());
-    good.on("/api/tags", json(TAGS));
-    good.on("/api/ps", json("{\"models\":[]}"));
+    bad = HostileOllama.node(Misbehaviour.neverAnswer(), true);
+    good = HostileOllama.node(Misbehaviour.neverAnswer(), false);
     good.on("/api/embed", json("{\"model\":\"llama3.2:latest\",\"embeddings\":[[0.5,0.25],[-0.125,1.0]]}"));
     cloud = HostileServer.start(Misbehaviour.neverAnswer());
   }
@@ -62,7 +57,7 @@ class BadEmbeddingTest {
   }
 
   private static Misbehaviour json(String body) {
-    return Misbehaviour.answer(200, "application/json", body);
+    return HostileOllama.json(body);
   }
 
   private LlmRouter.Builder builder() {

@@ -38,10 +38,7 @@ class DeadlineTest {
 
   @BeforeAll
   static void startServer() {
-    server = HostileServer.start(Misbehaviour.neverAnswer());
-    server.on("/api/tags", Misbehaviour.answer(200, "application/json",
-        "{\"models\":[{\"name\":\"llama3.2:latest\",\"model\":\"llama3.2:latest\"}]}"));
-    server.on("/api/ps", Misbehaviour.answer(200, "application/json", "{\"models\":[]}"));
+    server = HostileOllama.node(Misbehaviour.neverAnswer(), false);
   }
 
   @AfterAll

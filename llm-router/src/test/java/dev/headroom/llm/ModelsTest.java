@@ -103,10 +103,7 @@ class ModelsTest {
     String served = "llama3.2:3b-instruct-q4_K_M";
     String done = "{\"model\":\"" + served + "\",\"message\":{\"role\":\"assistant\",\"content\":\"Blue.\"},"
         + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2,\"eval_duration\":1000}";
-    try (HostileServer server = HostileServer.start(Misbehaviour.answer(200, "application/json", done))) {
-      server.on("/api/tags", Misbehaviour.answer(200, "application/json",
-          "{\"models\":[{\"name\":\"llama3.2:latest\",\"model\":\"llama3.2:latest\"}]}"));
-      server.on("/api/ps", Misbehaviour.answer(200, "application/json", "{\"models\":[]}"));
+    try (HostileServer server = HostileOllama.node(HostileOllama.json(done), false)) {
       LlmRouter router = fleet.start(LlmRouter.builder().node(OllamaNode.of("h", server.uri(), 1)).noHealthCheck());
 
       ChatResponse whole = router.chat(Fleet.ask("q"));

@@ -17,18 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /** A 503 or 429 with {@code Retry-After}, from Ollama or the cloud, benches that endpoint for that long. */
 class RetryAfterTest {
-  private static final String TAGS = "{\"models\":[{\"name\":\"llama3.2:latest\",\"model\":\"llama3.2:latest\"}]}";
   private static HostileServer busy;
 
   private final Fleet fleet = new Fleet();
 
   @BeforeAll
   static void startServer() {
-    busy = HostileServer.start(Misbehaviour.busy(503, Duration.ofSeconds(30)));
-    busy.on("/api/tags", Misbehaviour.answer(200, "application/json", TAGS));
     // the model is in memory there, so the router prefers this node while it may
-    busy.on("/api/ps", Misbehaviour.answer(200, "application/json", "{\"models\":[{\"name\":\"llama3.2:latest\","
-        + "\"model\":\"llama3.2:latest\",\"expires_at\":\"2999-01-01T00:00:00Z\"}]}"));
+    busy = HostileOllama.node(Misbehaviour.busy(503, Duration.ofSeconds(30)), true);
   }
 
   @AfterAll
