@@ -18,6 +18,9 @@ import dev.headroom.npu.EmbeddingPoolBuilder;
 import dev.headroom.npu.NpuMetricNames;
 import dev.headroom.npu.OnnxRuntimeBackend;
 import dev.headroom.npu.RemoteWorkerBackend;
+import dev.headroom.npu.openvino.Availability;
+import dev.headroom.npu.openvino.OpenVino;
+import dev.headroom.npu.openvino.OpenVinoBackend;
 import dev.headroom.npu.testing.EmbeddingWorker;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import dev.headroom.spring.HeadroomPools;
@@ -171,18 +174,41 @@ class NpuAutoConfigurationTest {
     assertThat(output).doesNotContain(KEY);
   }
 
+  /**
+   * {@code auto} takes OpenVINO where the library finds it loadable ({@link OpenVino#availability()}, the answer
+   * {@code LocalBackends} acts on: an Intel machine with OpenVINO installed), else ONNX Runtime on the CPU, and logs
+   * why (here: OpenVINO's unavailable reason).
+   */
   @Test
-  void autoChoosesOnnxRuntimeHereAndClosingTheContextEndsThePoolAndItsThreads() {
+  void autoChoosesOpenVinoWhereItLoadsElseOnnxRuntimeAndClosingTheContextEndsThePoolAndItsThreads()
+      throws Exception {
+    Availability openVino = OpenVino.availability();
     List<EmbeddingPool> seen = new ArrayList<>();
-    runner.withPropertyValues("headroom.npu.name=auto-pool", "headroom.npu.local.backend=auto",
-        "headroom.npu.local.threads=1").run(context -> {
+    List<EmbeddingBackend> chosen = new ArrayList<>();
+    String output = Output.of(() -> runner.withPropertyValues("headroom.npu.name=auto-pool",
+        "headroom.npu.local.backend=auto", "headroom.npu.local.threads=1").run(context -> {
           EmbeddingPool pool = context.getBean(EmbeddingPool.class);
           seen.add(pool);
           EmbeddingBackend local = pool.backends().get(0);
-          assertThat(local.labels()).containsEntry("runtime", "onnxruntime").containsEntry("device", "CPU");
+          chosen.add(local);
+          if (openVino.available()) {
+            assertThat(local).isInstanceOf(OpenVinoBackend.class);
+            assertThat(local.labels()).containsEntry("runtime", "openvino")
+                .containsEntry("device", ((OpenVinoBackend) local).device());
+          } else {
+            assertThat(local).isInstanceOf(OnnxRuntimeBackend.class);
+            assertThat(local.labels()).containsEntry("runtime", "onnxruntime").containsEntry("device", "CPU");
+          }
           assertThat(pool.embed("hello").backend()).isEqualTo(local.id());
           assertThat(threads("headroom-embed-auto-pool-")).isNotEmpty();
-        });
+        }));
+    if (openVino.available()) {
+      String device = ((OpenVinoBackend) chosen.get(0)).device();
+      assertThat(output).contains("local embedding backend: openvino:" + device);
+    } else {
+      assertThat(output).contains("local embedding backend: onnxruntime:CPU")
+          .contains("openvino: " + openVino.reason());
+    }
     EmbeddingPool closed = seen.get(0);
     assertThatThrownBy(() -> closed.embed("after the context")).isInstanceOf(HeadroomException.class)
         .hasMessageContaining("closed");
