@@ -34,7 +34,7 @@ class ModuleExamplesTest {
   void scalingSignalsTheQueueAtOnceAndTheLatencyAfterItsForDuration() throws Exception {
     String out = run(() -> ScalingExample.main(new String[0]));
     assertThat(out).containsPattern("t=  0s  scale worker-llm UP: llm-queue-length = 60\\.0")
-        .containsPattern("t= 70s  scale worker-llm UP: llm-p95-latency = [5-6]\\.\\d")
+        .containsPattern("t=310s  scale worker-llm UP: llm-p95-latency = [5-6]\\.\\d")
         .contains("firing now: [llm-p95-latency]");
   }
 

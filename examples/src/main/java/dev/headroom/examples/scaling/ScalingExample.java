@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Scaling signals in one page, in virtual time: seed 002's LLM-worker rules ("queue length > 50 → up", "p95 > 4 s
- * → up", cooldown 180 s for the model warm-up) watch a worker pool with one slot while 60 callers queue for it.
+ * for 5 minutes → up", cooldown 10 minutes) watch a worker pool with one slot while 60 callers queue for it.
  *
  * <pre>java -cp examples/target/headroom-demo.jar dev.headroom.examples.scaling.ScalingExample</pre>
  */
@@ -51,13 +51,13 @@ public final class ScalingExample {
         .rule(ScalingRule.builder("llm-queue-length").service("worker-llm")
             .metric(MetricSource.gauge("headroom.queue.depth", "pool", "worker-llm"))
             .above(50)
-            .cooldown(Duration.ofSeconds(180))
+            .cooldown(Duration.ofMinutes(10))
             .build())
         .rule(ScalingRule.builder("llm-p95-latency").service("worker-llm")
             .metric(MetricSource.percentile("headroom.latency", 0.95, "pool", "worker-llm"))
             .above(Duration.ofSeconds(4))
-            .forDuration(Duration.ofMinutes(1))
-            .cooldown(Duration.ofSeconds(180))
+            .forDuration(Duration.ofMinutes(5))
+            .cooldown(Duration.ofMinutes(10))
             .build())
         .build();
     ScalingAdvisor advisor = ScalingAdvisor.builder(rules, registry)
@@ -74,7 +74,7 @@ public final class ScalingExample {
     for (int i = 0; i < 60; i++) {
       queued.add(worker.acquireAsync(Selector.any(), Deadline.after(Duration.ofHours(1), time)));
     }
-    // The queue rule fires at the first sample; the p95 rule once 6 s replies have held for a minute.
+    // The queue rule fires at the first sample; the p95 rule once 6 s replies have held for 5 minutes.
     for (CompletableFuture<Lease> next : queued) {
       time.advance(Duration.ofSeconds(6));
       current.success();
