@@ -5,7 +5,6 @@ import static dev.headroom.core.TestPools.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.core.time.VirtualTime;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -111,9 +110,7 @@ class EjectionTest {
   @Test
   void anOpenCircuitBreakerTakesTheEndpointOutUntilItsWaitHasPassed() {
     Pool pool = Pool.create(TestPools.plain("cb", time, endpoint("a", 10), endpoint("b", 10))
-        .circuitBreaker(CircuitBreakerConfig.custom().failureRateThreshold(50)
-            .slidingWindow(4, 4, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .waitDurationInOpenState(Duration.ofSeconds(5)).permittedNumberOfCallsInHalfOpenState(1).build())
+        .circuitBreaker(TestPools.quickBreaker(Duration.ofSeconds(5)))
         .build());
     EndpointState a = pool.endpoint("a").orElseThrow();
     fail(pool, "a", 4);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.core.route.RouteOptions;
 import dev.headroom.core.route.Router;
 import dev.headroom.core.time.VirtualTime;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -21,9 +20,7 @@ class PanicThresholdTest {
   private Pool pool(double panicThreshold) {
     return Pool.create(TestPools.plain("cb", time, endpoint("a", 10), endpoint("b", 10), endpoint("c", 10),
             endpoint("d", 10))
-        .circuitBreaker(CircuitBreakerConfig.custom().failureRateThreshold(50)
-            .slidingWindow(4, 4, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .waitDurationInOpenState(Duration.ofSeconds(30)).permittedNumberOfCallsInHalfOpenState(1).build())
+        .circuitBreaker(TestPools.quickBreaker(Duration.ofSeconds(30)))
         .panicThreshold(panicThreshold)
         .build());
   }

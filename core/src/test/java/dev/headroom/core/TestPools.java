@@ -1,7 +1,9 @@
 package dev.headroom.core;
 
 import dev.headroom.core.time.VirtualTime;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.net.URI;
+import java.time.Duration;
 
 /** Small helpers shared by the core tests. */
 final class TestPools {
@@ -21,6 +23,13 @@ final class TestPools {
       builder.endpoint(endpoint);
     }
     return builder;
+  }
+
+  /** A breaker that opens once half of its last 4 calls failed, stays open {@code wait}, then lets 1 trial through. */
+  static CircuitBreakerConfig quickBreaker(Duration wait) {
+    return CircuitBreakerConfig.custom().failureRateThreshold(50)
+        .slidingWindow(4, 4, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .waitDurationInOpenState(wait).permittedNumberOfCallsInHalfOpenState(1).build();
   }
 
   static Selector only(String id) {

@@ -10,7 +10,6 @@ import dev.headroom.core.Outcome;
 import dev.headroom.core.SpillReason;
 import dev.headroom.testkit.hostile.HostileServer;
 import dev.headroom.testkit.hostile.Misbehaviour;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -69,9 +68,7 @@ class BadEmbeddingTest {
   }
 
   private double count(String endpoint, Outcome outcome) {
-    Counter c = registry.find("headroom.requests").tag("endpoint", endpoint).tag("outcome", outcome.tag())
-        .counter();
-    return c == null ? 0 : c.count();
+    return Fleet.outcomes(registry, endpoint, outcome);
   }
 
   /** The error of embedding two texts on the bad node alone, which answers {@code /api/embed} with {@code reply}. */

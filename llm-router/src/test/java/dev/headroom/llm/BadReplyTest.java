@@ -8,7 +8,6 @@ import dev.headroom.core.BackendException;
 import dev.headroom.core.Outcome;
 import dev.headroom.testkit.hostile.HostileServer;
 import dev.headroom.testkit.hostile.Misbehaviour;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -68,9 +67,7 @@ class BadReplyTest {
   }
 
   private double failures() {
-    Counter c = registry.find("headroom.requests").tag("endpoint", "h").tag("outcome", Outcome.FAILURE.tag())
-        .counter();
-    return c == null ? 0 : c.count();
+    return Fleet.outcomes(registry, "h", Outcome.FAILURE);
   }
 
   private BackendException badReply(Misbehaviour chat, long maxBodyBytes) {

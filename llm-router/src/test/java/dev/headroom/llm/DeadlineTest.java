@@ -11,7 +11,6 @@ import dev.headroom.core.Outcome;
 import dev.headroom.core.SpillReason;
 import dev.headroom.testkit.hostile.HostileServer;
 import dev.headroom.testkit.hostile.Misbehaviour;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -72,9 +71,7 @@ class DeadlineTest {
   }
 
   private double failures() {
-    Counter c = registry.find("headroom.requests").tag("endpoint", "h").tag("outcome", Outcome.FAILURE.tag())
-        .counter();
-    return c == null ? 0 : c.count();
+    return Fleet.outcomes(registry, "h", Outcome.FAILURE);
   }
 
   private static void assertTimedOut(Throwable error, Duration timeout) {

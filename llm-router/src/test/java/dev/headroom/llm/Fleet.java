@@ -4,6 +4,7 @@ import dev.headroom.core.Outcome;
 import dev.headroom.testkit.llm.FakeOllama;
 import dev.headroom.testkit.llm.FakeOpenAi;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -65,6 +66,11 @@ final class Fleet implements AutoCloseable {
 
   /** Completed leases of an endpoint with this outcome (core's {@code headroom.requests}). */
   double outcomes(String endpoint, Outcome outcome) {
+    return outcomes(registry, endpoint, outcome);
+  }
+
+  /** Completed leases of an endpoint with this outcome in {@code registry} (core's {@code headroom.requests}). */
+  static double outcomes(MeterRegistry registry, String endpoint, Outcome outcome) {
     Counter c = registry.find("headroom.requests").tag("endpoint", endpoint).tag("outcome", outcome.tag())
         .counter();
     return c == null ? 0 : c.count();
