@@ -71,10 +71,20 @@ final class Batcher {
     drain();
   }
 
+  /**
+   * The backends a lane may use. The local lane, when a cloud lane follows it, uses only backends eligible on their
+   * own, not those its pool admits in panic (every backend ejected or behind an open breaker): texts then go to the
+   * cloud rather than to backends known to be broken, as a core {@code Router} panics only in its last tier. The
+   * last lane has nowhere else to go and may panic.
+   */
+  private Selector usable(Lane lane) {
+    return lane == local && cloud != null ? Selector.withoutPanic() : Selector.any();
+  }
+
   /** Chooses the lane: local unless it has no eligible backend or its queue passed a threshold. */
   private void route(PendingText item) {
     long now = ticker.read();
-    if (local == null || !local.pool.hasEligible(Selector.any())) {
+    if (local == null || !local.pool.hasEligible(usable(local))) {
       spillOrReject(item, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible local backend", now);
       return;
     }
@@ -216,7 +226,7 @@ final class Batcher {
 
   private void drainLane(Lane lane, List<Runnable> launches) {
     long now = ticker.read();
-    if (lane.pending() > 0 && !lane.pool.hasEligible(Selector.any())) {
+    if (lane.pending() > 0 && !lane.pool.hasEligible(usable(lane))) {
       for (PendingText item : lane.removeAll()) {
         if (lane == local) {
           spillOrReject(item, SpillReason.NO_HEALTHY_ENDPOINT, "no eligible local backend", now);
@@ -233,9 +243,10 @@ final class Batcher {
       if (ready == null) {
         break;
       }
-      Selector selector = ready.excluding().isEmpty() ? Selector.any() : Selector.excluding(ready.excluding());
-      if (selector != Selector.any() && !lane.pool.hasEligible(selector)) {
-        selector = Selector.any(); // every other backend is gone: the one that failed is better than none
+      Selector usable = usable(lane);
+      Selector selector = ready.excluding().isEmpty() ? usable : usable.and(Selector.excluding(ready.excluding()));
+      if (!ready.excluding().isEmpty() && !lane.pool.hasEligible(selector)) {
+        selector = usable; // every other backend is gone: the one that failed is better than none
       }
       Optional<Lease> lease = lane.pool.tryAcquire(selector);
       if (lease.isEmpty()) {
