@@ -12,6 +12,7 @@ import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.core.SpillReason;
 import dev.headroom.core.time.VirtualTime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,8 +160,11 @@ class EmbeddingPoolTest {
           .mapToDouble(c -> c.count()).sum();
       assertThat(successes).as("answered once each, failures retried").isEqualTo(500.0);
       assertThat(registry.get(NpuMetricNames.SPLITS).counter().count()).isPositive();
-      assertThat(pool.queueDepth()).isZero();
-      assertThat(pool.load().inFlight()).isZero();
+      // a batch's lease is released just after its texts' futures complete: wait for it, within a bound
+      await().atMost(AWAIT).untilAsserted(() -> {
+        assertThat(pool.queueDepth()).isZero();
+        assertThat(pool.load().inFlight()).isZero();
+      });
     } finally {
       callers.shutdownNow();
     }
@@ -328,6 +332,29 @@ class EmbeddingPoolTest {
       double spilled = registry.find(NpuMetricNames.SPILLOVER).tags("to", "cloud").counters().stream()
           .mapToDouble(c -> c.count()).sum();
       assertThat(spilled).isEqualTo(3.0);
+    }
+  }
+
+  @Test
+  void withACloudLocalBackendsThatArePickableOnlyInPanicAreNotTried() {
+    FakeDevice broken = new FakeDevice("broken", 4, 1, true).failCalls(call -> true);
+    // a breaker that opens after 4 calls half failed and stays open: the one local backend is then out, and its
+    // pool (panic threshold 0.5) would pick it anyway
+    CircuitBreakerConfig breaker = CircuitBreakerConfig.custom().failureRateThreshold(50)
+        .slidingWindow(4, 4, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .waitDurationInOpenState(Duration.ofMinutes(10)).build();
+    try (CloudStub cloud = new CloudStub();
+        EmbeddingPool pool = EmbeddingPool.builder("panic").tokenizer(TOKENIZER).backend(broken)
+            .cloud(cloud.backend()).maxAttempts(1).maxBatchSize(1).maxQueueDelay(Duration.ZERO)
+            .corePools(config -> config.circuitBreaker(breaker)).build()) {
+      for (int i = 0; i < 4; i++) {
+        assertThat(pool.embed("opening the breaker " + i).backend()).isEqualTo("cloud"); // failed locally first
+      }
+      assertThat(broken.calls.get()).isEqualTo(4);
+
+      List<Embedding> out = pool.embedAll(List.of("alpha", "beta", "gamma"));
+      assertThat(out).extracting(Embedding::backend).containsOnly("cloud");
+      assertThat(broken.calls.get()).as("the broken backend is not tried while a cloud can serve").isEqualTo(4);
     }
   }
 
