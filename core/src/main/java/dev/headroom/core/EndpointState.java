@@ -43,6 +43,12 @@ public final class EndpointState {
   private volatile boolean admittedByPanic;
   private volatile long cooldownUntil;
   private volatile boolean coolingDown;
+  /** The other replicas' in-flight on this endpoint, from the pool's last fleet view (0 alone). */
+  private volatile int remoteInFlight;
+  /** How many leases this replica may hold: the limit, less what other replicas hold (see Pool's fleet view). */
+  private volatile int localLimit;
+  /** Set when the fleet refused a global permit; cleared by the pool's next permit retry. */
+  private volatile boolean fleetFull;
 
   /** @param breaker the endpoint's breaker, or null when the pool has none */
   EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker, long now,
@@ -54,6 +60,7 @@ public final class EndpointState {
     this.knownBreakerState = breaker == null ? CircuitBreaker.State.DISABLED : breaker.getState();
     this.breakerSince = now;
     this.ejection = new EjectionTracker(now);
+    this.localLimit = endpoint.maxConcurrency();
   }
 
   /** The endpoint this state describes. */
@@ -76,9 +83,25 @@ public final class EndpointState {
     return endpoint.maxConcurrency();
   }
 
-  /** Whether another lease would fit under the concurrency limit right now. */
+  /**
+   * The other replicas' in-flight on this endpoint, as last published to this pool's fleet coordinator (0 when the
+   * pool has none).
+   */
+  public int remoteInFlight() {
+    return remoteInFlight;
+  }
+
+  /** Leases in flight on this endpoint across the fleet as this replica knows it: its own plus the others'. */
+  public int fleetInFlight() {
+    return inFlight.get() + remoteInFlight;
+  }
+
+  /**
+   * Whether another lease would fit right now: under the concurrency limit (less what other replicas hold, when
+   * the pool shares its load), and not refused a global permit since the pool's last retry.
+   */
   public boolean hasCapacity() {
-    return inFlight.get() < endpoint.maxConcurrency();
+    return inFlight.get() < localLimit && !fleetFull;
   }
 
   /**
@@ -133,7 +156,7 @@ public final class EndpointState {
   private double cost(long now, double rawLatency) {
     double decay = ewma.decay(now);
     double latency = latency(now, rawLatency, decay);
-    double load = 1 + (double) inFlight.get() / endpoint.maxConcurrency();
+    double load = 1 + (double) (inFlight.get() + remoteInFlight) / endpoint.maxConcurrency();
     return load * latency * (1 + 4 * ewma.rawFailure() * decay) / endpoint.weight();
   }
 
@@ -262,7 +285,7 @@ public final class EndpointState {
     int limit = endpoint.maxConcurrency();
     while (true) {
       int current = inFlight.get();
-      if (current >= limit) {
+      if (current >= limit || current >= localLimit) {
         return false;
       }
       if (inFlight.compareAndSet(current, current + 1)) {
@@ -308,6 +331,20 @@ public final class EndpointState {
   void knownBreakerState(CircuitBreaker.State state, long now) {
     knownBreakerState = state;
     breakerSince = now;
+  }
+
+  /** Takes the fleet's numbers for this endpoint: the others' in-flight and this replica's share of the limit. */
+  void fleet(int remote, int limitHere) {
+    remoteInFlight = remote;
+    localLimit = Math.max(1, Math.min(endpoint.maxConcurrency(), limitHere));
+  }
+
+  void fleetFull(boolean value) {
+    fleetFull = value;
+  }
+
+  boolean fleetFull() {
+    return fleetFull;
   }
 
   void draining(boolean value) {

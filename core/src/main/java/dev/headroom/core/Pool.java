@@ -1,5 +1,6 @@
 package dev.headroom.core;
 
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.time.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
@@ -46,6 +47,8 @@ public final class Pool implements AutoCloseable {
   private final Admission admission;
   private final HealthChecker health;
   private final boolean leakDetection;
+  /** The pool's side of a shared fleet coordinator; null with the local default. */
+  private final PoolFleet fleet;
   private volatile boolean closed;
 
   private Pool(PoolConfig config) {
@@ -62,6 +65,8 @@ public final class Pool implements AutoCloseable {
         .map(check -> new HealthChecker(this, check, config.scheduler(), config.random()))
         .orElse(null);
     config.endpoints().forEach(this::add);
+    this.fleet = config.coordinator() == FleetCoordinator.local()
+        ? null : new PoolFleet(config, members, admission::dispatch);
   }
 
   /** Creates a pool and, when configured, starts probing its endpoints. */
@@ -301,6 +306,9 @@ public final class Pool implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (fleet != null) {
+      fleet.close();
+    }
     if (health != null) {
       health.close();
     }
@@ -342,19 +350,29 @@ public final class Pool implements AutoCloseable {
       if (!state.tryReserve(now)) {
         continue; // lost a race for the last slot: pick again
       }
+      int bits;
       if (!state.breakerEnabled()) {
-        return newLease(state, now, 0);
+        bits = 0;
+      } else if (state.breakerBypassed(now)) { // the pool is in panic: an open breaker does not keep it out
+        bits = Lease.NO_PERMIT;
+      } else {
+        boolean permitted = state.circuitBreaker().tryAcquirePermission();
+        members.breakerMayHaveChanged(state); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
+        if (!permitted) {
+          state.release(now); // half-open breaker with no trial call left
+          snapshot = members.current(now);
+          continue;
+        }
+        bits = 0;
       }
-      if (state.breakerBypassed(now)) { // the pool is in panic: an open breaker does not keep this endpoint out
-        return newLease(state, now, Lease.NO_PERMIT);
+      if (fleet != null && !fleet.permit(state)) { // strict caps: every global permit of it is held
+        if (bits == 0 && state.breakerEnabled()) {
+          state.circuitBreaker().releasePermission();
+        }
+        state.release(now);
+        continue;
       }
-      boolean permitted = state.circuitBreaker().tryAcquirePermission();
-      members.breakerMayHaveChanged(state); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
-      if (permitted) {
-        return newLease(state, now, 0);
-      }
-      state.release(now); // half-open breaker with no trial call left
-      snapshot = members.current(now);
+      return newLease(state, now, bits);
     }
     return null;
   }
@@ -377,6 +395,9 @@ public final class Pool implements AutoCloseable {
       // before the slot is freed, so no waiter is handed a slot on the endpoint that asked for a pause
       Duration capped = retryAfter.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : retryAfter;
       members.coolDown(state, now, now + capped.toNanos());
+    }
+    if (fleet != null) {
+      fleet.released(state);
     }
     int remaining = state.release(now);
     CircuitBreaker breaker = state.breakerEnabled() && (leaseBits & Lease.NO_PERMIT) == 0

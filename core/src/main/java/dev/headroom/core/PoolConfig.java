@@ -1,5 +1,6 @@
 package dev.headroom.core;
 
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.pick.Pickers;
 import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.time.Scheduler;
@@ -38,6 +39,8 @@ public final class PoolConfig {
   private final double panicThreshold;
   private final Duration leakDetectionThreshold;
   private final boolean leakDetectionStackTraces;
+  private final FleetCoordinator coordinator;
+  private final boolean strictCaps;
 
   private PoolConfig(Builder b) {
     this.name = b.name;
@@ -59,6 +62,18 @@ public final class PoolConfig {
     this.panicThreshold = b.panicThreshold;
     this.leakDetectionThreshold = b.leakDetectionThreshold;
     this.leakDetectionStackTraces = b.leakDetectionStackTraces;
+    this.coordinator = b.coordinator;
+    this.strictCaps = b.strictCaps;
+  }
+
+  /** What the pool shares with the other replicas of its service; {@link FleetCoordinator#local()} by default. */
+  public FleetCoordinator coordinator() {
+    return coordinator;
+  }
+
+  /** Whether each endpoint's limit is a hard cap across every replica, held with global permits. */
+  public boolean strictCaps() {
+    return strictCaps;
   }
 
   /** A builder for a pool named {@code name} (used in metric tags, logs and errors). */
@@ -203,9 +218,36 @@ public final class PoolConfig {
     private double panicThreshold = 0.5;
     private Duration leakDetectionThreshold = Duration.ZERO;
     private boolean leakDetectionStackTraces;
+    private FleetCoordinator coordinator = FleetCoordinator.local();
+    private boolean strictCaps;
 
     private Builder(String name) {
       this.name = name;
+    }
+
+    /**
+     * Shares the pool's load with the other replicas of the service through {@code value} (say a
+     * {@code RedisFleet}): every publish interval the pool reports its in-flight per endpoint and hears the others'.
+     * Picking adds the others' in-flight to each endpoint's own, and an endpoint's limit counts it too (each
+     * replica keeps at least its fair share, {@code ceil(limit / live replicas)}, so no replica starves): with N
+     * replicas an endpoint gets about its limit in flight, not N times it, exact within one publish interval. For
+     * an exact cap, add {@link #strictCaps}. Default {@link FleetCoordinator#local()}: this process alone, nothing
+     * shared and no network call.
+     */
+    public Builder coordinator(FleetCoordinator value) {
+      this.coordinator = Objects.requireNonNull(value, "coordinator");
+      return this;
+    }
+
+    /**
+     * Makes each endpoint's {@code maxConcurrency} a hard cap across every replica (a browser VM's session memory, a
+     * node's parallel slots): a lease also takes one of the endpoint's global permits from the
+     * {@link #coordinator}, one round trip on the pick path, and gives it back when it ends. Off by default; has no
+     * effect with the local coordinator, where the pool's own limit already is the cap.
+     */
+    public Builder strictCaps(boolean value) {
+      this.strictCaps = value;
+      return this;
     }
 
     /** Adds an endpoint. */

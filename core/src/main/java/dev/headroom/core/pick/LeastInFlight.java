@@ -26,7 +26,7 @@ final class LeastInFlight implements Picker {
       int index = (start + i) % n;
       EndpointState state = snapshot.get(index);
       if (Picker.candidate(state, selector)) {
-        double load = state.inFlight() / state.endpoint().weight();
+        double load = state.fleetInFlight() / state.endpoint().weight();
         if (load < bestLoad) {
           best = index;
           bestLoad = load;
