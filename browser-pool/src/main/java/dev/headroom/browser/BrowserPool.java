@@ -74,7 +74,7 @@ public final class BrowserPool implements AutoCloseable {
       endpoints.add(endpoint.build());
     }
     // cost = share of the cap in use after this lease, times (1 + memory pressure): the host with the most headroom
-    CostFunction headroom = (state, now) -> (state.inFlight() + 1.0) / state.limit()
+    CostFunction headroom = (state, now) -> (state.fleetInFlight() + 1.0) / state.limit()
         * (1 + hosts.get(state.id()).memoryPressure());
     PoolConfig.Builder core = PoolConfig.builder(config.name())
         .endpoints(endpoints)
@@ -82,7 +82,9 @@ public final class BrowserPool implements AutoCloseable {
         .maxWaiters(config.maxWaiters())
         .noCircuitBreaker() // the host state machine decides availability, from the browser itself
         .outlierDetection(OutlierDetection.disabled())
-        .scheduler(runtime.scheduler);
+        .scheduler(runtime.scheduler)
+        .coordinator(config.coordinator())
+        .strictCaps(true); // a host's session cap is its memory: with a shared coordinator, a global permit each
     config.meterRegistry().ifPresent(core::meterRegistry);
     this.core = Pool.create(core.build());
     runtime.core(this.core);

@@ -2,6 +2,7 @@ package dev.headroom.browser;
 
 import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
+import dev.headroom.core.fleet.FleetCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class BrowserPoolConfig {
   private final Consumer<LeaseLeak> leakListener;
   private final MeterRegistry meterRegistry;
   private final boolean shutdownHook;
+  private final FleetCoordinator coordinator;
 
   private BrowserPoolConfig(Builder b) {
     this.name = b.name;
@@ -47,6 +49,7 @@ public final class BrowserPoolConfig {
     this.leakListener = b.leakListener;
     this.meterRegistry = b.meterRegistry;
     this.shutdownHook = b.shutdownHook;
+    this.coordinator = b.coordinator;
   }
 
   /** A builder for a pool called {@code name} (the {@code pool} tag of its metrics). */
@@ -119,6 +122,14 @@ public final class BrowserPoolConfig {
     return Optional.ofNullable(meterRegistry);
   }
 
+  /**
+   * What the pool shares with the other replicas of the service; {@link FleetCoordinator#local()} by default. With
+   * a shared one, each host's {@code maxSessions} is a hard cap across replicas (global permits).
+   */
+  public FleetCoordinator coordinator() {
+    return coordinator;
+  }
+
   /** Whether a JVM shutdown hook kills the browsers the pool launched (default true). */
   public boolean shutdownHook() {
     return shutdownHook;
@@ -145,6 +156,7 @@ public final class BrowserPoolConfig {
     private Consumer<LeaseLeak> leakListener;
     private MeterRegistry meterRegistry;
     private boolean shutdownHook = true;
+    private FleetCoordinator coordinator = FleetCoordinator.local();
 
     private Builder(String name) {
       this.name = name;
@@ -223,6 +235,17 @@ public final class BrowserPoolConfig {
     /** Where metrics go; none by default. */
     public Builder meterRegistry(MeterRegistry value) {
       this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Shares the hosts' caps with the other replicas of the service (say a {@code RedisFleet}): a host's
+     * {@code maxSessions} then holds for every replica together, each lease holding one of its global permits
+     * (renewed while the session lasts, freed within the permit TTL if this replica dies). Warm idle contexts are
+     * this replica's own and are not counted. Default {@link FleetCoordinator#local()}: this process alone.
+     */
+    public Builder coordinator(FleetCoordinator value) {
+      this.coordinator = Objects.requireNonNull(value, "coordinator");
       return this;
     }
 

@@ -25,7 +25,7 @@ final class LlmCost implements CostFunction {
 
   @Override
   public double cost(EndpointState endpoint, long nowNanos) {
-    double fill = 1 + (double) endpoint.inFlight() / endpoint.limit();
+    double fill = 1 + (double) endpoint.fleetInFlight() / endpoint.limit();
     long sinceBusy = nowNanos - stats.lastBusy(endpoint.id());
     double busy = sinceBusy >= 0 && sinceBusy < BUSY_COOL_OFF_NANOS ? BUSY_PENALTY : 1;
     return serviceNanos(endpoint, nowNanos) * fill * busy * (1 + 4 * endpoint.failureRate(nowNanos))

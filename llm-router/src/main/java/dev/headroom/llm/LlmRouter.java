@@ -5,6 +5,7 @@ import dev.headroom.core.Pool;
 import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.route.Router;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -181,6 +182,8 @@ public final class LlmRouter implements AutoCloseable {
     RandomSource random = RandomSource.threadLocal();
     HttpClient httpClient;
     boolean discoverOnBuild = true;
+    FleetCoordinator coordinator = FleetCoordinator.local();
+    boolean strictNodeCaps;
 
     private Builder() {}
 
@@ -385,6 +388,25 @@ public final class LlmRouter implements AutoCloseable {
     /** The HTTP client; default a JDK client speaking HTTP/1.1. */
     public Builder httpClient(HttpClient value) {
       this.httpClient = Objects.requireNonNull(value, "httpClient");
+      return this;
+    }
+
+    /**
+     * Shares load and limits with the other replicas of the service (say a {@code RedisFleet}): each node's
+     * {@code numParallel} counts what every replica sends it, and the cloud spend limit holds for all replicas
+     * together. Default {@link FleetCoordinator#local()}: this process alone.
+     */
+    public Builder coordinator(FleetCoordinator value) {
+      this.coordinator = Objects.requireNonNull(value, "coordinator");
+      return this;
+    }
+
+    /**
+     * Makes each node's {@code numParallel} a hard cap across replicas, held with the coordinator's global permits
+     * (one round trip per request); off by default, when the shared view keeps the sum near it.
+     */
+    public Builder strictNodeCaps(boolean value) {
+      this.strictNodeCaps = value;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.headroom.llm;
 
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.Endpoint;
 import dev.headroom.core.EndpointState;
 import dev.headroom.core.Pool;
@@ -46,8 +47,7 @@ final class LlmRouterParts implements AutoCloseable {
     LlmCost cost = new LlmCost(stats, s.expectedTokens());
     this.tiers = new LlmTiers(s, cost, http);
     CloudConfig c = s.cloud();
-    this.guard = new SpendGuard(c == null ? SpendLimit.unlimited() : c.spendLimit(),
-        c == null ? Map.of() : c.prices(), c == null ? 512 : c.assumedAnswerTokens(), ticker);
+    this.guard = spendGuard(s, ticker);
     WireOllama ollama = new WireOllama(new WireExchange(http, s.maxBodyBytes(), s.maxLineBytes(), text -> text),
         s.scheduler());
     WireOpenAi openAi = c == null ? null : new WireOpenAi(new WireExchange(http, s.maxBodyBytes(),
@@ -69,6 +69,22 @@ final class LlmRouterParts implements AutoCloseable {
       poller.refreshNow(s.pollTimeout().plus(s.pollTimeout()));
     }
     poller.start();
+  }
+
+  /**
+   * The cloud spend guard: counted in this process, or, with a fleet coordinator, in a window every replica shares
+   * (named after the router, so replicas of one service share one budget).
+   */
+  private static SpendGuard spendGuard(LlmRouterSettings s, Ticker ticker) {
+    CloudConfig c = s.cloud();
+    if (c == null) {
+      return new SpendGuard(SpendLimit.unlimited(), Map.of(), 512, ticker);
+    }
+    if (s.coordinator() == FleetCoordinator.local() || c.spendLimit().equals(SpendLimit.unlimited())) {
+      return new SpendGuard(c.spendLimit(), c.prices(), c.assumedAnswerTokens(), ticker);
+    }
+    return new SpendGuard(c.spendLimit(), c.prices(), c.assumedAnswerTokens(),
+        s.coordinator().window(s.name() + ":cloud-spend", SpendGuard.WINDOW, SpendGuard.SLICES));
   }
 
   /** Reads every node's models now, waiting at most {@code wait}. */

@@ -2,6 +2,7 @@ package dev.headroom.llm;
 
 import dev.headroom.core.Checks;
 import dev.headroom.core.OutlierDetection;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.time.Scheduler;
@@ -27,7 +28,8 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     Duration cacheTtl, long maxBodyBytes, int maxLineBytes, int expectedTokens, double loadedPreference,
     Duration defaultColdLoad, Duration keepAlive, int maxAttempts, int maxWaiters, RetryBudget retryBudget,
     OutlierDetection outlierDetection, MeterRegistry meterRegistry, Ticker ticker, Scheduler scheduler,
-    RandomSource random, HttpClient httpClient, boolean discoverOnBuild) {
+    RandomSource random, HttpClient httpClient, boolean discoverOnBuild, FleetCoordinator coordinator,
+    boolean strictNodeCaps) {
 
   /**
    * Validates {@code b} and copies its settings. Every bad setting is a {@link dev.headroom.core.ConfigException}
@@ -69,7 +71,8 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
         b.requestTimeout, b.connectTimeout, b.pollInterval, b.pollTimeout, b.healthCheckInterval,
         Map.copyOf(b.aliases), b.responseCache, b.cacheTtl, b.maxBodyBytes, b.maxLineBytes, b.expectedTokens,
         b.loadedPreference, b.defaultColdLoad, b.keepAlive, b.maxAttempts, b.maxWaiters, b.retryBudget,
-        b.outlierDetection, b.meterRegistry, b.ticker, b.scheduler, b.random, b.httpClient, b.discoverOnBuild);
+        b.outlierDetection, b.meterRegistry, b.ticker, b.scheduler, b.random, b.httpClient, b.discoverOnBuild,
+        b.coordinator, b.strictNodeCaps);
   }
 
   /** Whether probes of {@code /api/version} run. */

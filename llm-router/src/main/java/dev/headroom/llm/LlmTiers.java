@@ -128,7 +128,8 @@ final class LlmTiers {
         .picker(Pickers.powerOfTwoChoices(cost, s.random()))
         .ticker(s.ticker()).scheduler(s.scheduler()).random(s.random())
         .maxWaiters(s.maxWaiters())
-        .outlierDetection(s.outlierDetection());
+        .outlierDetection(s.outlierDetection())
+        .coordinator(s.coordinator()).strictCaps(s.strictNodeCaps());
     for (OllamaNode node : nodes) {
       pb.endpoint(Endpoint.builder(node.id()).uri(node.uri()).maxConcurrency(node.numParallel())
           .weight(node.weight()).label("kind", "ollama").build());

@@ -1,33 +1,45 @@
 package dev.headroom.llm;
 
+import dev.headroom.core.fleet.LocalWindow;
+import dev.headroom.core.fleet.SharedWindow;
 import dev.headroom.core.time.Ticker;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Enforces a {@link SpendLimit} over a sliding minute (twelve five-second slices). A cloud request first
  * {@link #reserve reserves} its estimated cost (prompt length / 4 tokens in, max tokens or an assumed answer length
  * out, at the model's price); the reply's usage then {@link Reservation#settle settles} it, and a request that was
- * not served is {@link Reservation#refund refunded}. Thread-safe.
+ * not served is {@link Reservation#refund refunded}. The counts live in a {@link SharedWindow}: this process's own
+ * ({@link LocalWindow}), or, with a fleet coordinator, one shared by every replica of the service, so that N
+ * replicas together stay within the limit. Dollars are counted in micro-dollars. Thread-safe.
  */
 final class SpendGuard {
-  private static final int SLICES = 12;
-  private static final long SLICE_NANOS = 5_000_000_000L;
+  static final Duration WINDOW = Duration.ofMinutes(1);
+  static final int SLICES = 12;
+  private static final double MICROS = 1_000_000.0;
+  /** "No limit" in the window's units: far from overflowing when amounts are added to it. */
+  private static final long UNLIMITED = Long.MAX_VALUE / 4;
 
   private final SpendLimit limit;
   private final Map<String, ModelPrice> prices;
   private final int assumedAnswerTokens;
-  private final Ticker ticker;
-  private final long[] sliceIds = new long[SLICES];
-  private final int[] requests = new int[SLICES];
-  private final double[] cost = new double[SLICES];
+  private final SharedWindow window;
+  private final long[] maxima;
 
   SpendGuard(SpendLimit limit, Map<String, ModelPrice> prices, int assumedAnswerTokens, Ticker ticker) {
+    this(limit, prices, assumedAnswerTokens, new LocalWindow(WINDOW, SLICES, ticker));
+  }
+
+  SpendGuard(SpendLimit limit, Map<String, ModelPrice> prices, int assumedAnswerTokens, SharedWindow window) {
     this.limit = limit;
     this.prices = Map.copyOf(prices);
     this.assumedAnswerTokens = assumedAnswerTokens;
-    this.ticker = ticker;
-    Arrays.fill(sliceIds, Long.MIN_VALUE);
+    this.window = window;
+    this.maxima = new long[] {
+        limit.maxRequestsPerMinute() == Integer.MAX_VALUE ? UNLIMITED : limit.maxRequestsPerMinute(),
+        limit.limitsCost() ? micros(limit.maxCostPerMinute()) : UNLIMITED};
   }
 
   /** Estimated tokens of a text: one per four characters, at least one. */
@@ -40,27 +52,21 @@ final class SpendGuard {
    *
    * @throws SpendLimitExceededException when it would pass the limit (nothing is reserved then)
    */
-  synchronized Reservation reserve(String model, int promptTokens, int answerTokens) {
-    int slice = slice(ticker.read());
+  Reservation reserve(String model, int promptTokens, int answerTokens) {
     ModelPrice price = prices.get(model);
     double estimate = price == null ? 0 : price.cost(promptTokens, answerTokens);
-    int totalRequests = 0;
-    double totalCost = 0;
-    for (int i = 0; i < SLICES; i++) {
-      totalRequests += requests[i];
-      totalCost += cost[i];
-    }
-    if (totalRequests + 1L > limit.maxRequestsPerMinute()) {
-      throw new SpendLimitExceededException(SpendLimitExceededException.Kind.REQUESTS,
-          limit.maxRequestsPerMinute(), totalRequests + 1.0, model);
-    }
-    if (totalCost + estimate > limit.maxCostPerMinute()) {
+    long estimateMicros = micros(estimate);
+    SharedWindow.Ticket ticket = window.tryAdd(new long[] {1, estimateMicros}, maxima);
+    if (!ticket.added()) {
+      long[] totals = ticket.totals();
+      if (totals[0] + 1 > maxima[0]) {
+        throw new SpendLimitExceededException(SpendLimitExceededException.Kind.REQUESTS,
+            limit.maxRequestsPerMinute(), totals[0] + 1.0, model);
+      }
       throw new SpendLimitExceededException(SpendLimitExceededException.Kind.COST, limit.maxCostPerMinute(),
-          totalCost + estimate, model);
+          (totals[1] + estimateMicros) / MICROS, model);
     }
-    requests[slice]++;
-    cost[slice] += estimate;
-    return new Reservation(sliceIds[slice], slice, price, estimate);
+    return new Reservation(ticket, price, estimateMicros);
   }
 
   /** Reserves a chat request, estimating its tokens. */
@@ -70,41 +76,19 @@ final class SpendGuard {
   }
 
   /** Requests counted in the last minute. */
-  synchronized int requestsLastMinute() {
-    slice(ticker.read());
-    return Arrays.stream(requests).sum();
+  int requestsLastMinute() {
+    long[] totals = window.totals();
+    return totals.length == 0 ? 0 : (int) totals[0];
   }
 
   /** Estimated (and settled) dollars counted in the last minute. */
-  synchronized double costLastMinute() {
-    slice(ticker.read());
-    return Arrays.stream(cost).sum();
+  double costLastMinute() {
+    long[] totals = window.totals();
+    return totals.length < 2 ? 0 : totals[1] / MICROS;
   }
 
-  private synchronized void adjust(Reservation r, int requestDelta, double costDelta) {
-    slice(ticker.read());
-    if (sliceIds[r.index] == r.sliceId) { // still inside the window: correct the slice it was counted in
-      requests[r.index] += requestDelta;
-      cost[r.index] += costDelta;
-    }
-  }
-
-  private int slice(long now) {
-    long id = Math.floorDiv(now, SLICE_NANOS);
-    int index = (int) Math.floorMod(id, (long) SLICES);
-    if (sliceIds[index] != id) {
-      for (int i = 0; i < SLICES; i++) {
-        if (sliceIds[i] != Long.MIN_VALUE && id - sliceIds[i] >= SLICES) {
-          sliceIds[i] = Long.MIN_VALUE;
-          requests[i] = 0;
-          cost[i] = 0;
-        }
-      }
-      sliceIds[index] = id;
-      requests[index] = 0;
-      cost[index] = 0;
-    }
-    return index;
+  private static long micros(double dollars) {
+    return Math.round(dollars * MICROS);
   }
 
   @Override
@@ -114,42 +98,40 @@ final class SpendGuard {
 
   /** One reserved request. Settle or refund it once. */
   final class Reservation {
-    private final long sliceId;
-    private final int index;
+    private final SharedWindow.Ticket ticket;
     private final ModelPrice price;
-    private final double estimate;
-    private boolean done;
+    private final long estimateMicros;
+    private final AtomicBoolean done = new AtomicBoolean();
 
-    Reservation(long sliceId, int index, ModelPrice price, double estimate) {
-      this.sliceId = sliceId;
-      this.index = index;
+    Reservation(SharedWindow.Ticket ticket, ModelPrice price, long estimateMicros) {
+      this.ticket = ticket;
       this.price = price;
-      this.estimate = estimate;
+      this.estimateMicros = estimateMicros;
     }
 
     /** Replaces the estimate with the cost of the tokens the reply reported (when it reported any). */
     void settle(int promptTokens, int completionTokens) {
-      if (done) {
+      if (!done.compareAndSet(false, true)) {
         return;
       }
-      done = true;
       if (price != null && (promptTokens > 0 || completionTokens > 0)) {
-        adjust(this, 0, price.cost(promptTokens, completionTokens) - estimate);
+        long actual = micros(price.cost(promptTokens, completionTokens));
+        if (actual != estimateMicros) {
+          window.adjust(ticket, new long[] {0, actual - estimateMicros});
+        }
       }
     }
 
     /** Gives the reservation back: the request was not served. */
     void refund() {
-      if (done) {
-        return;
+      if (done.compareAndSet(false, true)) {
+        window.adjust(ticket, new long[] {-1, -estimateMicros});
       }
-      done = true;
-      adjust(this, -1, -estimate);
     }
 
     /** The estimated cost in dollars. */
     double estimate() {
-      return estimate;
+      return estimateMicros / MICROS;
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.headroom.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headroom.core.fleet.LocalWindow;
+import dev.headroom.core.fleet.SharedWindow;
 import dev.headroom.core.time.VirtualTime;
 import java.time.Duration;
 import java.util.Map;
@@ -44,5 +46,20 @@ class SpendGuardTest {
     r.settle(50, 50); // the real answer was short: $0.10
     assertThat(guard.costLastMinute()).isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
     guard.reserve("m", 100, 500);
+  }
+
+  @Test
+  void guardsOfTwoReplicasOverOneSharedWindowStayWithinOneLimitTogether() {
+    SharedWindow shared = new LocalWindow(SpendGuard.WINDOW, SpendGuard.SLICES, time); // a stand-in for the fleet's
+    SpendGuard a = new SpendGuard(SpendLimit.requestsPerMinute(3), Map.of(), 100, shared);
+    SpendGuard b = new SpendGuard(SpendLimit.requestsPerMinute(3), Map.of(), 100, shared);
+    a.reserve("m", 10, 10);
+    b.reserve("m", 10, 10);
+    SpendGuard.Reservation third = a.reserve("m", 10, 10);
+    assertThatThrownBy(() -> b.reserve("m", 10, 10)).isInstanceOf(SpendLimitExceededException.class)
+        .hasMessageContaining("4 requests");
+    third.refund();
+    b.reserve("m", 10, 10);
+    assertThat(a.requestsLastMinute()).isEqualTo(3);
   }
 }

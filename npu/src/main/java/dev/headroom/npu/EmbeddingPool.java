@@ -113,7 +113,8 @@ public final class EmbeddingPool implements AutoCloseable {
 
   private static Pool corePool(EmbeddingPoolBuilder b, String poolName, String tier,
       List<EmbeddingBackend> members) {
-    PoolConfig.Builder config = PoolConfig.builder(poolName).tier(tier).ticker(b.ticker).scheduler(b.scheduler);
+    PoolConfig.Builder config = PoolConfig.builder(poolName).tier(tier).ticker(b.ticker).scheduler(b.scheduler)
+        .coordinator(b.coordinator);
     for (EmbeddingBackend backend : members) {
       Endpoint.Builder endpoint = Endpoint.builder(backend.id())
           .uri(URI.create("embedding:" + backend.id().replaceAll("[^A-Za-z0-9._-]", "_")))

@@ -3,6 +3,7 @@ package dev.headroom.npu;
 import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.PoolConfig;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,7 @@ public final class EmbeddingPoolBuilder {
   MeterRegistry registry;
   Duration closeTimeout = Duration.ofSeconds(30);
   Consumer<PoolConfig.Builder> poolCustomizer = config -> {};
+  FleetCoordinator coordinator = FleetCoordinator.local();
 
   EmbeddingPoolBuilder(String name) {
     this.name = name;
@@ -134,6 +136,15 @@ public final class EmbeddingPoolBuilder {
   /** How long close() waits for running batches; default 30 s. */
   public EmbeddingPoolBuilder closeTimeout(Duration value) {
     this.closeTimeout = Objects.requireNonNull(value, "closeTimeout");
+    return this;
+  }
+
+  /**
+   * Shares the workers' load with the other replicas of the service (say a {@code RedisFleet}): each backend's
+   * {@code maxConcurrency} counts what every replica sends it. Default {@link FleetCoordinator#local()}.
+   */
+  public EmbeddingPoolBuilder coordinator(FleetCoordinator value) {
+    this.coordinator = Objects.requireNonNull(value, "coordinator");
     return this;
   }
 
