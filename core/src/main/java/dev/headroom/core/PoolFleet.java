@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PoolFleet implements PoolMember {
   /** How soon waiters try again for permits another replica may have freed (the fleet sends no event for it). */
   static final long PERMIT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /**
+   * How long a replica holding more than its fair share of an endpoint's permits leaves a freed one alone, so that
+   * another replica's retry can take it: without it the replica that frees a permit takes it straight back for its
+   * own waiters (its release and its next acquire go down one connection in order) and the others starve.
+   */
+  static final long YIELD_NANOS = 2 * PERMIT_RETRY_NANOS;
 
   private final Membership members;
   private final Runnable dispatch;
@@ -32,6 +38,7 @@ final class PoolFleet implements PoolMember {
   private final boolean strict;
   private final AtomicBoolean retryPending = new AtomicBoolean();
   private final PoolLink link;
+  private volatile int liveReplicas = 1;
 
   PoolFleet(PoolConfig config, Membership members, Runnable dispatch) {
     this.members = members;
@@ -55,10 +62,24 @@ final class PoolFleet implements PoolMember {
     return false;
   }
 
-  /** A lease on {@code state} ended: with strict caps, gives its permit back. */
+  /**
+   * A lease on {@code state} ended: with strict caps, gives its permit back, and when this replica held more than
+   * its fair share of them ({@code ceil(limit / live)}), leaves the endpoint alone for {@link #YIELD_NANOS}.
+   */
   void released(EndpointState state) {
-    if (strict) {
-      link.release(state.id());
+    if (!strict) {
+      return;
+    }
+    int live = liveReplicas;
+    boolean overShare = live > 1 && link.held(state.id()) > Math.floorDiv(state.limit() + live - 1, live);
+    link.release(state.id());
+    if (overShare) {
+      state.fleetFull(true);
+      scheduler.schedule(YIELD_NANOS, () -> {
+        state.fleetFull(false);
+        dispatch.run();
+      });
+    } else {
       state.fleetFull(false);
     }
   }
@@ -76,6 +97,7 @@ final class PoolFleet implements PoolMember {
   @Override
   public void onView(FleetView view) {
     int live = view.liveReplicas();
+    liveReplicas = live;
     for (EndpointState state : members.all()) {
       int limit = state.limit();
       int others = view.inFlight(state.id());

@@ -129,4 +129,31 @@ class PoolFleetTest {
     assertThat(pool.acquire(Duration.ZERO).endpoint().id()).isEqualTo("e");
     assertThat(pool.endpoint("e").orElseThrow().remoteInFlight()).isZero();
   }
+
+  @Test
+  void aReplicaOverItsShareLeavesAFreedPermitToAnotherReplicasWaiter() {
+    FleetHub hub = new FleetHub();
+    Pool a = Pool.create(PoolConfig.builder("vm").endpoint(endpoint("vm-1", 2)).noCircuitBreaker()
+        .coordinator(hub.replica("a")).strictCaps(true).build());
+    Pool b = Pool.create(PoolConfig.builder("vm").endpoint(endpoint("vm-1", 2)).noCircuitBreaker()
+        .coordinator(hub.replica("b")).strictCaps(true).build());
+    Lease first = a.acquire(Duration.ZERO);
+    Lease second = a.acquire(Duration.ZERO); // a holds both permits, more than its share of 1 in 2 replicas
+    hub.exchange();
+    CompletableFuture<Lease> aWaits = a.acquireAsync(Selector.any(), Deadline.after(Duration.ofSeconds(10), a.ticker()));
+    CompletableFuture<Lease> bWaits = b.acquireAsync(Selector.any(), Deadline.after(Duration.ofSeconds(10), b.ticker()));
+
+    first.success();
+    assertThat(aWaits).isNotDone(); // without the yield, a's own waiter takes the permit back in the same call
+    Lease bGot = bWaits.orTimeout(5, TimeUnit.SECONDS).join();
+    assertThat(hub.held("vm", "vm-1")).isEqualTo(2);
+    assertThat(aWaits).isNotDone();
+
+    second.success(); // a now holds its share or less: its waiter takes the permit at once
+    assertThat(aWaits).isCompleted();
+    bGot.success();
+    aWaits.join().success();
+    a.close();
+    b.close();
+  }
 }
