@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The load path of one namespace, behind {@link TieredCache#get(Object, CacheLoader)}: after an L1 miss, one flight
  * per key in this JVM reads L2 and, on a miss there too, calls the loader (other callers of the key wait for that
- * flight); the loader's failures become typed exceptions; the running estimate of the load time feeds XFetch early
- * refresh, which reloads a hot key in the background shortly before it expires.
+ * flight) unless another replica is loading the key ({@link ReplicaFlight}); the loader's failures become typed
+ * exceptions; the running estimate of the load time feeds XFetch early refresh, which reloads a hot key in the
+ * background shortly before it expires.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -28,6 +29,7 @@ final class CacheLoads<K, V> {
   private final String namespace;
   private final L1Store<V> l1;
   private final NamespaceL2<V> l2;
+  private final ReplicaFlight<V> replicas;
   private final L1Sync<V> sync;
   private final TtlTuner tuner;
   private final NamespaceMetrics metrics;
@@ -38,11 +40,12 @@ final class CacheLoads<K, V> {
   private final Map<String, CompletableFuture<Envelope<V>>> flights = new ConcurrentHashMap<>();
   private volatile long loadMicrosEstimate;
 
-  CacheLoads(String namespace, L1Store<V> l1, NamespaceL2<V> l2, L1Sync<V> sync, TtlTuner tuner,
-      NamespaceMetrics metrics, Ticker ticker, Clock clock, double beta, Executor refreshExecutor) {
+  CacheLoads(String namespace, L1Store<V> l1, NamespaceL2<V> l2, ReplicaFlight<V> replicas, L1Sync<V> sync,
+      TtlTuner tuner, NamespaceMetrics metrics, Ticker ticker, Clock clock, double beta, Executor refreshExecutor) {
     this.namespace = namespace;
     this.l1 = l1;
     this.l2 = l2;
+    this.replicas = replicas;
     this.sync = sync;
     this.tuner = tuner;
     this.metrics = metrics;
@@ -68,7 +71,8 @@ final class CacheLoads<K, V> {
     Envelope<V> envelope;
     boolean fromL2;
     try {
-      Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
+      NamespaceL2.Lookup<V> lookup = l2.lookup(text, l1.readFromMaster(text));
+      Optional<Envelope<V>> found = lookup.found();
       fromL2 = found.isPresent();
       if (fromL2) {
         envelope = found.get();
@@ -76,7 +80,13 @@ final class CacheLoads<K, V> {
         tuner.record(true);
       } else {
         tuner.record(false);
-        envelope = load(key, text, loader, false);
+        ReplicaFlight.Turn<V> turn = replicas.begin(text, lookup.answered());
+        if (turn.value() != null) {
+          envelope = turn.value(); // another replica loaded it
+          sync.keep(text, envelope);
+        } else {
+          envelope = loadHoldingLock(key, text, loader, turn.lockToken());
+        }
       }
       mine.complete(envelope);
     } catch (RuntimeException | Error e) {
@@ -126,7 +136,23 @@ final class CacheLoads<K, V> {
     }
   }
 
+  /** Loads a missing key; with a lock token, the fill releases the lock, and a failed load releases it too. */
+  private Envelope<V> loadHoldingLock(K key, String text, CacheLoader<? super K, ? extends V> loader,
+      String lockToken) {
+    try {
+      return load(key, text, loader, false, lockToken);
+    } catch (RuntimeException | Error e) {
+      l2.release(text, lockToken); // a waiting replica takes over at once
+      throw e;
+    }
+  }
+
   private Envelope<V> load(K key, String text, CacheLoader<? super K, ? extends V> loader, boolean early) {
+    return load(key, text, loader, early, null);
+  }
+
+  private Envelope<V> load(K key, String text, CacheLoader<? super K, ? extends V> loader, boolean early,
+      String lockToken) {
     long start = ticker.read();
     V value;
     try {
@@ -155,7 +181,7 @@ final class CacheLoads<K, V> {
     long now = clock.millis();
     Envelope<V> envelope = new Envelope<>(value, now, now + tuner.ttlMillisForWrite(), micros);
     sync.keep(text, envelope);
-    l2.fill(text, envelope, early);
+    l2.fill(text, envelope, early, lockToken);
     return envelope;
   }
 

@@ -13,6 +13,19 @@ public final class CacheMetricNames {
   public static final String LOAD_TIME = "headroom.cache.load.time";
   /** Counter of callers that waited for another caller's load of the same key instead of loading. */
   public static final String COALESCED = "headroom.cache.coalesced";
+  /**
+   * Counter of cross-replica single flights (one per L2 miss that would call the loader, when the namespace has
+   * {@code replicaSingleFlight} on): tag result: {@code loaded} (this replica took the key's loading lock and ran
+   * the loader), {@code received} (another replica's load provided the value, the loader did not run here),
+   * {@code took_over} (the lock holder failed or died, this replica took the lock over and ran the loader),
+   * {@code timeout} (the wait passed its bound and this replica ran the loader without the lock), {@code skipped}
+   * (L2 did not answer or the key's master is down: the loader ran here, as without the feature).
+   */
+  public static final String FLIGHTS = "headroom.cache.flights";
+  /** Timer of the waits for another replica's load (the {@code received}, {@code took_over}, {@code timeout} ones). */
+  public static final String FLIGHT_WAIT = "headroom.cache.flight.wait";
+  /** Gauge: callers of this process waiting now for another replica's load. */
+  public static final String FLIGHTS_WAITING = "headroom.cache.flights.waiting";
   /** Gauge: the namespace's current L2 TTL in seconds. */
   public static final String TTL = "headroom.cache.ttl";
   /** Gauge: the hit-rate target (the lower edge of the band). */

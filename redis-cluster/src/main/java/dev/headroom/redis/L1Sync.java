@@ -28,8 +28,12 @@ final class L1Sync<V> implements AutoCloseable {
   private final Runnable maintenance;
   private final java.util.function.Consumer<java.util.BitSet> nodeRecovered;
 
-  /** Registers on the cluster and, when L2 is up, waits (at most a command timeout) until the channel is heard. */
-  L1Sync(String namespace, CacheCluster cluster, L1Store<V> l1, NamespaceL2<V> l2, NamespaceMetrics metrics) {
+  /**
+   * Registers on the cluster and, when L2 is up, waits (at most a command timeout) until the channel is heard.
+   * {@code heard} also gets every key another instance announced (it must not block).
+   */
+  L1Sync(String namespace, CacheCluster cluster, L1Store<V> l1, NamespaceL2<V> l2, NamespaceMetrics metrics,
+      java.util.function.Consumer<String> heard) {
     this.namespace = namespace;
     this.cluster = cluster;
     this.l1 = l1;
@@ -59,6 +63,7 @@ final class L1Sync<V> implements AutoCloseable {
       public void invalidated(String key) {
         metrics.invalidationsReceived.increment();
         l1.invalidate(key);
+        heard.accept(key);
       }
 
       @Override

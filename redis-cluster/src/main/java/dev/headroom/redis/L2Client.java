@@ -288,6 +288,61 @@ final class L2Client implements AutoCloseable {
         .toCompletableFuture();
   }
 
+  /**
+   * One step of the cross-replica single flight, atomic on the key's master ({@code KEYS[1]} the value,
+   * {@code KEYS[2]} its loading lock, in the same slot): the value when it is there ({@code GETRANGE 0 maxBytes});
+   * else {@code SET lock token NX PX ttl}; else, the lock being held, it is marked (a {@code " w"} suffix, its TTL
+   * kept) so that its holder knows someone waits. Replies {@code {1, value}}, {@code {2}} (the lock is ours) or
+   * {@code {0}} (held by another).
+   */
+  private static final String CLAIM = "local v = redis.call('GETRANGE', KEYS[1], 0, tonumber(ARGV[3])) "
+      + "if #v > 0 then return {1, v} end "
+      + "if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', tonumber(ARGV[2])) then return {2} end "
+      + "local held = redis.call('GET', KEYS[2]) "
+      + "if held and string.sub(held, -2) ~= ' w' then redis.call('SET', KEYS[2], held .. ' w', 'KEEPTTL') end "
+      + "return {0}";
+
+  /**
+   * The end of a load that held the lock, atomic on the key's master: writes the value ({@code SET NX PX}, when
+   * {@code ARGV[4]} is 1) and deletes the lock if it is still {@code token}'s. Replies 2 when it was and someone
+   * waited, 1 when it was, 0 when it was not (expired, taken over).
+   */
+  private static final String RELEASE = "if ARGV[4] == '1' then "
+      + "redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', tonumber(ARGV[2])) end "
+      + "local held = redis.call('GET', KEYS[2]) "
+      + "if held == ARGV[3] then redis.call('DEL', KEYS[2]) return 1 end "
+      + "if held == ARGV[3] .. ' w' then redis.call('DEL', KEYS[2]) return 2 end "
+      + "return 0";
+
+  /** {@link #CLAIM} on the masters: the reply's first element is 1 (value), 2 (ours) or 0 (held). */
+  CompletableFuture<List<Object>> claim(String key, String lockKey, String token, long lockTtlMillis, int maxBytes) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.async().<List<Object>>eval(CLAIM, io.lettuce.core.ScriptOutputType.MULTI,
+        new String[] {key, lockKey}, utf8(token), utf8(Long.toString(lockTtlMillis)), utf8(Integer.toString(maxBytes)))
+        .toCompletableFuture();
+  }
+
+  /**
+   * {@link #RELEASE} on the masters: writes {@code value} (SET NX: never over a value already there) unless it is
+   * null, then deletes the lock if it is still {@code token}'s. Completes 2 when it was and someone waited, 1 when it was, 0 when not.
+   */
+  CompletableFuture<Long> release(String key, byte[] value, long ttlMillis, String lockKey, String token) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.async().<Long>eval(RELEASE, io.lettuce.core.ScriptOutputType.INTEGER,
+        new String[] {key, lockKey}, value == null ? new byte[0] : value, utf8(Long.toString(Math.max(1, ttlMillis))),
+        utf8(token), utf8(value == null ? "0" : "1")).toCompletableFuture();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** SPUBLISH of a text message on the shard channel's master. */
   CompletableFuture<Long> spublish(String channel, String message) {
     Connections c = connections;

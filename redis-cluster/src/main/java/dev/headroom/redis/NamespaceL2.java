@@ -33,6 +33,7 @@ final class NamespaceL2<V> {
 
   private final String namespace;
   private final String keyPrefix;
+  private final String lockPrefix;
   private final L2Client l2;
   private final NodeHealth nodes;
   private final InvalidationBus bus;
@@ -54,6 +55,7 @@ final class NamespaceL2<V> {
     ClusterSettings settings = cluster.settings();
     this.namespace = namespace;
     this.keyPrefix = settings.keyPrefix() + ':' + namespace + ':';
+    this.lockPrefix = settings.keyPrefix() + ':' + namespace + "#loading:{"; // '#' is in no namespace: no value key
     this.l2 = cluster.l2();
     this.nodes = cluster.nodeHealth();
     this.bus = cluster.bus();
@@ -67,8 +69,20 @@ final class NamespaceL2<V> {
     this.writeTimeoutNanos = settings.commandTimeout().toNanos() + (durableReplicas > 0 ? durableTimeout.toNanos() : 0);
   }
 
+  String namespace() {
+    return namespace;
+  }
+
   String redisKey(String key) {
     return keyPrefix + key;
+  }
+
+  /**
+   * The key's loading lock, {@code <prefix>:<namespace>#loading:{<tag>}:<key>}: in the value key's slot (the tag is
+   * {@link SlotTags}' for that slot, whatever braces the key has), and never a value key (no namespace has a '#').
+   */
+  String lockKey(String key) {
+    return lockPrefix + SlotTags.of(io.lettuce.core.cluster.SlotHash.getSlot(redisKey(key))) + "}:" + key;
   }
 
   /** Whether the master of the key's slot is usable (L2 up, the slot served, its master not marked down). */
@@ -78,10 +92,23 @@ final class NamespaceL2<V> {
 
   /** Reads one key within the read timeout; empty on a miss, an error, a timeout, a data fault or a down master. */
   Optional<Envelope<V>> read(String key, boolean fromMaster) {
+    return lookup(key, fromMaster).found();
+  }
+
+  /**
+   * What a read of one key found, and whether L2 answered it at all.
+   *
+   * @param found the value; empty on a miss and when L2 did not answer
+   * @param answered false when the key's master is down, or the read failed or timed out
+   */
+  record Lookup<V>(Optional<Envelope<V>> found, boolean answered) {}
+
+  /** {@link #read}, telling a miss from an L2 that did not answer. */
+  Lookup<V> lookup(String key, boolean fromMaster) {
     String redisKey = redisKey(key);
     NodeHealth.Node node = nodes.owner(redisKey);
     if (node == null || node.down()) {
-      return Optional.empty();
+      return new Lookup<>(Optional.empty(), false);
     }
     CompletableFuture<byte[]> reply = l2.getPrefix(redisKey, maxValueBytes, fromMaster);
     waitFor(List.of(reply), System.nanoTime() + readTimeoutNanos);
@@ -107,7 +134,7 @@ final class NamespaceL2<V> {
     for (int i = 0; i < all.size(); i++) {
       if (replies.get(i) != null) {
         String key = all.get(i);
-        handleRead(redisKey(key), owners.get(i), replies.get(i)).ifPresent(e -> found.put(key, e));
+        handleRead(redisKey(key), owners.get(i), replies.get(i)).found().ifPresent(e -> found.put(key, e));
       }
     }
     return found;
@@ -124,18 +151,24 @@ final class NamespaceL2<V> {
     }
   }
 
-  private Optional<Envelope<V>> handleRead(String redisKey, NodeHealth.Node node, CompletableFuture<byte[]> future) {
+  private Lookup<V> handleRead(String redisKey, NodeHealth.Node node, CompletableFuture<byte[]> future) {
     Reply<byte[]> reply = outcome(future, node);
     if (reply.fault()) {
+      metrics.l2Miss.increment();
       fault(redisKey, metrics.l2WrongType, "holds another Redis type than a string (WRONGTYPE)");
-      return Optional.empty();
+      return new Lookup<>(Optional.empty(), true);
     }
     if (!reply.ok()) {
-      return Optional.empty();
+      return new Lookup<>(Optional.empty(), false);
     }
-    byte[] bytes = reply.value();
+    Optional<Envelope<V>> found = accept(redisKey, reply.value());
+    (found.isPresent() ? metrics.l2Hit : metrics.l2Miss).increment();
+    return new Lookup<>(found, true);
+  }
+
+  /** The entry in bytes read from L2; empty for none, and for a data fault (counted, deleted). */
+  private Optional<Envelope<V>> accept(String redisKey, byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
-      metrics.l2Miss.increment();
       return Optional.empty();
     }
     if (bytes.length > maxValueBytes) {
@@ -145,9 +178,8 @@ final class NamespaceL2<V> {
     return decode(redisKey, bytes);
   }
 
-  /** A per-key data fault: a miss, counted, deleted, logged once per kind; never a node failure. */
+  /** A per-key data fault: counted, deleted, logged once per kind; never a node failure. */
   private void fault(String redisKey, io.micrometer.core.instrument.Counter counter, String what) {
-    metrics.l2Miss.increment();
     counter.increment();
     if (loggedFaults.size() < 100 && loggedFaults.add(what)) {
       log.warn("cache '{}': an L2 entry {}; counting it as a miss and deleting it. Logged once per kind.", namespace,
@@ -158,16 +190,25 @@ final class NamespaceL2<V> {
 
   /** Writes a freshly loaded value without waiting: SET NX for a miss (never over a newer put), SET for a refresh. */
   void fill(String key, Envelope<V> envelope, boolean replace) {
+    fill(key, envelope, replace, null);
+  }
+
+  /**
+   * {@link #fill(String, Envelope, boolean)}; with a {@code lockToken} (a load that held the key's loading lock),
+   * writes the value (SET NX) and releases the lock in one script, and releases it when the value cannot be written.
+   */
+  void fill(String key, Envelope<V> envelope, boolean replace, String lockToken) {
     String redisKey = redisKey(key);
     NodeHealth.Node node = nodes.owner(redisKey);
     if (node == null || node.down()) {
-      return;
+      return; // the lock, if any, expires; the waiters' polls fail on this master and they load themselves
     }
     byte[] bytes;
     try {
       bytes = format.encode(envelope);
     } catch (RuntimeException e) {
       log.warn("cache '{}': cannot encode a loaded value; it stays in L1 only: {}", namespace, e.getMessage());
+      release(key, lockToken);
       return;
     }
     if (bytes.length > maxValueBytes) { // refused, not an error: the caller has its value, L1 keeps it
@@ -176,6 +217,11 @@ final class NamespaceL2<V> {
         log.warn("cache '{}': a loaded value is {} bytes encoded, over maxValueBytes {}; it stays in L1 only."
             + " Logged once.", namespace, bytes.length, maxValueBytes);
       }
+      release(key, lockToken);
+      return;
+    }
+    if (lockToken != null) {
+      releaseWith(key, node, bytes, envelope.ttlMillis(), lockToken);
       return;
     }
     l2.set(redisKey, bytes, envelope.ttlMillis(), !replace).whenComplete((ok, error) -> {
@@ -184,6 +230,84 @@ final class NamespaceL2<V> {
         node.failure(error);
       } else {
         node.success();
+      }
+    });
+  }
+
+  /**
+   * The outcome of one {@link #claim} step.
+   *
+   * @param state what the key's master had
+   * @param value the value, when {@code state} is {@link ClaimState#VALUE}
+   */
+  record Claim<V>(ClaimState state, Envelope<V> value) {}
+
+  /** What a {@link #claim} found. */
+  enum ClaimState {
+    /** The value is in L2. */
+    VALUE,
+    /** No value, and the loading lock is now the caller's. */
+    WON,
+    /** No value, and another load holds the lock. */
+    HELD,
+    /** L2 did not answer in time, failed, or the key's master is down: load without the lock. */
+    FAILED
+  }
+
+  /**
+   * One atomic step on the key's master, waiting at most the read timeout: the value if L2 has it, else the key's
+   * loading lock for {@code token} (for {@code lockTtlMillis}) if nobody holds it, else {@link ClaimState#HELD}
+   * (and the holder learns that someone waits, so it announces its value).
+   */
+  Claim<V> claim(String key, String token, long lockTtlMillis) {
+    String redisKey = redisKey(key);
+    NodeHealth.Node node = nodes.owner(redisKey);
+    if (node == null || node.down()) {
+      return new Claim<>(ClaimState.FAILED, null);
+    }
+    Reply<List<Object>> reply = await(l2.claim(redisKey, lockKey(key), token, lockTtlMillis, maxValueBytes), node,
+        readTimeoutNanos);
+    if (!reply.ok() || reply.value() == null || reply.value().isEmpty()) {
+      return new Claim<>(ClaimState.FAILED, null); // a data fault (WRONGTYPE) is the reads' to count and delete
+    }
+    long state = reply.value().get(0) instanceof Long n ? n : -1;
+    if (state == 1 && reply.value().size() > 1) {
+      Optional<Envelope<V>> found = accept(redisKey, (byte[]) reply.value().get(1));
+      return found.isPresent() ? new Claim<>(ClaimState.VALUE, found.get()) : new Claim<>(ClaimState.FAILED, null);
+    }
+    return new Claim<>(state == 2 ? ClaimState.WON : state == 0 ? ClaimState.HELD : ClaimState.FAILED, null);
+  }
+
+  /**
+   * Releases the key's loading lock if it is still {@code token}'s (a load that failed, or whose value cannot be
+   * written), without waiting; when someone waited, announces it so that a waiter takes over at once.
+   */
+  void release(String key, String token) {
+    if (token == null) {
+      return;
+    }
+    NodeHealth.Node node = nodes.owner(redisKey(key));
+    if (node != null && !node.down()) {
+      releaseWith(key, node, null, 0, token);
+    }
+  }
+
+  private void releaseWith(String key, NodeHealth.Node node, byte[] bytes, long ttlMillis, String token) {
+    CompletableFuture<Long> sent;
+    try {
+      sent = l2.release(redisKey(key), bytes, ttlMillis, lockKey(key), token);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((released, error) -> {
+      if (error != null) {
+        metrics.l2Error.increment();
+        node.failure(error);
+        return;
+      }
+      node.success();
+      if (released != null && released == 2) {
+        publishLater(key); // wakes the waiters at once; they poll too, in case this message is lost
       }
     });
   }
@@ -311,11 +435,8 @@ final class NamespaceL2<V> {
 
   private Optional<Envelope<V>> decode(String redisKey, byte[] bytes) {
     try {
-      Envelope<V> envelope = format.decode(bytes);
-      metrics.l2Hit.increment();
-      return Optional.of(envelope);
+      return Optional.of(format.decode(bytes));
     } catch (CacheDecodeException e) {
-      metrics.l2Miss.increment();
       metrics.l2Decode.increment();
       String kind = EnvelopeFormat.describe(bytes);
       if (loggedDecodeFailures.size() < 100 && loggedDecodeFailures.add(kind)) {

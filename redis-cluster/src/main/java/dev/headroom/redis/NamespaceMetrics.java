@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** The meters of one namespace, created once so the hot path only increments. */
@@ -35,6 +36,13 @@ final class NamespaceMetrics {
   final Counter l2Oversize;
   final Counter l2Unacknowledged;
   final Counter l2PublishFailed;
+  final Counter flightLoaded;
+  final Counter flightReceived;
+  final Counter flightTookOver;
+  final Counter flightTimedOut;
+  final Counter flightSkipped;
+  final Timer flightWait;
+  final AtomicInteger flightsWaiting = new AtomicInteger();
   private final MeterRegistry registry;
   private final Tags tags;
 
@@ -62,6 +70,15 @@ final class NamespaceMetrics {
     l2Oversize = counter(CacheMetricNames.L2_ERRORS, KIND, "oversize");
     l2Unacknowledged = counter(CacheMetricNames.L2_ERRORS, KIND, "unacknowledged");
     l2PublishFailed = counter(CacheMetricNames.L2_ERRORS, KIND, "publish");
+    flightLoaded = counter(CacheMetricNames.FLIGHTS, RESULT, "loaded");
+    flightReceived = counter(CacheMetricNames.FLIGHTS, RESULT, "received");
+    flightTookOver = counter(CacheMetricNames.FLIGHTS, RESULT, "took_over");
+    flightTimedOut = counter(CacheMetricNames.FLIGHTS, RESULT, "timeout");
+    flightSkipped = counter(CacheMetricNames.FLIGHTS, RESULT, "skipped");
+    flightWait = Timer.builder(CacheMetricNames.FLIGHT_WAIT).tags(tags)
+        .description("Time spent waiting for another replica's load of a key").register(registry);
+    Gauge.builder(CacheMetricNames.FLIGHTS_WAITING, flightsWaiting, AtomicInteger::get).tags(tags)
+        .description("Callers waiting now for another replica's load").strongReference(true).register(registry);
     Gauge.builder(CacheMetricNames.TTL, tuner, t -> t.currentTtl().toMillis() / 1000.0).tags(tags)
         .baseUnit("seconds").description("Current L2 TTL").strongReference(true).register(registry);
     Gauge.builder(CacheMetricNames.TARGET, tuner, t -> t.policy().targetLow()).tags(tags)

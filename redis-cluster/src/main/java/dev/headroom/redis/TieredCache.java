@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@link #get(Object, CacheLoader)} loads a key at most once at a time in this JVM (callers of the same key
- *       wait for the one load) and, with early refresh on, reloads a hot key shortly before it expires
- *       (XFetch: when {@code now − δ·β·ln(rand) ≥ expiry}, δ being how long the load took), in the background.
+ *       wait for the one load), and by default once across the replicas that share the cluster (the others wait a
+ *       bounded time for its value: {@link Builder#replicaSingleFlight(Duration)}); with early refresh on, it
+ *       reloads a hot key shortly before it expires (XFetch: when {@code now − δ·β·ln(rand) ≥ expiry}, δ being how
+ *       long the load took), in the background.
  *   <li>{@link #put} and {@link #invalidate} publish an invalidation that drops the key from every other instance's
  *       L1; a refill within a short window reads from the master, never a lagging replica.
  *   <li>When L2 is slow or down, reads wait at most the cluster's read timeout, then {@code get(key, loader)} serves
@@ -48,6 +50,10 @@ import java.util.regex.Pattern;
 public final class TieredCache<K, V> implements AutoCloseable {
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_KEY_LENGTH = 1024;
+  /** The default wait of {@link Builder#replicaSingleFlight(Duration)}: 5 s. */
+  public static final Duration DEFAULT_REPLICA_SINGLE_FLIGHT_WAIT = Duration.ofSeconds(5);
+  /** The longest wait {@link Builder#replicaSingleFlight(Duration)} accepts: 10 min. */
+  public static final Duration MAX_REPLICA_SINGLE_FLIGHT_WAIT = Duration.ofMinutes(10);
   /** The default {@link Builder#maxValueBytes}: 1 MiB. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
@@ -75,9 +81,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.metrics = new NamespaceMetrics(cluster.registry(), cluster.name(), namespace, tuner, l1::size);
     this.l2 = new NamespaceL2<>(cluster, namespace, s.codec(), metrics, s.durableReplicas(), s.durableTimeout(),
         s.maxValueBytes());
-    this.sync = new L1Sync<>(namespace, cluster, l1, l2, metrics);
-    this.loads = new CacheLoads<>(namespace, l1, l2, sync, tuner, metrics, ticker, clock, s.earlyRefreshBeta(),
-        s.refreshExecutor());
+    ReplicaFlight<V> replicas = new ReplicaFlight<>(s.replicaSingleFlightWait(), l2, metrics, ticker,
+        cluster.instanceId());
+    this.sync = new L1Sync<>(namespace, cluster, l1, l2, metrics, replicas::wake);
+    this.loads = new CacheLoads<>(namespace, l1, l2, replicas, sync, tuner, metrics, ticker, clock,
+        s.earlyRefreshBeta(), s.refreshExecutor());
   }
 
   /** A builder for the namespace {@code namespace} (letters, digits, {@code . _ -}) with String keys. */
@@ -142,10 +150,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * The value of {@code key}, loading it on a miss. Concurrent callers of one key in this JVM share one load. With
-   * early refresh on, a hit close to its expiry may start a background reload (the caller still gets the cached
-   * value). L2 problems never reach the caller; the loader's exceptions do (checked ones wrapped in a
-   * {@link CacheLoadException}).
+   * The value of {@code key}, loading it on a miss. Concurrent callers of one key in this JVM share one load; with
+   * {@link Builder#replicaSingleFlight(Duration)} (the default) so do the replicas sharing the cluster, a caller
+   * waiting at most the configured time for another replica's load. With early refresh on, a hit close to its
+   * expiry may start a background reload (the caller still gets the cached value). L2 problems never reach the
+   * caller; the loader's exceptions do (checked ones wrapped in a {@link CacheLoadException}).
    */
   public V get(K key, CacheLoader<? super K, ? extends V> loader) {
     String text = encode(key);
@@ -227,6 +236,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return l2.redisKey(encode(key));
   }
 
+  String lockKey(K key) {
+    return l2.lockKey(encode(key));
+  }
+
   // ----
 
   private String encode(K key) {
@@ -295,6 +308,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private int durableReplicas;
     private Duration durableTimeout = Duration.ZERO;
     private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+    private Duration replicaSingleFlightWait = DEFAULT_REPLICA_SINGLE_FLIGHT_WAIT;
 
     private Builder(CacheCluster cluster, String namespace, KeyCodec<K> keys, ValueCodec<V> codec) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -372,6 +386,39 @@ public final class TieredCache<K, V> implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Cross-replica single flight, on by default with a wait of {@link #DEFAULT_REPLICA_SINGLE_FLIGHT_WAIT} (5 s):
+     * when {@link TieredCache#get(Object, CacheLoader)} misses L1 and L2, the replica that takes the key's loading
+     * lock in L2 ({@code SET NX PX}, in the key's slot) runs the loader, and the others wait at most {@code maxWait}
+     * for its value (woken by its announcement on the invalidation channel, polling as a fallback) instead of
+     * running the loader too. A waiter loads itself when the wait passes, or takes the lock over when it disappears
+     * without a value (the holder's loader failed, or its process died: the lock's TTL is {@code maxWait}). When L2
+     * does not answer, or the key's master is down, the loader runs at once, as without it. Early refreshes are not
+     * coordinated (the cached value is served meanwhile).
+     *
+     * <p>On by default because it costs one script on the key's master per L2 miss (one per key and process, since
+     * callers in one JVM already share a flight) and nothing on hits, a round trip that is small next to any load
+     * worth caching, while without it every replica runs the loader for a hot missing key: what a shared cache is
+     * expected to prevent. Set {@code maxWait} above the loader's usual duration (a slower load is then done
+     * twice); turn it off ({@link #withoutReplicaSingleFlight()}) where loads are cheaper than a Redis round trip.
+     * Counted in {@code headroom.cache.flights{result}} ({@link CacheMetricNames#FLIGHTS}).
+     */
+    public Builder<K, V> replicaSingleFlight(Duration maxWait) {
+      checks.positive("replicaSingleFlight.maxWait", maxWait);
+      if (maxWait.compareTo(MAX_REPLICA_SINGLE_FLIGHT_WAIT) > 0 || maxWait.toMillis() < 1) {
+        throw checks.invalid("replicaSingleFlight.maxWait", maxWait, "must be in [1ms, "
+            + MAX_REPLICA_SINGLE_FLIGHT_WAIT + "]");
+      }
+      this.replicaSingleFlightWait = maxWait;
+      return this;
+    }
+
+    /** No cross-replica single flight: on an L2 miss every replica runs the loader (one flight per JVM still). */
+    public Builder<K, V> withoutReplicaSingleFlight() {
+      this.replicaSingleFlightWait = null;
+      return this;
+    }
+
     /** Validates and builds; subscribes to the namespace's invalidation channel. */
     public TieredCache<K, V> build() {
       if (cluster.bus().registered(namespace)) {
@@ -382,7 +429,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
         throw checks.invalid("l1.ttl", l1Ttl, "must be <= the L2 maxTtl " + ttl.maxTtl());
       }
       return new TieredCache<>(new TieredCacheSettings<>(cluster, namespace, keys, codec, l1Enabled, l1MaximumSize,
-          l1Ttl, ttl, earlyRefreshBeta, refreshExecutor, durableReplicas, durableTimeout, maxValueBytes));
+          l1Ttl, ttl, earlyRefreshBeta, refreshExecutor, durableReplicas, durableTimeout, maxValueBytes,
+          replicaSingleFlightWait));
     }
   }
 }

@@ -9,7 +9,10 @@ import java.util.concurrent.Executor;
  *
  * @param l1MaximumSize and {@code l1Ttl}: meaningful only when {@code l1Enabled}
  * @param durableReplicas 0: no {@code WAIT} after a write
+ * @param replicaSingleFlightWait how long a miss waits for another replica's load; null: cross-replica single flight
+ *     off
  */
 record TieredCacheSettings<K, V>(CacheCluster cluster, String namespace, KeyCodec<K> keys, ValueCodec<V> codec,
     boolean l1Enabled, long l1MaximumSize, Duration l1Ttl, TtlPolicy ttl, double earlyRefreshBeta,
-    Executor refreshExecutor, int durableReplicas, Duration durableTimeout, int maxValueBytes) {}
+    Executor refreshExecutor, int durableReplicas, Duration durableTimeout, int maxValueBytes,
+    Duration replicaSingleFlightWait) {}

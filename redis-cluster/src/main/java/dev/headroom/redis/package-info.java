@@ -18,6 +18,10 @@
  *       sees a sequence gap, re-subscribes, or loses the connection to the node serving its channel clears that
  *       namespace's L1, and keeps it unused until it hears the channel again. Publishers retry a failed publish
  *       (bounded) and {@code put} reports false until it got through.
+ *   <li><b>Coordination steps aside.</b> Cross-replica single flight ({@code ReplicaFlight}: one replica loads a
+ *       missing key, the others wait a bounded time for its value) asks L2 only when the read that missed was
+ *       answered; a timeout, an error or a down master makes the loader run at once, and a dead loader holds the
+ *       others back at most its lock's TTL.
  *   <li><b>Secrets and keys.</b> Credentials in seed URIs authenticate and are stripped from everything shown; keys
  *       that are not valid UTF-16 are refused rather than colliding once encoded as UTF-8.
  * </ul>
