@@ -130,8 +130,19 @@ final class CacheClusterFactory {
       throw PropertyErrors.invalid(at + ".max-value-size", n.maxValueSize() == null ? "(missing)" : n.maxValueSize(),
           "must be between 1B and 2GB");
     }
+    HeadroomCacheProperties.ReplicaSingleFlight flight = n.replicaSingleFlight();
+    if (flight.enabled() && (flight.maxWait() == null || flight.maxWait().toMillis() < 1
+        || flight.maxWait().compareTo(TieredCache.MAX_REPLICA_SINGLE_FLIGHT_WAIT) > 0)) {
+      throw PropertyErrors.invalid(at + ".replica-single-flight.max-wait", flight.maxWait() == null ? "(missing)"
+          : flight.maxWait(), "must be in [1ms, 10m]");
+    }
     return new NamespaceSettings(name, ttl, builder -> {
       builder.maxValueBytes((int) maxValueBytes);
+      if (flight.enabled()) {
+        builder.replicaSingleFlight(flight.maxWait());
+      } else {
+        builder.withoutReplicaSingleFlight();
+      }
       if (l1.enabled()) {
         builder.l1(l1.maxSize(), l1.ttl());
       } else {

@@ -117,13 +117,15 @@ public record HeadroomCacheProperties(
    * @param durableWrites wait for replicas to have each write
    * @param maxValueSize the largest encoded value written to or read from Redis: a bigger put is refused, a bigger
    *     stored value is a miss
+   * @param replicaSingleFlight one replica loads a missing key, the others wait for its value
    */
   public record Namespace(
       @DefaultValue L1 l1,
       @DefaultValue Ttl ttl,
       @DefaultValue("1.0") double earlyRefresh,
       @DefaultValue DurableWrites durableWrites,
-      @DefaultValue("1MB") DataSize maxValueSize) {}
+      @DefaultValue("1MB") DataSize maxValueSize,
+      @DefaultValue ReplicaSingleFlight replicaSingleFlight) {}
 
   /**
    * The in-process tier of a namespace: {@code headroom.cache.namespaces.<name>.l1.*}.
@@ -186,6 +188,19 @@ public record HeadroomCacheProperties(
    * @param timeout how long a put waits for them; required when replicas is set
    */
   public record DurableWrites(@DefaultValue("0") int replicas, Duration timeout) {}
+
+  /**
+   * Cross-replica single flight: {@code headroom.cache.namespaces.<name>.replica-single-flight.*}. On a miss in L1
+   * and Redis, the replica that takes the key's loading lock in Redis runs the loader and the others wait for its
+   * value; when Redis does not answer every replica loads, as with it off. See
+   * {@link dev.headroom.redis.TieredCache.Builder#replicaSingleFlight(Duration)}.
+   *
+   * @param enabled whether a key missing from the cache is loaded by one replica while the others wait for its value
+   *     (false: every replica that misses it runs the loader)
+   * @param maxWait how long a replica waits for another's load before loading the key itself (set it above the
+   *     loader's usual duration); also how long a dead replica's loading lock lasts, in [1ms, 10m]
+   */
+  public record ReplicaSingleFlight(@DefaultValue("true") boolean enabled, @DefaultValue("5s") Duration maxWait) {}
 
   /**
    * The LLM router's response cache on Redis: {@code headroom.cache.llm-responses.*}. When on, answers to

@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  *
  * @param name the namespace
  * @param ttl its TTL policy
- * @param apply sets L1, TTL policy, early refresh and durable writes on a builder
+ * @param apply sets L1, TTL policy, early refresh, durable writes, the value size limit and cross-replica single
+ *     flight on a builder
  */
 record NamespaceSettings(String name, TtlPolicy ttl, Consumer<TieredCache.Builder<?, ?>> apply) {
 

@@ -268,9 +268,31 @@ class CacheAutoConfigurationTest {
             TieredCache.Builder<String, String> plainBuilder = TieredCache.builder(builders, "plain",
                 JacksonCodec.of(String.class, 1));
             for (String field : List.of("l1Enabled", "l1MaximumSize", "l1Ttl", "ttl", "earlyRefreshBeta",
-                "durableReplicas", "durableTimeout", "maxValueBytes")) {
+                "durableReplicas", "durableTimeout", "maxValueBytes", "replicaSingleFlightWait")) {
               assertThat(field(configured, field)).as(field).isEqualTo(field(plainBuilder, field));
             }
+          }
+        });
+  }
+
+  @Test
+  void replicaSingleFlightIsSetPerNamespace() {
+    runner.withPropertyValues(cluster()).withPropertyValues(
+        "headroom.cache.namespaces.solo.replica-single-flight.enabled=false",
+        "headroom.cache.namespaces.patient.replica-single-flight.max-wait=30s").run(context -> {
+          assertThat(context).hasNotFailed();
+          CacheCluster cluster = context.getBean(CacheCluster.class);
+          var namespaces = CacheClusterFactory.namespaces(context.getBean(HeadroomCacheProperties.class));
+          for (String name : List.of("solo", "patient", "reports")) {
+            TieredCache.Builder<String, String> builder = TieredCache.builder(cluster, name,
+                JacksonCodec.of(String.class, 1));
+            namespaces.get(name).apply().accept(builder);
+            Object wait = field(builder, "replicaSingleFlightWait");
+            assertThat(wait).as(name).isEqualTo(switch (name) {
+              case "solo" -> null;
+              case "patient" -> Duration.ofSeconds(30);
+              default -> TieredCache.DEFAULT_REPLICA_SINGLE_FLIGHT_WAIT;
+            });
           }
         });
   }
@@ -337,6 +359,10 @@ class CacheAutoConfigurationTest {
             "headroom.cache.namespaces.reports.ttl.min-samples", ">= 1"),
         Arguments.of("headroom.cache.namespaces.reports.max-value-size=0B",
             "headroom.cache.namespaces.reports.max-value-size", "between 1B and 2GB"),
+        Arguments.of("headroom.cache.namespaces.reports.replica-single-flight.max-wait=0s",
+            "headroom.cache.namespaces.reports.replica-single-flight.max-wait", "[1ms, 10m]"),
+        Arguments.of("headroom.cache.namespaces.reports.replica-single-flight.max-wait=11m",
+            "headroom.cache.namespaces.reports.replica-single-flight.max-wait", "[1ms, 10m]"),
         Arguments.of("headroom.cache.namespaces.reports.early-refresh=-1",
             "headroom.cache.namespaces.reports.early-refresh", "[0, 100]"),
         Arguments.of("headroom.cache.namespaces.reports.durable-writes.replicas=1",
