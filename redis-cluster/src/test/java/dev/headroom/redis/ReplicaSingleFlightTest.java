@@ -245,9 +245,18 @@ class ReplicaSingleFlightTest {
     String lockKey = caches.get(0).lockKey("question");
     assertThat(onMaster(lockKey, "SET", lockKey, "slow-replica:1", "PX", "60000")).isEqualTo("OK");
     AtomicInteger loads = new AtomicInteger();
+    // no loader returns (and writes the value) before all three are loading: a replica that starts late on a busy
+    // machine would otherwise find the first one's value in L2 and never wait
+    CountDownLatch allLoading = new CountDownLatch(3);
     try {
       List<CompletableFuture<Answer>> answers = askAtOnce(caches, "question", key -> {
         loads.incrementAndGet();
+        allLoading.countDown();
+        try {
+          allLoading.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         return ANSWER;
       });
 
