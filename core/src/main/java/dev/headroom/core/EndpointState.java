@@ -47,6 +47,11 @@ public final class EndpointState {
   private volatile int remoteInFlight;
   /** How many leases this replica may hold: the limit, less what other replicas hold (see Pool's fleet view). */
   private volatile int localLimit;
+  /**
+   * The other replicas' mean latency for this endpoint in nanoseconds, from the pool's last fleet view (0: none).
+   * This replica's own estimate decays towards it, not towards zero, between its own calls.
+   */
+  private volatile double fleetLatency;
   /** Set when the fleet refused a global permit; cleared by the pool's next permit retry. */
   private volatile boolean fleetFull;
 
@@ -123,7 +128,8 @@ public final class EndpointState {
   }
 
   private double latency(long now, double raw, double decay) {
-    double latency = Math.max(MIN_LATENCY_NANOS, raw * decay);
+    double fleet = fleetLatency;
+    double latency = Math.max(MIN_LATENCY_NANOS, fleet > 0 ? raw * decay + fleet * (1 - decay) : raw * decay);
     if (inFlight.get() > 0) {
       latency = Math.max(latency, now - quietSince);
     }
@@ -337,6 +343,10 @@ public final class EndpointState {
   void fleet(int remote, int limitHere) {
     remoteInFlight = remote;
     localLimit = Math.max(1, Math.min(endpoint.maxConcurrency(), limitHere));
+  }
+
+  void fleetLatency(double nanos) {
+    fleetLatency = nanos;
   }
 
   void fleetFull(boolean value) {

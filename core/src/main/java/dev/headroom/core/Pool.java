@@ -336,7 +336,8 @@ public final class Pool implements AutoCloseable {
       if (index == Picker.NONE) {
         return null;
       }
-      if (maxWaitNanos > 0 && members.anyAtLimit()) {
+      // with a fleet, an endpoint can be full with others' calls though none is at this replica's own limit
+      if (maxWaitNanos > 0 && (fleet != null || members.anyAtLimit())) {
         int chosen = index;
         index = FasterSlot.choose(snapshot, selector, chosen, now, queuedBehind, maxWaitNanos);
         if (index == FasterSlot.WAIT) {

@@ -101,8 +101,10 @@ final class PoolFleet implements PoolMember {
     for (EndpointState state : members.all()) {
       int limit = state.limit();
       int others = view.inFlight(state.id());
-      int here = strict ? limit : Math.max(Math.floorDiv(limit + live - 1, live), limit - others);
+      int here = Math.max(Math.floorDiv(limit + live - 1, live), limit - others);
       state.fleet(others, here);
+      Double millis = view.meanLatencyMillis().get(state.id());
+      state.fleetLatency(millis == null ? 0 : millis * 1e6);
       state.fleetFull(false);
     }
     dispatch.run();
