@@ -21,6 +21,8 @@ final class FleetHub {
   private final Map<String, Integer> permits = new HashMap<>();
   private final List<Joined> joined = new ArrayList<>();
   int denials;
+  /** The others' mean latency per endpoint that every view carries (the test sets it). */
+  final Map<String, Double> latencyMillis = new HashMap<>();
 
   FleetCoordinator replica(String id) {
     return new Replica(id);
@@ -40,7 +42,7 @@ final class FleetHub {
           list.forEach(r -> others.merge(r.endpoint(), r.inFlight(), Integer::sum));
         }
       });
-      j.member.onView(new FleetView(others, Map.of(), (int) live, false));
+      j.member.onView(new FleetView(others, latencyMillis, (int) live, false));
     }
   }
 

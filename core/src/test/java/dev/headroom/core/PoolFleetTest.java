@@ -156,4 +156,35 @@ class PoolFleetTest {
     a.close();
     b.close();
   }
+
+  @Test
+  void betweenItsOwnCallsAnEndpointsLatencyDecaysTowardsTheFleetsMeanNotTowardsZero() {
+    FleetHub hub = new FleetHub();
+    Pool pool = replica(hub, "a", false, endpoint("slow", 4));
+    hub.latencyMillis.put("slow", 2_000.0);
+    hub.exchange();
+    time.advance(Duration.ofMinutes(5)); // thirty half-lives: its own 30 ms start value is all but forgotten
+    double millis = pool.endpoint("slow").orElseThrow().meanLatencyNanos(time.read()) / 1e6;
+    assertThat(millis).isCloseTo(2_000.0, org.assertj.core.data.Offset.offset(20.0));
+  }
+
+  @Test
+  void aReplicaWaitsForAFastNodeThatOtherReplicasFillRatherThanTakeAFreeSlowOne() {
+    FleetHub hub = new FleetHub();
+    Pool b = replica(hub, "b", false, endpoint("fast", 2), endpoint("slow", 2));
+    Pool a = replica(hub, "a", false, endpoint("fast", 2), endpoint("slow", 2));
+    a.tryAcquire(TestPools.only("fast")).orElseThrow();
+    a.tryAcquire(TestPools.only("fast")).orElseThrow();
+    hub.latencyMillis.put("fast", 10.0);
+    hub.latencyMillis.put("slow", 1_000.0);
+    hub.exchange(); // b: the others hold fast's 2 slots, so its limit there is its fair share, 1
+    time.advance(Duration.ofMinutes(5)); // the estimates are the fleet's: fast 10 ms, slow 1 s
+    Lease own = b.tryAcquire(TestPools.only("fast")).orElseThrow(); // b's one slot on fast
+
+    // b's own count on fast (1) is below fast's limit (2): only the fleet's calls fill it
+    CompletableFuture<Lease> next = b.acquireAsync(Selector.any(), Deadline.after(Duration.ofSeconds(5), time));
+    assertThat(next).as("waits for fast, which frees a slot in ~5 ms, rather than take slow (1 s)").isNotDone();
+    own.success();
+    assertThat(next.join().endpoint().id()).isEqualTo("fast");
+  }
 }
