@@ -227,12 +227,13 @@ public final class PoolConfig {
 
     /**
      * Shares the pool's load with the other replicas of the service through {@code value} (say a
-     * {@code RedisFleet}): every publish interval the pool reports its in-flight per endpoint and hears the others'.
-     * Picking adds the others' in-flight to each endpoint's own, and an endpoint's limit counts it too (each
-     * replica keeps at least its fair share, {@code ceil(limit / live replicas)}, so no replica starves): with N
-     * replicas an endpoint gets about its limit in flight, not N times it, exact within one publish interval. For
-     * an exact cap, add {@link #strictCaps}. Default {@link FleetCoordinator#local()}: this process alone, nothing
-     * shared and no network call.
+     * {@code RedisFleet}): every publish interval the pool reports its in-flight and mean latency per endpoint and
+     * hears the others'. Picking adds the others' in-flight to each endpoint's own, latency estimates fall back to
+     * the fleet's mean, and an endpoint's limit counts the others' in-flight too (each replica keeps at least its
+     * fair share, {@code ceil(limit / live replicas)}, so no replica starves). A heuristic that makes picks better,
+     * not a cap: the view is up to one publish interval old, and replicas that see the same free slot may all take
+     * it. For a cap that holds, add {@link #strictCaps}. Default {@link FleetCoordinator#local()}: this process
+     * alone, nothing shared and no network call.
      */
     public Builder coordinator(FleetCoordinator value) {
       this.coordinator = Objects.requireNonNull(value, "coordinator");
