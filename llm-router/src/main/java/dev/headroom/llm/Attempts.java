@@ -48,7 +48,7 @@ final class Attempts {
    */
   private <T> T bound(Lease lease, RequestDeadline deadline, Exchange<T> exchange) throws Exception {
     String tier = tiers.tierOf(lease);
-    Abort abort = inFlight.start();
+    Abort abort = inFlight.start(lease.endpoint().id());
     deadline.bind(lease, abort, tier);
     try {
       return exchange.run(tier, deadline.cap(lease, deadline.timeout()), abort);

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What each Ollama node has: the models on disk (from {@code /api/tags}; a node is sent only models it has), the
  * models in memory and until when (from {@code /api/ps} and from replies), and how long a cold load of a model took
- * there (from replies' {@code load_duration}). Model names are normalized ({@code name:latest}). Thread-safe; reads
- * are a map lookup and a set lookup, cheap enough for a selector on the pick path.
+ * there (from replies' {@code load_duration}). Model names are normalized ({@code name:latest}). Only registered
+ * nodes are kept: what arrives for a node after it was {@linkplain #forget forgotten} (a late poll or reply) is
+ * dropped. Thread-safe; reads are a map lookup and a set lookup, cheap enough for a selector on the pick path.
  */
 final class Catalog {
   /** A reply's load time above this was a real (cold) load, not the few milliseconds of a warm model. */
@@ -24,8 +25,19 @@ final class Catalog {
     this.keepAliveNanos = keepAliveNanos;
   }
 
+  /** Starts keeping entries for {@code node} (none yet: it is sent nothing until its tags are read). */
   void register(String node) {
     nodes.putIfAbsent(node, new Node());
+  }
+
+  /** Drops everything about {@code node}: it was removed from the router. */
+  void forget(String node) {
+    nodes.remove(node);
+  }
+
+  /** How many nodes are registered. */
+  int size() {
+    return nodes.size();
   }
 
   /** Whether {@code node} is known to have {@code model} on disk. Unknown nodes have nothing. */
@@ -69,7 +81,10 @@ final class Catalog {
 
   /** The result of {@code /api/tags}. */
   void tags(String node, Set<String> models) {
-    Node n = nodes.computeIfAbsent(node, k -> new Node());
+    Node n = nodes.get(node);
+    if (n == null) {
+      return;
+    }
     n.available = Set.copyOf(models);
     n.known = true;
     n.loadedUntil.keySet().retainAll(models);
@@ -77,14 +92,20 @@ final class Catalog {
 
   /** The result of {@code /api/ps}: the models in memory and until when (ticker nanos). */
   void ps(String node, Map<String, Long> loadedUntil) {
-    Node n = nodes.computeIfAbsent(node, k -> new Node());
+    Node n = nodes.get(node);
+    if (n == null) {
+      return;
+    }
     n.loadedUntil.keySet().retainAll(loadedUntil.keySet());
     n.loadedUntil.putAll(loadedUntil);
   }
 
   /** A node answered with {@code model}: it has it, it is loaded now, and the reply said how long loading took. */
   void served(String node, String model, long loadNanos, long now) {
-    Node n = nodes.computeIfAbsent(node, k -> new Node());
+    Node n = nodes.get(node);
+    if (n == null) {
+      return;
+    }
     if (!n.available.contains(model)) {
       Set<String> more = new TreeSet<>(n.available);
       more.add(model);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,12 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the {@link Catalog} current in the background: every interval it reads {@code /api/tags} and
  * {@code /api/ps} of each node, on the router's worker threads (never on the scheduler's thread or the pick path).
- * A node that cannot be read keeps its last known models; its health is the pool's business.
+ * A node that cannot be read keeps its last known models; its health is the pool's business. Nodes added at run
+ * time are read at once ({@link #add}); a removed one is polled no more ({@link #remove}).
  */
 final class FleetPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetPoller.class);
 
-  private final List<Endpoint> nodes;
+  private final Map<String, Endpoint> nodes = new ConcurrentHashMap<>();
   private final WireOllama client;
   private final Catalog catalog;
   private final Scheduler scheduler;
@@ -37,7 +39,7 @@ final class FleetPoller implements AutoCloseable {
 
   FleetPoller(List<Endpoint> nodes, WireOllama client, Catalog catalog, Scheduler scheduler, Ticker ticker,
       ExecutorService executor, Duration interval, Duration timeout) {
-    this.nodes = List.copyOf(nodes);
+    nodes.forEach(node -> this.nodes.put(node.id(), node));
     this.client = client;
     this.catalog = catalog;
     this.scheduler = scheduler;
@@ -49,13 +51,38 @@ final class FleetPoller implements AutoCloseable {
 
   /** Starts the periodic polls. */
   void start() {
-    nodes.forEach(node -> schedule(node, interval.toNanos()));
+    nodes.values().forEach(node -> schedule(node, interval.toNanos()));
+  }
+
+  /**
+   * Starts polling a node added at run time: reads its models at once (so that it is routable as soon as they are
+   * known) on a worker thread, then every interval.
+   *
+   * @return completes when the first read is done (successful or not)
+   */
+  CompletableFuture<Void> add(Endpoint node) {
+    nodes.put(node.id(), node);
+    return CompletableFuture.runAsync(() -> {
+      poll(node);
+      schedule(node, interval.toNanos());
+    }, executor);
+  }
+
+  /** Stops polling a removed node. */
+  void remove(String id) {
+    nodes.remove(id);
+    synchronized (timers) {
+      Scheduler.Cancellable timer = timers.remove(id);
+      if (timer != null) {
+        timer.cancel();
+      }
+    }
   }
 
   /** Polls every node now and waits (at most {@code wait}) for all of them. */
   void refreshNow(Duration wait) {
     List<CompletableFuture<Void>> polls = new ArrayList<>();
-    for (Endpoint node : nodes) {
+    for (Endpoint node : nodes.values()) {
       polls.add(CompletableFuture.runAsync(() -> poll(node), executor));
     }
     try {
@@ -68,18 +95,18 @@ final class FleetPoller implements AutoCloseable {
   }
 
   private void schedule(Endpoint node, long delayNanos) {
-    if (closed) {
-      return;
-    }
-    Scheduler.Cancellable timer = scheduler.schedule(delayNanos, () -> {
-      if (!closed) {
-        executor.execute(() -> {
-          poll(node);
-          schedule(node, interval.toNanos());
-        });
-      }
-    });
     synchronized (timers) {
+      if (closed || nodes.get(node.id()) != node) {
+        return; // closed, or the node was removed (or replaced by a new one with its id) meanwhile
+      }
+      Scheduler.Cancellable timer = scheduler.schedule(delayNanos, () -> {
+        if (!closed && nodes.get(node.id()) == node) {
+          executor.execute(() -> {
+            poll(node);
+            schedule(node, interval.toNanos());
+          });
+        }
+      });
       timers.put(node.id(), timer);
     }
   }

@@ -2,6 +2,8 @@ package dev.headroom.llm;
 
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.Pool;
+import dev.headroom.core.discovery.DiscoveredMember;
+import dev.headroom.core.discovery.MembershipTarget;
 import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.route.Router;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Least-loaded, model-aware routing over a fleet of Ollama servers, with a second pool and an OpenAI-compatible
@@ -49,6 +53,8 @@ import java.util.Optional;
  *   <li>The cloud takes overflow within a {@link SpendLimit}; past it, a {@link SpendLimitExceededException}.
  *   <li>Deterministic requests may be answered from a {@link ResponseCache}.
  * </ul>
+ * Nodes can be added, drained and removed while requests flow ({@link #addNode}, {@link #drainNode},
+ * {@link #removeNode}, or a discovery source through {@link #membership}).
  * Thread-safe. Close it to stop the background polls and probes.
  */
 public final class LlmRouter implements AutoCloseable {
@@ -101,6 +107,72 @@ public final class LlmRouter implements AutoCloseable {
   /** Reads every node's {@code /api/tags} and {@code /api/ps} now, waiting at most {@code wait}. */
   public void refreshFleet(Duration wait) {
     parts.refreshFleet(Objects.requireNonNull(wait, "wait"));
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /**
+   * Adds an Ollama node to the local pool while requests flow. Its {@code /api/tags} and {@code /api/ps} are read
+   * at once (and then every poll interval, like the others'); it gets requests for a model once its tags list it.
+   *
+   * @return completes when its models have been read once (successfully or not)
+   * @throws dev.headroom.core.ConfigException when a node of either pool already has its id, or the id is
+   *     {@code cloud}
+   */
+  public CompletableFuture<Void> addNode(OllamaNode node) {
+    return parts.members.add(node);
+  }
+
+  /**
+   * Drains a node of the local or the second pool: it gets no new requests, the ones in flight finish. It stays a
+   * member (shown as draining in {@link #fleet()}) until {@link #removeNode} or {@link #resumeNode}.
+   *
+   * @return completes when its last request has finished; at once for an unknown id
+   */
+  public CompletableFuture<Void> drainNode(String id) {
+    return parts.members.drain(id);
+  }
+
+  /**
+   * Makes a draining node eligible again.
+   *
+   * @throws IllegalArgumentException for an unknown id
+   * @throws IllegalStateException when the node is being removed
+   */
+  public void resumeNode(String id) {
+    parts.members.resume(id);
+  }
+
+  /**
+   * Removes a node gracefully: it gets no new requests from now on; when the ones in flight have finished, or after
+   * the {@linkplain Builder#drainTimeout drain timeout}, whatever is still in flight on it is cut (and retried
+   * elsewhere when it may be) and the router forgets it (its polls, models and statistics).
+   *
+   * @return completes when the node is gone; at once for an unknown id
+   */
+  public CompletableFuture<Void> removeNode(String id) {
+    return parts.members.remove(id, parts.members.drainTimeout());
+  }
+
+  /** {@link #removeNode(String)} waiting at most {@code drainTimeout} (zero: cut at once) for its requests. */
+  public CompletableFuture<Void> removeNode(String id, Duration drainTimeout) {
+    return parts.members.remove(id, drainTimeout);
+  }
+
+  /**
+   * The local pool as a {@link MembershipTarget}, so that a {@code MembershipSync} can follow a
+   * {@link dev.headroom.core.discovery.DiscoverySource} (DNS, Kubernetes, ...). A discovered member becomes the node
+   * {@code toNode} makes of it, which must keep the member's id:
+   *
+   * <pre>{@code
+   * MembershipTarget target = llm.membership(m -> OllamaNode.of(m.id(), m.uri(), 4));
+   * }</pre>
+   *
+   * Its {@code remove} removes at once: the sync calls it after the drain it waited for. Only the local pool's
+   * nodes are its members.
+   */
+  public MembershipTarget membership(Function<DiscoveredMember, OllamaNode> toNode) {
+    return parts.members.target(toNode);
   }
 
   /** The state of every endpoint of every tier. */
@@ -184,6 +256,7 @@ public final class LlmRouter implements AutoCloseable {
     boolean discoverOnBuild = true;
     FleetCoordinator coordinator = FleetCoordinator.local();
     boolean strictNodeCaps;
+    Duration drainTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -407,6 +480,15 @@ public final class LlmRouter implements AutoCloseable {
      */
     public Builder strictNodeCaps(boolean value) {
       this.strictNodeCaps = value;
+      return this;
+    }
+
+    /**
+     * How long {@link LlmRouter#removeNode(String)} waits for a node's requests in flight before it cuts them;
+     * default 60 s.
+     */
+    public Builder drainTimeout(Duration value) {
+      this.drainTimeout = value;
       return this;
     }
 

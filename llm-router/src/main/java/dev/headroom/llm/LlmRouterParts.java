@@ -26,6 +26,7 @@ final class LlmRouterParts implements AutoCloseable {
   final LlmTiers tiers;
   final SpendGuard guard;
   final RequestRunner requests;
+  final LlmMembers members;
   /** Every exchange in progress, cut by {@link LlmRouter#close()}. */
   private final InFlight inFlight = new InFlight();
   private final Catalog catalog;
@@ -56,7 +57,7 @@ final class LlmRouterParts implements AutoCloseable {
     CloudSpend spend = new CloudSpend(guard, metrics);
     CatalogFeedback feedback = new CatalogFeedback(catalog, stats, metrics, ticker);
     List<Endpoint> all = tiers.ollamaEndpoints();
-    this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost, all.size()),
+    this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost),
         new ResponseCacheStep(s.responseCache(), s.cacheTtl(), metrics),
         new Attempts(tiers, ollama, openAi, spend, feedback, inFlight),
         new StreamAttempts(tiers, ollama, openAi, spend, feedback, inFlight, s.scheduler(), ticker,
@@ -69,6 +70,7 @@ final class LlmRouterParts implements AutoCloseable {
       poller.refreshNow(s.pollTimeout().plus(s.pollTimeout()));
     }
     poller.start();
+    this.members = new LlmMembers(s, tiers, catalog, stats, poller, inFlight);
   }
 
   /**
@@ -102,7 +104,7 @@ final class LlmRouterParts implements AutoCloseable {
         double ttft = stats.ttftNanos(s.id());
         all.add(new NodeStatus(s.id(), tier, s.inFlight(), s.limit(), s.health(now), catalog.available(s.id()),
             catalog.loaded(s.id(), now), Duration.ofNanos((long) Math.max(0, ttft)),
-            Math.max(0, stats.tokensPerSecond(s.id()))));
+            Math.max(0, stats.tokensPerSecond(s.id())), s.isDraining()));
       }
     }
     return all;
@@ -118,8 +120,8 @@ final class LlmRouterParts implements AutoCloseable {
 
   @Override
   public String toString() {
-    return name + ", local=" + tiers.local.config().endpoints().size() + " nodes"
-        + (tiers.remote == null ? "" : ", remote=" + tiers.remote.config().endpoints().size() + " nodes")
+    return name + ", local=" + tiers.local.endpoints().size() + " nodes"
+        + (tiers.remote == null ? "" : ", remote=" + tiers.remote.endpoints().size() + " nodes")
         + (cloud == null ? "" : ", cloud=" + cloud);
   }
 

@@ -29,7 +29,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     Duration defaultColdLoad, Duration keepAlive, int maxAttempts, int maxWaiters, RetryBudget retryBudget,
     OutlierDetection outlierDetection, MeterRegistry meterRegistry, Ticker ticker, Scheduler scheduler,
     RandomSource random, HttpClient httpClient, boolean discoverOnBuild, FleetCoordinator coordinator,
-    boolean strictNodeCaps) {
+    boolean strictNodeCaps, Duration drainTimeout) {
 
   /**
    * Validates {@code b} and copies its settings. Every bad setting is a {@link dev.headroom.core.ConfigException}
@@ -66,13 +66,14 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     }
     checks.atLeast("maxAttempts", b.maxAttempts, 1);
     checks.atLeast("maxWaiters", b.maxWaiters, 0);
+    checks.nonNegative("drainTimeout", b.drainTimeout);
     return new LlmRouterSettings(b.name, List.copyOf(b.nodes), List.copyOf(b.remoteNodes), b.cloud,
         b.localWaitBudget, b.remoteWaitBudget, b.cloudWaitBudget, b.firstTokenTimeout, b.idleTimeout,
         b.requestTimeout, b.connectTimeout, b.pollInterval, b.pollTimeout, b.healthCheckInterval,
         Map.copyOf(b.aliases), b.responseCache, b.cacheTtl, b.maxBodyBytes, b.maxLineBytes, b.expectedTokens,
         b.loadedPreference, b.defaultColdLoad, b.keepAlive, b.maxAttempts, b.maxWaiters, b.retryBudget,
         b.outlierDetection, b.meterRegistry, b.ticker, b.scheduler, b.random, b.httpClient, b.discoverOnBuild,
-        b.coordinator, b.strictNodeCaps);
+        b.coordinator, b.strictNodeCaps, b.drainTimeout);
   }
 
   /** Whether probes of {@code /api/version} run. */

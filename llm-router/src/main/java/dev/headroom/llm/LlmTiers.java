@@ -90,6 +90,20 @@ final class LlmTiers {
     return all;
   }
 
+  /** The Ollama pool (local or second) that has a member with this id, or null. */
+  Pool ollamaPoolOf(String id) {
+    if (local.endpoint(id).isPresent()) {
+      return local;
+    }
+    return remote != null && remote.endpoint(id).isPresent() ? remote : null;
+  }
+
+  /** The pool endpoint of an Ollama node. */
+  static Endpoint endpoint(OllamaNode node) {
+    return Endpoint.builder(node.id()).uri(node.uri()).maxConcurrency(node.numParallel())
+        .weight(node.weight()).label("kind", "ollama").build();
+  }
+
   /** The router for a request: the default one, or one whose Ollama tiers have the request's own wait budget. */
   Router routerFor(Optional<Duration> maxQueueWait) {
     if (maxQueueWait.isEmpty()) {
@@ -131,8 +145,7 @@ final class LlmTiers {
         .outlierDetection(s.outlierDetection())
         .coordinator(s.coordinator()).strictCaps(s.strictNodeCaps());
     for (OllamaNode node : nodes) {
-      pb.endpoint(Endpoint.builder(node.id()).uri(node.uri()).maxConcurrency(node.numParallel())
-          .weight(node.weight()).label("kind", "ollama").build());
+      pb.endpoint(endpoint(node));
     }
     if (s.healthChecks()) {
       pb.healthCheck(HealthCheck.builder(HealthProbe.httpGet(http, "/api/version", s.pollTimeout()))

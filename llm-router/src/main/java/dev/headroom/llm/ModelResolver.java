@@ -33,9 +33,8 @@ final class ModelResolver {
   private final LlmCost cost;
   private final Ticker ticker;
   private final double loadedPreference;
-  private final int ollamaNodes;
 
-  ModelResolver(LlmRouterSettings settings, Catalog catalog, LlmCost cost, int ollamaNodes) {
+  ModelResolver(LlmRouterSettings settings, Catalog catalog, LlmCost cost) {
     this.router = settings.name();
     this.aliases = settings.aliases();
     this.cloudModels = settings.cloud() == null ? Map.of() : settings.cloud().models();
@@ -43,7 +42,6 @@ final class ModelResolver {
     this.cost = cost;
     this.ticker = settings.ticker();
     this.loadedPreference = settings.loadedPreference();
-    this.ollamaNodes = ollamaNodes;
   }
 
   /** The target of {@code requested}: its alias resolved, its catalog key, and its cloud model if mapped. */
@@ -88,7 +86,7 @@ final class ModelResolver {
     }
     Set<String> known = catalog.allAvailable();
     int unread = catalog.unread();
-    if (unread < ollamaNodes) {
+    if (unread < catalog.size()) {
       throw ModelNotFoundException.onNoNode(router, target.wire(), known, unread);
     }
   }

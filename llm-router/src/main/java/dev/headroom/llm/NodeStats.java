@@ -26,6 +26,12 @@ final class NodeStats {
     }
   }
 
+  /** Drops the averages of a removed node. */
+  void forget(String node) {
+    stats.remove(node);
+    lastBusy.remove(node);
+  }
+
   /** The node answered "server busy" at {@code now} (ticker nanos). */
   void busy(String node, long now) {
     lastBusy.put(node, now);

@@ -16,9 +16,11 @@ import java.util.Set;
  * @param modelsLoaded models in memory, from {@code /api/ps} and recent replies (empty for the cloud)
  * @param timeToFirstToken the measured average time to first token without loading; zero before the first reply
  * @param tokensPerSecond the measured average generation rate; 0 before the first reply
+ * @param draining whether it is draining: it gets no new requests, the ones in flight finish (see
+ *     {@link LlmRouter#drainNode(String)} and {@link LlmRouter#removeNode(String)})
  */
 public record NodeStatus(String id, String tier, int inFlight, int limit, Health health, Set<String> modelsOnDisk,
-    Set<String> modelsLoaded, Duration timeToFirstToken, double tokensPerSecond) {
+    Set<String> modelsLoaded, Duration timeToFirstToken, double tokensPerSecond, boolean draining) {
   /** Copies the sets. */
   public NodeStatus {
     modelsOnDisk = Set.copyOf(modelsOnDisk);

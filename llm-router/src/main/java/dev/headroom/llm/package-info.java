@@ -32,6 +32,10 @@
  *       {@code WireOllama} and {@code WireOpenAi} (the two protocols). They know no tiers, leases or metrics; their
  *       failures are typed exceptions the router classifies ({@code LlmClassifier}). {@code InFlight} tracks every
  *       exchange's {@code Abort} so that {@code close()} can cut them.
+ *   <li><b>Membership.</b> {@code LlmMembers} adds, drains and removes Ollama nodes at run time (and is the
+ *       router's {@link dev.headroom.core.discovery.MembershipTarget}): a new node joins the local core pool and is
+ *       registered in the {@code Catalog} and read at once by the {@code FleetPoller}; a removed one is drained,
+ *       then cut off in {@code InFlight} if its drain timeout passed, and forgotten by all three.
  *   <li><b>Metrics.</b> {@code LlmMetricNames} holds the names; the package-private {@code LlmMetrics} records, and
  *       keeps each meter per tag set, so the request path does a map lookup, not a registry lookup.
  * </ul>
