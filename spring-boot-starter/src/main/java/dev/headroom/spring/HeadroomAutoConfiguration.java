@@ -2,6 +2,7 @@ package dev.headroom.spring;
 
 import dev.headroom.core.Pool;
 import dev.headroom.core.PoolConfig;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.route.Router;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
@@ -25,8 +26,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * Headroom's core auto-configuration: a {@link HeadroomPools} from {@code headroom.pools.*} (plus the
  * application's own {@link Pool} beans), a {@link HeadroomRouters} from {@code headroom.routers.*}, one bean per
- * pool and router qualified by its name, meters on the application's {@link MeterRegistry}, and a graceful drain
- * when the context stops. Off with {@code headroom.enabled=false}; every bean backs off when the application
+ * pool and router qualified by its name, meters on the application's {@link MeterRegistry}, the pools in the
+ * application's {@link FleetCoordinator} when there is one ({@code headroom.fleet.*}), and a graceful drain when the
+ * context stops. Off with {@code headroom.enabled=false}; every bean backs off when the application
  * defines its own.
  *
  * <p>Auto-configurations of the other modules run after this one and find their pools in {@link HeadroomPools}.
@@ -52,14 +54,15 @@ public class HeadroomAutoConfiguration {
   /**
    * The pools: the application's {@link Pool} beans, then the configured pools whose names they do not take, then
    * the pools of every {@link HeadroomPoolSource} (the modules' own pools, such as the LLM router's). Each
-   * configured pool is built from its properties, then by every {@link HeadroomPoolCustomizer}, and validated; a
-   * bad value fails startup with a {@link dev.headroom.core.ConfigException} naming its property.
+   * configured pool is built from its properties (with the {@link FleetCoordinator} bean, if any), then by every
+   * {@link HeadroomPoolCustomizer}, and validated; a bad value fails startup with a
+   * {@link dev.headroom.core.ConfigException} naming its property.
    */
   @Bean
   @ConditionalOnMissingBean
   public HeadroomPools headroomPools(HeadroomProperties properties, ObjectProvider<MeterRegistry> registry,
       ObjectProvider<HeadroomPoolCustomizer> customizers, ObjectProvider<HeadroomPoolSource> sources,
-      ListableBeanFactory beanFactory) {
+      ObjectProvider<FleetCoordinator> fleet, ListableBeanFactory beanFactory) {
     Map<String, Pool> pools = new LinkedHashMap<>();
     for (String beanName : beanFactory.getBeanNamesForType(Pool.class)) {
       if (!beanName.startsWith(HeadroomBeanRegistrar.POOL_BEAN_PREFIX)) {
@@ -77,7 +80,8 @@ public class HeadroomAutoConfiguration {
       sourced.put(name, pool);
     }));
     PoolFactory factory = new PoolFactory(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
-        Optional.ofNullable(registry.getIfAvailable()), customizers.orderedStream().toList());
+        Optional.ofNullable(registry.getIfAvailable()), FleetBeans.coordinator(fleet, beanFactory, "headroomPools"),
+        customizers.orderedStream().toList());
     Map<String, PoolConfig> configs = new LinkedHashMap<>();
     properties.pools().forEach((name, p) -> {
       if (pools.containsKey(name)) {

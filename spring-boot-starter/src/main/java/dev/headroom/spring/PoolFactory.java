@@ -6,22 +6,30 @@ import dev.headroom.core.HealthCheck;
 import dev.headroom.core.HealthProbe;
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.PoolConfig;
+import dev.headroom.core.fleet.FleetCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Maps {@code headroom.pools.<name>.*} onto {@link PoolConfig}, naming every rejected value by its property. */
 final class PoolFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolFactory.class);
+
   private final HttpClient probeClient;
   private final Optional<MeterRegistry> registry;
+  private final Optional<FleetCoordinator> fleet;
   private final List<HeadroomPoolCustomizer> customizers;
 
-  PoolFactory(HttpClient probeClient, Optional<MeterRegistry> registry, List<HeadroomPoolCustomizer> customizers) {
+  PoolFactory(HttpClient probeClient, Optional<MeterRegistry> registry, Optional<FleetCoordinator> fleet,
+      List<HeadroomPoolCustomizer> customizers) {
     this.probeClient = probeClient;
     this.registry = registry;
+    this.fleet = fleet;
     this.customizers = List.copyOf(customizers);
   }
 
@@ -54,6 +62,12 @@ final class PoolFactory {
       b.noCircuitBreaker();
     }
     registry.ifPresent(b::meterRegistry);
+    fleet.ifPresent(b::coordinator);
+    b.strictCaps(p.strictCaps());
+    if (p.strictCaps() && fleet.isEmpty()) {
+      LOG.warn("{}.strict-caps has no effect without a fleet coordinator (headroom.fleet.*): in one process the"
+          + " pool's own limit is the cap", at);
+    }
     for (HeadroomPoolCustomizer customizer : customizers) {
       customizer.customize(name, b);
     }

@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     of them (Envoy's panic mode); 0: off
  * @param maxRetryAfter the longest a server's Retry-After keeps an endpoint out of picks
  * @param leakDetectionThreshold a lease held longer is logged and counted as leaked (0s: off)
+ * @param strictCaps whether each endpoint's max-concurrency is a hard cap across every replica of the service, a
+ *     global permit per lease from the fleet coordinator (headroom.fleet; no effect without one)
  */
 public record PoolProperties(
     List<Endpoint> endpoints,
@@ -36,7 +38,8 @@ public record PoolProperties(
     @DefaultValue CircuitBreaker circuitBreaker,
     @DefaultValue("0.5") double panicThreshold,
     @DefaultValue("60s") Duration maxRetryAfter,
-    @DefaultValue("0s") Duration leakDetectionThreshold) {
+    @DefaultValue("0s") Duration leakDetectionThreshold,
+    @DefaultValue("false") boolean strictCaps) {
 
   /** Copies the endpoint list; an absent list becomes empty (and fails validation with its property name). */
   public PoolProperties {

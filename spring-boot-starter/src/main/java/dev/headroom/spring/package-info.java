@@ -20,9 +20,13 @@
  *   <li>{@code dev.headroom.spring.cache}: a {@link dev.headroom.redis.CacheCluster} and its namespaces
  *       ({@link dev.headroom.spring.cache.HeadroomCaches}) from {@code headroom.cache.*}, and the LLM router's
  *       response cache on Redis.
- *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool, per browser pool, per routing DataSource
- *       and per cache cluster, and the {@code headroom} info section, when Spring Boot's health and actuator modules
- *       are present.
+ *   <li>{@code dev.headroom.spring.fleet}: a {@link dev.headroom.redis.fleet.RedisFleet} from {@code headroom.fleet.*}
+ *       (off unless seeds or use-cache-cluster is set); every pool, LLM router, browser pool and embedding pool above
+ *       joins the application's {@link dev.headroom.core.fleet.FleetCoordinator} bean, when there is one, through
+ *       {@link dev.headroom.spring.FleetBeans}.
+ *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool, per browser pool, per routing DataSource,
+ *       per cache cluster and for the fleet coordinator, and the {@code headroom} info section, when Spring Boot's
+ *       health and actuator modules are present.
  * </ul>
  *
  * <p><b>Adding a module's auto-configuration</b> (done this way for the LLM router, browser, SQL, NPU and cache

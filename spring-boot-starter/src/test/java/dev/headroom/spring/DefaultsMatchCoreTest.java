@@ -37,6 +37,8 @@ class DefaultsMatchCoreTest {
           assertThat(ours.maxRetryAfter()).isEqualTo(core.maxRetryAfter());
           assertThat(ours.leakDetectionThreshold()).isEqualTo(core.leakDetectionThreshold());
           assertThat(ours.picker().getClass()).isEqualTo(core.picker().getClass());
+          assertThat(ours.strictCaps()).isEqualTo(core.strictCaps());
+          assertThat(ours.coordinator()).isSameAs(core.coordinator());
           var breaker = ours.circuitBreaker().orElseThrow();
           var coreBreaker = core.circuitBreaker().orElseThrow();
           assertThat(breaker.getFailureRateThreshold()).isEqualTo(coreBreaker.getFailureRateThreshold());

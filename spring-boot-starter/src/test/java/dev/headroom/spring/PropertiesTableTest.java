@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.headroom.spring.browser.HeadroomBrowserProperties;
 import dev.headroom.spring.cache.HeadroomCacheProperties;
+import dev.headroom.spring.fleet.HeadroomFleetProperties;
 import dev.headroom.spring.llm.HeadroomLlmProperties;
 import dev.headroom.spring.npu.HeadroomNpuProperties;
 import dev.headroom.spring.sql.HeadroomSqlProperties;
@@ -68,7 +69,11 @@ class PropertiesTableTest {
         "| `headroom.npu.outlier-detection.*` | | as `headroom.pools.<name>.outlier-detection.*` |",
         "| `headroom.cache.namespaces.<name>.ttl.target-hit-rate.low` | `0.60` |",
         "| `headroom.cache.namespaces.<name>.l1.max-size` | `10000` |",
-        "| `headroom.cache.llm-responses.enabled` | `false` |");
+        "| `headroom.cache.llm-responses.enabled` | `false` |",
+        "| `headroom.pools.<name>.strict-caps` | `false` |",
+        "| `headroom.llm.strict-node-caps` | `false` |",
+        "| `headroom.fleet.seeds` | |",
+        "| `headroom.fleet.permit-ttl` | `10s` |");
   }
 
   static String table() throws IOException {
@@ -88,6 +93,7 @@ class PropertiesTableTest {
     walk("headroom.sql", HeadroomSqlProperties.class, docs, rows, seen);
     walk("headroom.npu", HeadroomNpuProperties.class, docs, rows, seen);
     walk("headroom.cache", HeadroomCacheProperties.class, docs, rows, seen);
+    walk("headroom.fleet", HeadroomFleetProperties.class, docs, rows, seen);
     StringBuilder out = new StringBuilder("| property | default | what it is |\n|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
     return out.toString();

@@ -1,11 +1,13 @@
 package dev.headroom.spring.actuate;
 
 import dev.headroom.browser.BrowserPool;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.redis.CacheCluster;
 import dev.headroom.redis.TieredCache;
 import dev.headroom.spring.cache.HeadroomCacheAutoConfiguration;
 import dev.headroom.spring.cache.HeadroomCaches;
 import dev.headroom.spring.browser.HeadroomBrowserAutoConfiguration;
+import dev.headroom.spring.fleet.HeadroomFleetAutoConfiguration;
 import dev.headroom.spring.sql.HeadroomSqlAutoConfiguration;
 import dev.headroom.sql.ReplicaRoutingDataSource;
 import java.util.LinkedHashMap;
@@ -35,13 +37,16 @@ import org.springframework.context.annotation.Configuration;
  *   <li>{@code headroomCache}: a {@link CacheHealthIndicator} per {@link CacheCluster}, by name
  *       ({@code /actuator/health/headroomCache/cache}): UP or DOWN with its L2, and the namespaces opened on it; off
  *       with {@code management.health.headroom-cache.enabled=false}.
+ *   <li>{@code headroomFleet}: a {@link FleetHealthIndicator} for the {@link FleetCoordinator}
+ *       ({@code /actuator/health/headroomFleet}): UP, or DEGRADED (never DOWN) while it decides locally; off with
+ *       {@code management.health.headroom-fleet.enabled=false}.
  * </ul>
  *
  * <p>The LLM router's node pools and the embedding pool's core pools are core pools: they are in the
  * {@code headroom} component with the others.
  */
 @AutoConfiguration(after = {HeadroomBrowserAutoConfiguration.class, HeadroomSqlAutoConfiguration.class,
-    HeadroomCacheAutoConfiguration.class})
+    HeadroomCacheAutoConfiguration.class, HeadroomFleetAutoConfiguration.class})
 @ConditionalOnClass(HealthIndicator.class)
 public class HeadroomModulesHealthAutoConfiguration {
 
@@ -98,6 +103,19 @@ public class HeadroomModulesHealthAutoConfiguration {
         registries.orderedStream().filter(r -> r.cluster() == cluster).forEach(r -> open.putAll(r.opened()));
         return open;
       }));
+    }
+  }
+
+  /** The fleet coordinator. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean(FleetCoordinator.class)
+  @ConditionalOnEnabledHealthIndicator("headroom-fleet")
+  static class Fleet {
+    /** The {@code headroomFleet} health component. */
+    @Bean
+    @ConditionalOnMissingBean(name = "headroomFleetHealthContributor")
+    HealthContributor headroomFleetHealthContributor(FleetCoordinator fleet) {
+      return new FleetHealthIndicator(fleet);
     }
   }
 }

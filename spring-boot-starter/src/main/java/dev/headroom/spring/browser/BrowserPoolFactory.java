@@ -2,6 +2,7 @@ package dev.headroom.spring.browser;
 
 import dev.headroom.browser.BrowserHost;
 import dev.headroom.browser.BrowserPoolConfig;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.spring.PropertyErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ final class BrowserPoolFactory {
 
   private BrowserPoolFactory() {}
 
-  static BrowserPoolConfig.Builder builder(HeadroomBrowserProperties p, Optional<MeterRegistry> registry) {
+  static BrowserPoolConfig.Builder builder(HeadroomBrowserProperties p, Optional<MeterRegistry> registry,
+      Optional<FleetCoordinator> fleet) {
     if (p.name() == null || p.name().isBlank()) {
       throw PropertyErrors.invalid(AT + ".name", "'" + p.name() + "'", "must be non-empty");
     }
@@ -37,6 +39,7 @@ final class BrowserPoolFactory {
         .leakDetectionThreshold(p.leakDetectionThreshold())
         .shutdownHook(p.shutdownHook());
     registry.ifPresent(b::meterRegistry);
+    fleet.ifPresent(b::coordinator);
     return b;
   }
 

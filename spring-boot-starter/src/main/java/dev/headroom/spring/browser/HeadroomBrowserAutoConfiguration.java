@@ -2,12 +2,15 @@ package dev.headroom.spring.browser;
 
 import dev.headroom.browser.BrowserPool;
 import dev.headroom.browser.BrowserPoolConfig;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
+import dev.headroom.spring.FleetBeans;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -18,7 +21,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * A {@link BrowserPool} from {@code headroom.browser.*} ({@link HeadroomBrowserProperties}), on the application's
- * {@link MeterRegistry} when there is one, adjusted by every {@link HeadroomBrowserCustomizer}. Its local browsers
+ * {@link MeterRegistry} when there is one, adjusted by every {@link HeadroomBrowserCustomizer}; with the
+ * application's {@link FleetCoordinator} bean (see {@code headroom.fleet.*}) each host's max-sessions is a hard cap
+ * across every replica of the service. Its local browsers
  * launch while the context starts; when the context closes the pool is closed, which kills every browser it launched
  * with all their helper processes and deletes their profiles. Created only when the module is on the classpath and
  * something under {@code headroom.browser} is set; off with {@code headroom.browser.enabled=false}; backs off when the
@@ -47,9 +52,11 @@ public class HeadroomBrowserAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public BrowserPool headroomBrowserPool(HeadroomBrowserProperties properties, ObjectProvider<MeterRegistry> registry,
-      ObjectProvider<HeadroomBrowserCustomizer> customizers) {
+      ObjectProvider<FleetCoordinator> fleet, ObjectProvider<HeadroomBrowserCustomizer> customizers,
+      BeanFactory beanFactory) {
     BrowserPoolConfig.Builder builder = BrowserPoolFactory.builder(properties,
-        Optional.ofNullable(registry.getIfAvailable()));
+        Optional.ofNullable(registry.getIfAvailable()),
+        FleetBeans.coordinator(fleet, beanFactory, "headroomBrowserPool"));
     customizers.orderedStream().forEach(c -> c.customize(properties.name(), builder));
     BrowserPool pool = BrowserPool.create(BrowserPoolFactory.build(builder));
     LOG.info("headroom.browser: {}", pool);

@@ -1,9 +1,11 @@
 package dev.headroom.spring.llm;
 
 import dev.headroom.core.Pool;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.llm.LlmRouter;
 import dev.headroom.llm.ResponseCache;
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
+import dev.headroom.spring.FleetBeans;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import dev.headroom.spring.HeadroomPoolSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -22,8 +25,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * An {@link LlmRouter} from {@code headroom.llm.*} ({@link HeadroomLlmProperties}), on the application's
- * {@link MeterRegistry} and {@link ResponseCache} bean when there are, adjusted by every
- * {@link HeadroomLlmCustomizer}. Its node pools join {@link dev.headroom.spring.HeadroomPools} (a
+ * {@link MeterRegistry}, {@link ResponseCache} and {@link FleetCoordinator} beans when there are (with a coordinator,
+ * the nodes' slots count every replica's calls and the cloud spend limit holds for all replicas together), adjusted
+ * by every {@link HeadroomLlmCustomizer}. Its node pools join {@link dev.headroom.spring.HeadroomPools} (a
  * {@link HeadroomPoolSource}): they show in the {@code headroom} health component and drain when the context stops;
  * the router is closed after that. Created only when the module is on the classpath and something under
  * {@code headroom.llm} is set; off with {@code headroom.llm.enabled=false}; backs off when the application defines
@@ -51,9 +55,10 @@ public class HeadroomLlmAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public LlmRouter headroomLlmRouter(HeadroomLlmProperties properties, ObjectProvider<MeterRegistry> registry,
-      ObjectProvider<ResponseCache> cache, ObjectProvider<HeadroomLlmCustomizer> customizers) {
+      ObjectProvider<ResponseCache> cache, ObjectProvider<FleetCoordinator> fleet,
+      ObjectProvider<HeadroomLlmCustomizer> customizers, BeanFactory beanFactory) {
     LlmRouter.Builder builder = LlmRouterFactory.builder(properties, Optional.ofNullable(registry.getIfAvailable()),
-        Optional.ofNullable(cache.getIfUnique()));
+        Optional.ofNullable(cache.getIfUnique()), FleetBeans.coordinator(fleet, beanFactory, "headroomLlmRouter"));
     customizers.orderedStream().forEach(c -> c.customize(properties.name(), builder));
     LlmRouter router = LlmRouterFactory.build(builder);
     LOG.info("headroom.llm: {}", router); // the cloud's API key shows as [redacted]

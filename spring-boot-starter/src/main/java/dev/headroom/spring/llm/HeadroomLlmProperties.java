@@ -61,6 +61,9 @@ import org.springframework.util.unit.DataSize;
  * @param discoverOnBuild whether startup reads the fleet's models before the router is used
  * @param retryBudget the retry budget shared by all requests
  * @param outlierDetection passive ejection of failing nodes
+ * @param strictNodeCaps whether each node's num-parallel is a hard cap across every replica of the service, a global
+ *     permit per request from the fleet coordinator (headroom.fleet; without it the shared load view keeps the sum
+ *     near num-parallel)
  */
 @ConfigurationProperties("headroom.llm")
 public record HeadroomLlmProperties(
@@ -91,7 +94,8 @@ public record HeadroomLlmProperties(
     @DefaultValue("512") int maxWaiters,
     @DefaultValue("true") boolean discoverOnBuild,
     @DefaultValue RouterProperties.RetryBudget retryBudget,
-    @DefaultValue PoolProperties.OutlierDetection outlierDetection) {
+    @DefaultValue PoolProperties.OutlierDetection outlierDetection,
+    @DefaultValue("false") boolean strictNodeCaps) {
 
   /** Copies the lists; absent ones become empty. */
   public HeadroomLlmProperties {

@@ -1,6 +1,7 @@
 package dev.headroom.spring.llm;
 
 import dev.headroom.core.Checks;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.time.Ticker;
 import dev.headroom.llm.CloudConfig;
 import dev.headroom.llm.InMemoryResponseCache;
@@ -25,7 +26,7 @@ final class LlmRouterFactory {
   private LlmRouterFactory() {}
 
   static LlmRouter.Builder builder(HeadroomLlmProperties p, Optional<MeterRegistry> registry,
-      Optional<ResponseCache> cacheBean) {
+      Optional<ResponseCache> cacheBean, Optional<FleetCoordinator> fleet) {
     if (p.name() == null || p.name().isBlank()) {
       throw PropertyErrors.invalid(AT + ".name", "'" + p.name() + "'", "must be non-empty");
     }
@@ -81,8 +82,10 @@ final class LlmRouterFactory {
         .maxWaiters(p.maxWaiters())
         .discoverOnBuild(p.discoverOnBuild())
         .retryBudget(p.retryBudget().toCore(AT + ".retry-budget", Ticker.system()))
-        .outlierDetection(p.outlierDetection().toCore(AT + ".outlier-detection"));
+        .outlierDetection(p.outlierDetection().toCore(AT + ".outlier-detection"))
+        .strictNodeCaps(p.strictNodeCaps());
     registry.ifPresent(b::meterRegistry);
+    fleet.ifPresent(b::coordinator);
     return b;
   }
 

@@ -3,6 +3,7 @@ package dev.headroom.spring.npu;
 import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.Pool;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.npu.CloudEmbeddingBackend;
 import dev.headroom.npu.EmbeddingBackend;
 import dev.headroom.npu.EmbeddingModel;
@@ -40,7 +41,8 @@ final class EmbeddingPoolFactory {
   private EmbeddingPoolFactory() {}
 
   /** Checks every setting, then builds the backends (loading the model last) into a builder the caller owns. */
-  static Prepared prepare(HeadroomNpuProperties p, Optional<MeterRegistry> registry) {
+  static Prepared prepare(HeadroomNpuProperties p, Optional<MeterRegistry> registry,
+      Optional<FleetCoordinator> fleet) {
     check(p);
     List<EmbeddingBackend> built = new ArrayList<>();
     try {
@@ -55,6 +57,7 @@ final class EmbeddingPoolFactory {
       dev.headroom.core.OutlierDetection ejection = p.outlierDetection().toCore(AT + ".outlier-detection");
       b.corePools(config -> config.outlierDetection(ejection));
       registry.ifPresent(b::meterRegistry);
+      fleet.ifPresent(b::coordinator);
       List<EmbeddingBackend> workers = new ArrayList<>();
       for (HeadroomNpuProperties.Worker w : p.workers()) {
         workers.add(worker(w));

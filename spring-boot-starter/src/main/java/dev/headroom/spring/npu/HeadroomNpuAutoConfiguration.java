@@ -1,8 +1,10 @@
 package dev.headroom.spring.npu;
 
 import dev.headroom.core.Pool;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.npu.EmbeddingPool;
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
+import dev.headroom.spring.FleetBeans;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import dev.headroom.spring.HeadroomPoolSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -21,7 +24,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * An {@link EmbeddingPool} from {@code headroom.npu.*} ({@link HeadroomNpuProperties}), on the application's
- * {@link MeterRegistry} when there is one, adjusted by every {@link HeadroomNpuCustomizer}. Its core pools join
+ * {@link MeterRegistry} and {@link FleetCoordinator} (each worker's max-concurrency then counts every replica's
+ * calls) when there are, adjusted by every {@link HeadroomNpuCustomizer}. Its core pools join
  * {@link dev.headroom.spring.HeadroomPools} (a {@link HeadroomPoolSource}): they show in the {@code headroom} health
  * component and drain when the context stops; then the pool is closed, which ends its threads and releases the
  * native sessions of its local backend. Created only when the module is on the classpath and something under
@@ -50,9 +54,11 @@ public class HeadroomNpuAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public EmbeddingPool headroomEmbeddingPool(HeadroomNpuProperties properties, ObjectProvider<MeterRegistry> registry,
-      ObjectProvider<HeadroomNpuCustomizer> customizers) {
+      ObjectProvider<FleetCoordinator> fleet, ObjectProvider<HeadroomNpuCustomizer> customizers,
+      BeanFactory beanFactory) {
     EmbeddingPoolFactory.Prepared prepared = EmbeddingPoolFactory.prepare(properties,
-        Optional.ofNullable(registry.getIfAvailable()));
+        Optional.ofNullable(registry.getIfAvailable()),
+        FleetBeans.coordinator(fleet, beanFactory, "headroomEmbeddingPool"));
     try {
       customizers.orderedStream().forEach(c -> c.customize(properties.name(), prepared.builder()));
     } catch (RuntimeException e) {

@@ -136,7 +136,7 @@ class BrowserAutoConfigurationTest {
         .withPropertyValues("headroom.browser.hosts[0].id=h").run(context -> {
           HeadroomBrowserProperties properties = context.getBean(HeadroomBrowserProperties.class);
           BrowserPoolConfig ours = BrowserPoolFactory.build(BrowserPoolFactory.builder(properties,
-              java.util.Optional.empty()));
+              java.util.Optional.empty(), java.util.Optional.empty()));
           BrowserPoolConfig builders = BrowserPoolConfig.builder("browser").host(BrowserHost.local("h")).build();
           assertThat(ours.name()).isEqualTo(builders.name());
           assertThat(ours.maxWaiters()).isEqualTo(builders.maxWaiters());

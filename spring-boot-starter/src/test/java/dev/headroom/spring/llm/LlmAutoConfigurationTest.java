@@ -176,6 +176,8 @@ class LlmAutoConfigurationTest {
             assertThat(local.config().healthCheck().orElseThrow().interval())
                 .isEqualTo(builders.localPool().config().healthCheck().orElseThrow().interval());
             assertThat(local.config().endpoints()).isEqualTo(builders.localPool().config().endpoints());
+            assertThat(local.config().strictCaps()).isEqualTo(builders.localPool().config().strictCaps());
+            assertThat(local.config().coordinator()).isSameAs(builders.localPool().config().coordinator());
           } finally {
             builders.close();
           }

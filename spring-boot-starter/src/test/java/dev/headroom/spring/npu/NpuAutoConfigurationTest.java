@@ -226,7 +226,8 @@ class NpuAutoConfigurationTest {
         .run(context -> {
           HeadroomNpuProperties p = context.getBean(HeadroomNpuProperties.class);
           assertThat(p.local().backend()).isEqualTo(HeadroomNpuProperties.LocalBackend.NONE);
-          EmbeddingPoolBuilder ours = EmbeddingPoolFactory.prepare(p, java.util.Optional.empty()).builder();
+          EmbeddingPoolBuilder ours = EmbeddingPoolFactory.prepare(p, java.util.Optional.empty(),
+              java.util.Optional.empty()).builder();
           EmbeddingPoolBuilder builders = EmbeddingPool.builder("embeddings");
           for (String field : List.of("name", "maxBatchSize", "maxQueueDelay", "buckets", "padToBucket", "warning",
               "critical", "maxAttempts", "closeTimeout")) {
