@@ -91,6 +91,12 @@ public record Endpoint(String id, URI uri, double weight, int maxConcurrency, Ma
       return this;
     }
 
+    /** Adds labels (a discovered member's, say). */
+    public Builder labels(Map<String, String> values) {
+      values.forEach(this::label);
+      return this;
+    }
+
     /** Validates and builds. */
     public Endpoint build() {
       URI where = uri != null ? uri : URI.create("endpoint:" + (id == null ? "" : id.replace(' ', '_')));

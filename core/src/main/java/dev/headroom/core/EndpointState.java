@@ -54,6 +54,13 @@ public final class EndpointState {
   private volatile double fleetLatency;
   /** Set when the fleet refused a global permit; cleared by the pool's next permit retry. */
   private volatile boolean fleetFull;
+  /** The ramp of a warming endpoint; set before {@link #warmingUntil}, read after it. */
+  private volatile SlowStart slowStart;
+  private volatile long warmingSince;
+  /** When its slow start ends (ticker time); {@code Long.MIN_VALUE} when it never warms. */
+  private volatile long warmingUntil = Long.MIN_VALUE;
+  /** Joined a running pool with probes and has not passed its first probe yet. */
+  private volatile boolean awaitingFirstProbe;
 
   /** @param breaker the endpoint's breaker, or null when the pool has none */
   EndpointState(Endpoint endpoint, long halfLifeNanos, long initialLatencyNanos, CircuitBreaker breaker, long now,
@@ -172,6 +179,27 @@ public final class EndpointState {
   }
 
   /**
+   * The share of its weight this endpoint has at {@code now}, in (0, 1]: 1 unless it is in its slow start (see
+   * {@link SlowStart}), where it ramps from the pool's {@code minWeight} to 1 over the window. The pool applies it
+   * to every pick (whatever the picker or cost function); pickers need not read it.
+   */
+  public double slowStartFactor(long now) {
+    long until = warmingUntil;
+    if (now >= until) {
+      return 1.0;
+    }
+    return slowStart.factor(now - warmingSince);
+  }
+
+  /**
+   * Whether the endpoint joined a running pool and has not reached its full share at {@code now}: it is waiting
+   * for its first health probe to pass (it is {@link Health#DOWN} until then), or it is within its slow start.
+   */
+  public boolean isWarming(long now) {
+    return awaitingFirstProbe || now < warmingUntil;
+  }
+
+  /**
    * A view of the endpoint's circuit breaker now: its state, failure rate and since when. The pool records the
    * calls on the breaker itself; {@link BreakerState.State#DISABLED} when the pool has no breakers.
    */
@@ -220,7 +248,7 @@ public final class EndpointState {
 
   /** A point-in-time view for reports. */
   public EndpointLoad load(long now) {
-    return new EndpointLoad(id(), inFlight(), limit(), health(now), draining);
+    return new EndpointLoad(id(), inFlight(), limit(), health(now), draining, isWarming(now));
   }
 
   @Override
@@ -284,7 +312,28 @@ public final class EndpointState {
     if (coolingDown && cooldownUntil > now) {
       next = Math.min(next, cooldownUntil);
     }
+    if (now < warmingUntil) { // its slow-start limit rises: waiting callers may fit
+      next = Math.min(next, nextRampStep(now));
+    }
     return next;
+  }
+
+  /** When its slow-start limit next rises (or its slow start ends), after {@code now}. */
+  private long nextRampStep(long now) {
+    long until = warmingUntil;
+    int limit = endpoint.maxConcurrency();
+    int current = slowStartLimit(now);
+    if (current >= limit) {
+      return until;
+    }
+    // the ramp (t / window)^(1 / aggression) passes current / limit at t = window × (current / limit)^aggression
+    SlowStart ramp = slowStart;
+    double share = (double) current / limit;
+    long at = warmingSince + (long) Math.ceil(ramp.window().toNanos() * Math.pow(share, ramp.aggression())) + 1;
+    if (at <= now) {
+      at = now + 1_000_000; // rounding: look again in a millisecond
+    }
+    return Math.min(at, until);
   }
 
   boolean tryReserve(long now) {
@@ -359,6 +408,43 @@ public final class EndpointState {
 
   void draining(boolean value) {
     draining = value;
+  }
+
+  /** Starts its slow start at {@code now}. */
+  void warmFrom(long now, SlowStart ramp) {
+    slowStart = ramp;
+    warmingSince = now;
+    warmingUntil = now + ramp.window().toNanos(); // last: a reader that sees it sees the other two
+  }
+
+  /** When its slow start ends; {@code Long.MIN_VALUE} when it has none. */
+  long warmingUntil() {
+    return warmingUntil;
+  }
+
+  /** Whether it is in its slow start at {@code now} (eligible, ramping up). */
+  boolean rampingAt(long now) {
+    return now < warmingUntil;
+  }
+
+  /** The most leases it may hold at {@code now} while ramping up: {@code ceil(factor × limit)}, at least 1. */
+  int slowStartLimit(long now) {
+    return Math.max(1, (int) Math.ceil(slowStartFactor(now) * endpoint.maxConcurrency()));
+  }
+
+  /** Keeps it out (down by its probe) until its first probe passes. */
+  void awaitFirstProbe() {
+    awaitingFirstProbe = true;
+    probeDown = true;
+  }
+
+  boolean awaitingFirstProbe() {
+    return awaitingFirstProbe;
+  }
+
+  /** Its first probe passed. */
+  void firstProbePassed() {
+    awaitingFirstProbe = false;
   }
 
   void probeDown(boolean value) {

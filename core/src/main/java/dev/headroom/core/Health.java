@@ -6,6 +6,9 @@ public enum Health {
   UP,
   /** Temporarily removed by passive outlier detection or an open circuit breaker; returns after a backoff. */
   EJECTED,
-  /** Removed because its active health probe failed; returns when the probe passes again. */
+  /**
+   * Removed because its active health probe failed, or (an endpoint added to a running pool with probes) because
+   * it has not passed its first probe yet; returns when the probe passes.
+   */
   DOWN
 }

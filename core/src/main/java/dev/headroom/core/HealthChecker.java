@@ -29,8 +29,9 @@ final class HealthChecker {
   void start(EndpointState state) {
     Probing p = new Probing(state);
     probing.put(state, p);
-    // first probe at a random point of the first interval, so that a fleet of clients does not probe in step
-    p.schedule((long) (random.nextDouble() * config.interval().toNanos()));
+    // first probe at a random point of the first interval, so that a fleet of clients does not probe in step; an
+    // endpoint that joined a running pool is probed at once, since it gets no leases before its first probe passes
+    p.schedule(state.awaitingFirstProbe() ? 0 : (long) (random.nextDouble() * config.interval().toNanos()));
   }
 
   void stop(EndpointState state) {
@@ -111,7 +112,8 @@ final class HealthChecker {
         if (healthy) {
           passes++;
           failures = 0;
-          change = state.probeDown() && passes >= config.healthyThreshold();
+          // a joining endpoint needs one pass, as in Envoy: the threshold is for coming back after failures
+          change = state.probeDown() && (passes >= config.healthyThreshold() || state.awaitingFirstProbe());
         } else {
           failures++;
           passes = 0;

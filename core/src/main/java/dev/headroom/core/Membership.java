@@ -62,7 +62,11 @@ final class Membership {
     return snapshot;
   }
 
-  EndpointState add(Endpoint endpoint) {
+  /**
+   * @param joining whether the pool is already running (not one of the endpoints it was built with): then it waits
+   *     for its first probe when the pool has probes, and warms up when the pool has a slow start
+   */
+  EndpointState add(Endpoint endpoint, boolean joining) {
     long now = config.ticker().read();
     synchronized (lock) {
       if (members.containsKey(endpoint.id())) {
@@ -76,6 +80,11 @@ final class Membership {
       // polls the (volatile) state after each call it records instead, see breakerMayHaveChanged.
       EndpointState state = new EndpointState(endpoint, config.latencyHalfLife().toNanos(),
           config.initialLatency().toNanos(), breaker, now, atLimit);
+      if (joining && config.healthCheck().isPresent()) {
+        state.awaitFirstProbe();
+      } else if (joining) {
+        config.slowStart().ifPresent(ramp -> state.warmFrom(now, ramp));
+      }
       members.put(endpoint.id(), state);
       metrics.added(state, s -> s.eligible(config.ticker().read()) ? 1 : 0);
       rebuildLocked(now);
@@ -180,10 +189,18 @@ final class Membership {
       if (members.get(state.id()) != state || state.probeDown() == !healthy) {
         return;
       }
+      long now = config.ticker().read();
       state.probeDown(!healthy);
-      Log.LOG.warn("pool '{}': endpoint '{}' is {} by its health probe", config.name(), state.id(),
-          healthy ? "UP" : "DOWN");
-      rebuildLocked(config.ticker().read());
+      if (state.awaitingFirstProbe()) {
+        state.firstProbePassed();
+        config.slowStart().ifPresent(ramp -> state.warmFrom(now, ramp));
+        Log.LOG.info("pool '{}': endpoint '{}' passed its first health probe{}", config.name(), state.id(),
+            config.slowStart().isPresent() ? " and starts its slow start" : "");
+      } else {
+        Log.LOG.warn("pool '{}': endpoint '{}' is {} by its health probe", config.name(), state.id(),
+            healthy ? "UP" : "DOWN");
+      }
+      rebuildLocked(now);
     }
   }
 

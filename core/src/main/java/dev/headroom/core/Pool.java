@@ -1,6 +1,7 @@
 package dev.headroom.core;
 
 import dev.headroom.core.fleet.FleetCoordinator;
+import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.time.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
@@ -49,6 +50,8 @@ public final class Pool implements AutoCloseable {
   private final boolean leakDetection;
   /** The pool's side of a shared fleet coordinator; null with the local default. */
   private final PoolFleet fleet;
+  /** Draws slow-start picks (see {@link SlowStartPicks}). */
+  private final RandomSource random;
   private volatile boolean closed;
 
   private Pool(PoolConfig config) {
@@ -58,13 +61,14 @@ public final class Pool implements AutoCloseable {
     this.picker = config.picker();
     this.poolSelector = config.selector();
     this.leakDetection = !config.leakDetectionThreshold().isZero();
+    this.random = config.random();
     this.metrics = new PoolMetrics(config.meterRegistry().orElse(null), name, config.tier());
     this.admission = new Admission(config, metrics, this::tryLease, this::exhausted);
     this.members = new Membership(config, metrics, admission::dispatch);
     this.health = config.healthCheck()
         .map(check -> new HealthChecker(this, check, config.scheduler(), config.random()))
         .orElse(null);
-    config.endpoints().forEach(this::add);
+    config.endpoints().forEach(endpoint -> add(endpoint, false));
     this.fleet = config.coordinator() == FleetCoordinator.local()
         ? null : new PoolFleet(config, members, admission::dispatch);
   }
@@ -248,10 +252,19 @@ public final class Pool implements AutoCloseable {
 
   // ---------------------------------------------------------------- membership
 
-  /** Adds an endpoint; it is eligible at once (and probed, if the pool has a health check). */
+  /**
+   * Adds an endpoint to the running pool. Without a health check it is eligible at once; with one it is probed at
+   * once and eligible when its first probe passes (one pass, whatever the healthy threshold), and shown as
+   * {@link Health#DOWN} and warming until then. With {@link PoolConfig#slowStart() slow start} its share of the
+   * traffic then ramps up over the window. Ids must be unique in the pool.
+   */
   public EndpointState add(Endpoint endpoint) {
+    return add(endpoint, true);
+  }
+
+  private EndpointState add(Endpoint endpoint, boolean joining) {
     checkOpen();
-    EndpointState state = members.add(Objects.requireNonNull(endpoint, "endpoint"));
+    EndpointState state = members.add(Objects.requireNonNull(endpoint, "endpoint"), joining);
     if (health != null) {
       health.start(state);
     }
@@ -331,6 +344,26 @@ public final class Pool implements AutoCloseable {
    */
   Lease tryLease(Selector selector, long now, int queuedBehind, long maxWaitNanos) {
     Snapshot snapshot = members.current(now);
+    if (snapshot.mayBeWarming(now)) { // see SlowStartPicks
+      int drawn = SlowStartPicks.draw(snapshot, selector, now, random);
+      if (drawn != SlowStartPicks.IGNORE) {
+        Lease lease = drawn >= 0 ? reserve(snapshot.get(drawn), now) : null;
+        if (lease == null) {
+          Selector others = SlowStartPicks.others(selector, now);
+          lease = pick(snapshot, others, now, queuedBehind, maxWaitNanos);
+          if (lease == null && !SlowStartPicks.anyFree(members.current(now), others)) {
+            lease = pick(members.current(now), SlowStartPicks.withinRamp(selector, now), now, queuedBehind,
+                maxWaitNanos);
+          }
+        }
+        return lease;
+      }
+    }
+    return pick(snapshot, selector, now, queuedBehind, maxWaitNanos);
+  }
+
+  /** Lets the picker choose among what {@code selector} accepts and reserves it; see {@link #tryLease}. */
+  private Lease pick(Snapshot snapshot, Selector selector, long now, int queuedBehind, long maxWaitNanos) {
     for (int attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
       int index = picker.pick(snapshot, selector, now);
       if (index == Picker.NONE) {
@@ -347,35 +380,42 @@ public final class Pool implements AutoCloseable {
           return null;
         }
       }
-      EndpointState state = snapshot.get(index);
-      if (!state.tryReserve(now)) {
-        continue; // lost a race for the last slot: pick again
+      Lease lease = reserve(snapshot.get(index), now);
+      if (lease != null) {
+        return lease;
       }
-      int bits;
-      if (!state.breakerEnabled()) {
-        bits = 0;
-      } else if (state.breakerBypassed(now)) { // the pool is in panic: an open breaker does not keep it out
-        bits = Lease.NO_PERMIT;
-      } else {
-        boolean permitted = state.circuitBreaker().tryAcquirePermission();
-        members.breakerMayHaveChanged(state); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
-        if (!permitted) {
-          state.release(now); // half-open breaker with no trial call left
-          snapshot = members.current(now);
-          continue;
-        }
-        bits = 0;
-      }
-      if (fleet != null && !fleet.permit(state)) { // strict caps: every global permit of it is held
-        if (bits == 0 && state.breakerEnabled()) {
-          state.circuitBreaker().releasePermission();
-        }
-        state.release(now);
-        continue;
-      }
-      return newLease(state, now, bits);
+      snapshot = members.current(now); // lost a race for the last slot, or refused a permit: pick again
     }
     return null;
+  }
+
+  /** Reserves a slot on {@code state} and takes its breaker's and the fleet's permits, or returns null. */
+  private Lease reserve(EndpointState state, long now) {
+    if (!state.tryReserve(now)) {
+      return null;
+    }
+    int bits;
+    if (!state.breakerEnabled()) {
+      bits = 0;
+    } else if (state.breakerBypassed(now)) { // the pool is in panic: an open breaker does not keep it out
+      bits = Lease.NO_PERMIT;
+    } else {
+      boolean permitted = state.circuitBreaker().tryAcquirePermission();
+      members.breakerMayHaveChanged(state); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
+      if (!permitted) {
+        state.release(now); // half-open breaker with no trial call left
+        return null;
+      }
+      bits = 0;
+    }
+    if (fleet != null && !fleet.permit(state)) { // strict caps: every global permit of it is held
+      if (bits == 0 && state.breakerEnabled()) {
+        state.circuitBreaker().releasePermission();
+      }
+      state.release(now);
+      return null;
+    }
+    return newLease(state, now, bits);
   }
 
   private Lease newLease(EndpointState state, long now, int bits) {

@@ -41,6 +41,7 @@ public final class PoolConfig {
   private final boolean leakDetectionStackTraces;
   private final FleetCoordinator coordinator;
   private final boolean strictCaps;
+  private final SlowStart slowStart;
 
   private PoolConfig(Builder b) {
     this.name = b.name;
@@ -64,6 +65,12 @@ public final class PoolConfig {
     this.leakDetectionStackTraces = b.leakDetectionStackTraces;
     this.coordinator = b.coordinator;
     this.strictCaps = b.strictCaps;
+    this.slowStart = b.slowStart;
+  }
+
+  /** The ramp of endpoints added to the running pool, if it has one. */
+  public Optional<SlowStart> slowStart() {
+    return Optional.ofNullable(slowStart);
   }
 
   /** What the pool shares with the other replicas of its service; {@link FleetCoordinator#local()} by default. */
@@ -220,6 +227,8 @@ public final class PoolConfig {
     private boolean leakDetectionStackTraces;
     private FleetCoordinator coordinator = FleetCoordinator.local();
     private boolean strictCaps;
+    private SlowStart slowStart;
+    private boolean startEmpty;
 
     private Builder(String name) {
       this.name = name;
@@ -248,6 +257,32 @@ public final class PoolConfig {
      */
     public Builder strictCaps(boolean value) {
       this.strictCaps = value;
+      return this;
+    }
+
+    /**
+     * Slow start ({@link SlowStart#of(Duration)}: linear from 10% of the weight): an endpoint {@linkplain Pool#add
+     * added to the running pool} ramps its share of the traffic up over {@code window}, from when it becomes
+     * eligible (with a health check: when its first probe passes). The endpoints the pool is built with start at
+     * full weight. None by default.
+     */
+    public Builder slowStart(Duration window) {
+      return slowStart(SlowStart.of(window));
+    }
+
+    /** Slow start with a given ramp (curvature, starting share); see {@link #slowStart(Duration)}. */
+    public Builder slowStart(SlowStart value) {
+      this.slowStart = Objects.requireNonNull(value, "slowStart");
+      return this;
+    }
+
+    /**
+     * Lets the pool start without endpoints: they come at run time, from a
+     * {@link dev.headroom.core.discovery.MembershipSync} or {@link Pool#add}. Until then every acquire fails with
+     * {@link SpillReason#NO_HEALTHY_ENDPOINT}. Without it, {@link #build()} requires at least one endpoint.
+     */
+    public Builder startEmpty() {
+      this.startEmpty = true;
       return this;
     }
 
@@ -393,7 +428,9 @@ public final class PoolConfig {
     public PoolConfig build() {
       Checks.plain().nonBlank("pool name", name);
       Checks checks = Checks.in("pool '" + name + "'");
-      checks.notEmpty("endpoints", endpoints, "endpoint");
+      if (!startEmpty) {
+        checks.notEmpty("endpoints", endpoints, "endpoint");
+      }
       Set<String> ids = new HashSet<>();
       for (Endpoint endpoint : endpoints) {
         if (!ids.add(endpoint.id())) {

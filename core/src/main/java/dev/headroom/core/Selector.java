@@ -21,6 +21,16 @@ public interface Selector {
     return 1.0;
   }
 
+  /**
+   * Whether the pool's slow start ({@link SlowStart}) applies to this endpoint for this request; true by default.
+   * A selector whose cost factor already prices the endpoint's warm-up returns false for it, so that the warm-up is
+   * not counted twice (the LLM router's model selector: a node that would have to load the model pays the load in
+   * its cost factor). Must be fast and must not block.
+   */
+  default boolean slowStart(EndpointState endpoint) {
+    return true;
+  }
+
   /** Accepts every endpoint. */
   static Selector any() {
     return Selectors.ANY;
@@ -54,7 +64,7 @@ public interface Selector {
     return Selectors.WITHOUT_PANIC;
   }
 
-  /** Accepts what both accept; cost factors multiply. */
+  /** Accepts what both accept; cost factors multiply; slow start applies where both let it. */
   default Selector and(Selector other) {
     Objects.requireNonNull(other, "other");
     if (this == Selectors.ANY) {
@@ -73,6 +83,11 @@ public interface Selector {
       @Override
       public double costFactor(EndpointState endpoint) {
         return self.costFactor(endpoint) * other.costFactor(endpoint);
+      }
+
+      @Override
+      public boolean slowStart(EndpointState endpoint) {
+        return self.slowStart(endpoint) && other.slowStart(endpoint);
       }
     };
   }

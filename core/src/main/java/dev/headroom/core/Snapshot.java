@@ -14,11 +14,18 @@ public final class Snapshot {
   private final EndpointState[] eligible;
   private final long version;
   private final long nextChangeAt;
+  /** When the last slow start among these endpoints ends; {@code Long.MIN_VALUE} when none warms. */
+  private final long warmingUntil;
 
   Snapshot(EndpointState[] eligible, long version, long nextChangeAt) {
     this.eligible = eligible.length == 0 ? NONE : eligible;
     this.version = version;
     this.nextChangeAt = nextChangeAt;
+    long until = Long.MIN_VALUE;
+    for (EndpointState state : eligible) {
+      until = Math.max(until, state.warmingUntil());
+    }
+    this.warmingUntil = until;
   }
 
   /** A snapshot over the given endpoints, for picker tests and simulations that drive a picker directly. */
@@ -49,6 +56,11 @@ public final class Snapshot {
   /** The ticker time at which an ejection or open breaker in this snapshot expires by itself. */
   long nextChangeAt() {
     return nextChangeAt;
+  }
+
+  /** Whether some endpoint of this snapshot may be in its slow start at {@code now} (one field read). */
+  boolean mayBeWarming(long now) {
+    return now < warmingUntil;
   }
 
   /** Whether any eligible endpoint is accepted by the selector (regardless of its load). */
