@@ -33,6 +33,19 @@
  * not counted by the panic threshold), capped by {@link dev.headroom.core.PoolConfig#maxRetryAfter()} (60 s) so a
  * hostile {@code Retry-After: 86400} cannot bench a node for a day.
  *
+ * <h2>Members at run time, and slow start</h2>
+ * {@link dev.headroom.core.Pool#add}, {@code drain}, {@code resume} and {@code remove} change a running pool;
+ * {@link dev.headroom.core.discovery.MembershipSync} drives them from a discovery source. An endpoint added to a
+ * running pool waits for its first health probe (when the pool has probes; it is probed at once) and then, with
+ * {@link dev.headroom.core.PoolConfig.Builder#slowStart(java.time.Duration)}, ramps its share of the traffic up as
+ * Envoy's slow start. The pool applies the ramp to every pick, whatever the picker and cost function: it draws by
+ * effective weight ({@code weight × }{@link dev.headroom.core.EndpointState#slowStartFactor(long)}) before the
+ * picker chooses among the endpoints that are not ramping, and caps a ramping endpoint at
+ * {@code ceil(factor × maxConcurrency)} leases. Scaling a cost by the factor instead would not give the ramp's
+ * share: power of two choices compares costs, so a ramping endpoint would get nothing at light load and the
+ * overflow at heavy load. A {@link dev.headroom.core.Selector#slowStart} of false exempts an endpoint whose
+ * warm-up the request prices itself.
+ *
  * <h2>Leak detection</h2>
  * A lease that is never ended holds its slot for ever. With
  * {@link dev.headroom.core.PoolConfig.Builder#leakDetectionThreshold(java.time.Duration)} set (off by default: it

@@ -29,5 +29,10 @@
  * the peak EWMA of a fast endpoint sits near its slowest recent reply, so a 3× slower endpoint looks only about
  * 1.5× slower and keeps getting calls. The peak suits endpoints whose service times vary little, where a slower
  * reply means a slower endpoint.
+ *
+ * <h2>Slow start</h2>
+ * Pickers and cost functions need not know about slow start: the pool applies it around them (it draws by
+ * effective weight and lets the picker choose among the endpoints that are not ramping; see
+ * {@link dev.headroom.core.SlowStart}), so a custom picker or cost function respects it too.
  */
 package dev.headroom.core.pick;
