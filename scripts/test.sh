@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Headroom on a fresh Debian machine: installs what the tests need when it is missing
-# (real Redis, Chromium and PostgreSQL from Debian's packages), then runs the Maven build with all tests, and
-# fails if any test was skipped (a skipped test in CI is a failed test).
+# (real Redis, Chromium, PostgreSQL and dnsmasq from Debian's packages), then runs the Maven build with all
+# tests, and fails if any test was skipped (a skipped test in CI is a failed test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,7 @@ prereqs=(
   "chromium chromium"
   "/usr/lib/postgresql/15/bin/initdb postgresql-15"
   "gcc gcc"
+  "/usr/sbin/dnsmasq dnsmasq-base"   # the binary alone: the package "dnsmasq" would add a service on port 53
 )
 missing=()
 for pair in "${prereqs[@]}"; do

@@ -25,6 +25,7 @@ import org.w3c.dom.NodeList;
  *
  * <pre>
  * core ← {scaling, llm-router, npu, browser-pool, redis-cluster, sql} ← spring-boot-starter
+ * core ← discovery          (DNS and Kubernetes discovery sources)
  * core ← testkit            (the library modules use testkit in their tests only)
  * examples, spring-sample, benchmarks: leaves, may use anything
  * </pre>
@@ -43,6 +44,7 @@ class ModuleGraphTest {
     add("browser-pool", "dev.headroom.browser", "core");
     add("redis-cluster", "dev.headroom.redis", "core");
     add("sql", "dev.headroom.sql", "core");
+    add("discovery", "dev.headroom.discovery", "core");
     add("testkit", "dev.headroom.testkit", "core");
     add("spring-boot-starter", "dev.headroom.spring", "core", "scaling", "llm-router", "npu", "browser-pool",
         "redis-cluster", "sql");
