@@ -1,13 +1,13 @@
 package dev.headroom.npu;
 
-import dev.headroom.core.Endpoint;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.core.Pool;
 import dev.headroom.core.PoolConfig;
 import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.core.SpillReason;
 import dev.headroom.core.TierAttempt;
-import java.net.URI;
+import dev.headroom.core.discovery.DiscoveredMember;
+import dev.headroom.core.discovery.MembershipTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,14 +17,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * {@link #embedAll(List)} paces a long list so that it is admitted in pieces rather than refused. Results keep
  * request order and each text is answered exactly once; a failed batch is split in two and retried so one bad text
  * fails alone. Every backend's reply is checked before it is an answer (one vector per text, the pool's dimension,
- * finite, not all zeros): a bad one is a {@link BadEmbeddingException}, a failure of that backend. Thread-safe.
+ * finite, not all zeros): a bad one is a {@link BadEmbeddingException}, a failure of that backend. Local backends
+ * and workers can be added, drained and removed while texts flow ({@link #addBackend}, {@link #drainBackend},
+ * {@link #removeBackend}, or a discovery source through {@link #membership}). Thread-safe.
  */
 public final class EmbeddingPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddingPool.class);
@@ -67,14 +72,18 @@ public final class EmbeddingPool implements AutoCloseable {
   private final String name;
   private final Tokenizer tokenizer;
   private final int[] buckets;
-  private final List<EmbeddingBackend> backends;
+  /** The local backends and workers, closed by whoever removes one from here. */
+  private final List<EmbeddingBackend> locals;
+  private final EmbeddingBackend cloudBackend;
   private final Pool localPool;
   private final Pool cloudPool;
   private final Batcher batcher;
-  private final ExecutorService ownedExecutor;
-  private final int capacity;
-  private final int admissionWindow;
+  private final ThreadPoolExecutor ownedExecutor;
+  private final EmbeddingMembers members;
   private final int maxBatchSize;
+  private final int critical;
+  private volatile int capacity;
+  private volatile int admissionWindow;
   private final Duration closeTimeout;
   private volatile boolean closed;
 
@@ -82,33 +91,51 @@ public final class EmbeddingPool implements AutoCloseable {
     this.name = b.name;
     this.tokenizer = b.tokenizer;
     this.buckets = b.bucketLengths();
-    this.backends = new ArrayList<>(b.backends);
-    if (b.cloud != null) {
-      backends.add(b.cloud);
-    }
+    this.locals = new CopyOnWriteArrayList<>(b.backends);
+    this.cloudBackend = b.cloud;
     this.closeTimeout = b.closeTimeout;
     EmbeddingMetrics metrics = new EmbeddingMetrics(b.registry, name);
     this.localPool = b.backends.isEmpty() ? null : corePool(b, name + ".local", "local", b.backends);
     this.cloudPool = b.cloud == null ? null : corePool(b, name + ".cloud", "cloud", List.of(b.cloud));
-    int threads = backends.stream().mapToInt(EmbeddingBackend::maxConcurrency).sum();
-    this.ownedExecutor = b.executor == null ? Executors.newFixedThreadPool(threads, threads(name)) : null;
+    int threads = b.backends.stream().mapToInt(EmbeddingBackend::maxConcurrency).sum()
+        + (b.cloud == null ? 0 : b.cloud.maxConcurrency());
+    // one thread per backend slot; resized as backends join and leave at run time
+    this.ownedExecutor = b.executor == null ? new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), threads(name)) : null;
     Executor executor = b.executor != null ? b.executor : ownedExecutor;
     Lane local = localPool == null ? null : new Lane("local", localPool, byId(b.backends), buckets.length);
     Lane cloud = cloudPool == null ? null : new Lane("cloud", cloudPool, byId(List.of(b.cloud)), buckets.length);
-    this.capacity = b.backends.stream().mapToInt(e -> e.maxConcurrency() * Math.min(e.maxBatchSize(),
-        b.maxBatchSize)).sum();
-    // embedAll keeps at most this many of its texts unanswered: enough to fill every backend twice over, never so
-    // many that one call alone reaches the critical depth where texts are refused. Past the warning depth texts
-    // still spill to a cloud, as everyone's do: that is the pool's policy for a deep queue.
-    this.admissionWindow = Math.max(1, Math.min(b.critical, Math.max(2 * capacity, b.maxBatchSize)));
     this.maxBatchSize = b.maxBatchSize;
+    this.critical = b.critical;
+    recount();
     Batcher.Settings settings = new Batcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
         b.padToBucket, b.warning, b.critical, b.maxAttempts);
     this.batcher = new Batcher(settings, local, cloud, b.ticker, b.scheduler, executor, metrics);
+    int dimensions = b.backends.isEmpty() ? b.cloud.dimensions() : b.backends.get(0).dimensions();
+    this.members = new EmbeddingMembers(name, localPool, local == null ? new ConcurrentHashMap<>() : local.backends,
+        locals, b.cloud, dimensions, tokenizer != null, ownedExecutor, () -> {
+          recount();
+          batcher.drain();
+        });
     metrics.gauges(batcher::localPending, () -> batcher.level().ordinal());
     log.info("embedding pool '{}': local {}, cloud {}, batch {} / {} ms, buckets {}, thresholds {}/{}", name,
         b.backends.stream().map(EmbeddingBackend::id).toList(), b.cloud == null ? "none" : b.cloud.id(),
         b.maxBatchSize, b.maxQueueDelay.toMillis(), Arrays.toString(buckets), b.warning, b.critical);
+  }
+
+  /**
+   * Counts what the local backends hold at once, and from it the most texts {@code embedAll} keeps unanswered:
+   * enough to fill every backend twice over, never so many that one call alone reaches the critical depth where
+   * texts are refused. Past the warning depth texts still spill to a cloud, as everyone's do: that is the pool's
+   * policy for a deep queue.
+   */
+  private void recount() {
+    int held = 0;
+    for (EmbeddingBackend e : locals) {
+      held += e.maxConcurrency() * Math.min(e.maxBatchSize(), maxBatchSize);
+    }
+    this.capacity = held;
+    this.admissionWindow = Math.max(1, Math.min(critical, Math.max(2 * held, maxBatchSize)));
   }
 
   private static Pool corePool(EmbeddingPoolBuilder b, String poolName, String tier,
@@ -116,11 +143,7 @@ public final class EmbeddingPool implements AutoCloseable {
     PoolConfig.Builder config = PoolConfig.builder(poolName).tier(tier).ticker(b.ticker).scheduler(b.scheduler)
         .coordinator(b.coordinator);
     for (EmbeddingBackend backend : members) {
-      Endpoint.Builder endpoint = Endpoint.builder(backend.id())
-          .uri(URI.create("embedding:" + backend.id().replaceAll("[^A-Za-z0-9._-]", "_")))
-          .maxConcurrency(backend.maxConcurrency());
-      backend.labels().forEach(endpoint::label);
-      config.endpoint(endpoint.build());
+      config.endpoint(EmbeddingMembers.endpoint(backend));
     }
     if (b.registry != null) {
       config.meterRegistry(b.registry);
@@ -344,9 +367,69 @@ public final class EmbeddingPool implements AutoCloseable {
     return batcher.load(capacity);
   }
 
-  /** The backends, local ones first, then the cloud. */
+  /** The backends, local ones first (those being removed until they are closed), then the cloud. */
   public List<EmbeddingBackend> backends() {
-    return List.copyOf(backends);
+    List<EmbeddingBackend> all = new ArrayList<>(locals);
+    if (cloudBackend != null) {
+      all.add(cloudBackend);
+    }
+    return List.copyOf(all);
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /**
+   * Adds a local backend or remote worker while texts flow; it takes batches at once. The pool owns it from now on.
+   *
+   * @throws dev.headroom.core.ConfigException when its id is taken, its dimension differs from the pool's, or it
+   *     runs a local model and the pool has no tokenizer (the builder's checks)
+   * @throws IllegalStateException when the pool was built with a cloud only (it has no local tier)
+   */
+  public void addBackend(EmbeddingBackend backend) {
+    members.add(backend);
+  }
+
+  /**
+   * Drains a local backend: no new batches, the running ones finish. It stays a member until
+   * {@link #removeBackend} or {@link #resumeBackend}.
+   *
+   * @return completes when its last batch has ended; at once for an unknown id
+   */
+  public CompletableFuture<Void> drainBackend(String id) {
+    return members.drain(id);
+  }
+
+  /**
+   * Makes a draining backend eligible again.
+   *
+   * @throws IllegalArgumentException for an unknown id
+   * @throws IllegalStateException when it is being removed
+   */
+  public void resumeBackend(String id) {
+    members.resume(id);
+  }
+
+  /**
+   * Removes a local backend: it gets no new batches from now on, and once its running batches have ended it is
+   * closed (never in the middle of a batch: closing a device mid-inference is not safe; a remote worker's call is
+   * bounded by its timeout). Queued texts go to the other backends.
+   *
+   * @return completes when it is closed; at once for an unknown id
+   */
+  public CompletableFuture<Void> removeBackend(String id) {
+    return members.remove(id);
+  }
+
+  /**
+   * The local tier as a {@link MembershipTarget}, so that a {@code MembershipSync} can follow a discovery source of
+   * workers; {@code toBackend} makes the backend of a discovered member and must keep its id:
+   *
+   * <pre>{@code
+   * MembershipTarget target = pool.membership(m -> RemoteWorkerBackend.builder(m.id(), m.uri()).build());
+   * }</pre>
+   */
+  public MembershipTarget membership(Function<DiscoveredMember, EmbeddingBackend> toBackend) {
+    return members.target(toBackend);
   }
 
   /** The core pool of local backends and remote workers (its endpoints, loads and health), if any. */
@@ -388,11 +471,14 @@ public final class EmbeddingPool implements AutoCloseable {
     if (cloudPool != null) {
       cloudPool.close();
     }
-    for (EmbeddingBackend backend : backends) {
+    for (EmbeddingBackend backend : List.copyOf(locals)) {
+      members.close(backend);
+    }
+    if (cloudBackend != null) {
       try {
-        backend.close();
+        cloudBackend.close();
       } catch (RuntimeException e) {
-        log.warn("embedding pool '{}': closing backend {} failed", name, backend.id(), e);
+        log.warn("embedding pool '{}': closing backend {} failed", name, cloudBackend.id(), e);
       }
     }
     if (ownedExecutor != null) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The queues of one tier of an {@link EmbeddingPool} (local devices and workers, or the cloud): one FIFO per length
@@ -17,6 +18,7 @@ import java.util.Set;
 final class Lane {
   final String name;
   final Pool pool;
+  /** The backends by pool endpoint id; changed at run time by {@link EmbeddingMembers}, read under the lock. */
   final Map<String, EmbeddingBackend> backends;
   private final Deque<PendingText>[] buckets;
   private final Deque<Retry> retries = new ArrayDeque<>();
@@ -31,7 +33,7 @@ final class Lane {
   Lane(String name, Pool pool, Map<String, EmbeddingBackend> backends, int bucketCount) {
     this.name = name;
     this.pool = pool;
-    this.backends = Map.copyOf(backends);
+    this.backends = new ConcurrentHashMap<>(backends); // backends join and leave at run time
     this.buckets = new Deque[bucketCount];
     for (int i = 0; i < bucketCount; i++) {
       buckets[i] = new ArrayDeque<>();

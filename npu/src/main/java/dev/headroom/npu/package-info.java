@@ -43,6 +43,14 @@
  * dev.headroom.npu.WorkerEndpoints} is its server side for the JDK's {@code HttpServer}, so that any process with
  * an NPU can serve a pool elsewhere through {@link dev.headroom.npu.RemoteWorkerBackend}.
  *
+ * <h2>Membership at run time</h2>
+ * Local backends and workers join and leave while texts flow ({@code addBackend}, {@code drainBackend},
+ * {@code removeBackend}, or a {@link dev.headroom.core.discovery.MembershipTarget} from {@code membership(...)}).
+ * The package-private {@code EmbeddingMembers} adds one to the local core pool and the local lane (the pool's own
+ * executor grows by its slots) with the builder's checks, and removes one from the pool at once (no new batches)
+ * but closes it only when its running batches have ended: closing a device in the middle of an inference is not
+ * safe, and a remote worker's call is bounded by its own timeout.
+ *
  * <h2>Public surface</h2>
  * What applications build (the pool, backends, models, tokenizers), what they catch (the exceptions), what they
  * read ({@link dev.headroom.npu.Embedding}, {@link dev.headroom.npu.PoolLoad}, {@link dev.headroom.npu.QueueLevel})
