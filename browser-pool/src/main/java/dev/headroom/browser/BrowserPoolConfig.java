@@ -27,6 +27,7 @@ public final class BrowserPoolConfig {
   private final Duration relaunchBackoff;
   private final Duration maxRelaunchBackoff;
   private final Duration recycleDrainTimeout;
+  private final Duration drainTimeout;
   private final Duration maintenanceInterval;
   private final Duration leakDetectionThreshold;
   private final Consumer<LeaseLeak> leakListener;
@@ -44,6 +45,7 @@ public final class BrowserPoolConfig {
     this.relaunchBackoff = b.relaunchBackoff;
     this.maxRelaunchBackoff = b.maxRelaunchBackoff;
     this.recycleDrainTimeout = b.recycleDrainTimeout;
+    this.drainTimeout = b.drainTimeout;
     this.maintenanceInterval = b.maintenanceInterval;
     this.leakDetectionThreshold = b.leakDetectionThreshold;
     this.leakListener = b.leakListener;
@@ -102,6 +104,11 @@ public final class BrowserPoolConfig {
     return recycleDrainTimeout;
   }
 
+  /** How long {@link BrowserPool#removeHost(String)} waits for a host's sessions before ending them. */
+  public Duration drainTimeout() {
+    return drainTimeout;
+  }
+
   /** How often each host's age and resident memory are checked. */
   public Duration maintenanceInterval() {
     return maintenanceInterval;
@@ -151,6 +158,7 @@ public final class BrowserPoolConfig {
     private Duration relaunchBackoff = Duration.ofMillis(200);
     private Duration maxRelaunchBackoff = Duration.ofSeconds(30);
     private Duration recycleDrainTimeout = Duration.ofMinutes(5);
+    private Duration drainTimeout = Duration.ofSeconds(60);
     private Duration maintenanceInterval = Duration.ofSeconds(5);
     private Duration leakDetectionThreshold = Duration.ZERO;
     private Consumer<LeaseLeak> leakListener;
@@ -207,6 +215,15 @@ public final class BrowserPoolConfig {
     /** How long recycling waits for a retiring browser's sessions; default 5 min. */
     public Builder recycleDrainTimeout(Duration value) {
       this.recycleDrainTimeout = value;
+      return this;
+    }
+
+    /**
+     * How long removing a host at run time ({@link BrowserPool#removeHost(String)}) waits for its sessions before
+     * it ends them and closes the host; default 60 s.
+     */
+    public Builder drainTimeout(Duration value) {
+      this.drainTimeout = value;
       return this;
     }
 
@@ -277,6 +294,7 @@ public final class BrowserPoolConfig {
             "must be >= relaunchBackoff (" + relaunchBackoff + ")");
       }
       pool.positive("recycleDrainTimeout", recycleDrainTimeout);
+      pool.nonNegative("drainTimeout", drainTimeout);
       pool.positive("maintenanceInterval", maintenanceInterval);
       if (leakDetectionThreshold == null || leakDetectionThreshold.isNegative()) {
         throw pool.invalid("leakDetectionThreshold", leakDetectionThreshold == null ? "(missing)"

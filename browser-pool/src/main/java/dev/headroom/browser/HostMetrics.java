@@ -32,6 +32,15 @@ final class HostMetrics {
         .baseUnit("bytes").tags(tags).register(registry);
   }
 
+  /** Removes the host's gauges and timer: it left the pool. Its counters stay (they are totals). */
+  void close() {
+    if (registry != null) {
+      registry.find(BrowserMetricNames.IDLE).tags(tags).meters().forEach(registry::remove);
+      registry.find(BrowserMetricNames.RSS).tags(tags).meters().forEach(registry::remove);
+      registry.remove(leaseWait);
+    }
+  }
+
   void leased(long waitNanos, boolean warm) {
     if (registry != null) {
       leaseWait.record(waitNanos, TimeUnit.NANOSECONDS);

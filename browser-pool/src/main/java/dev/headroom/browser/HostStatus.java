@@ -19,9 +19,12 @@ import java.util.OptionalLong;
  * @param pid the process id of a local host's running browser
  * @param rssBytes resident memory of that browser's process tree at the last check
  * @param webSocketUrl the running browser's DevTools WebSocket URL
+ * @param draining whether it is drained or being removed at run time ({@link BrowserPool#drainHost}): it takes no
+ *     new leases whatever its state, its sessions run on
  */
 public record HostStatus(String id, boolean local, HostState state, int leased, int cap, int idle, int waiting,
-    int generation, long contextsCreated, OptionalLong pid, OptionalLong rssBytes, Optional<URI> webSocketUrl) {
+    int generation, long contextsCreated, OptionalLong pid, OptionalLong rssBytes, Optional<URI> webSocketUrl,
+    boolean draining) {
 
   /** Whether the host takes no leases because its browser is starting, down or closed. */
   public boolean down() {
@@ -30,7 +33,8 @@ public record HostStatus(String id, boolean local, HostState state, int leased, 
 
   @Override
   public String toString() {
-    return id + "[" + leased + "/" + cap + " " + state + ", idle " + idle + ", waiting " + waiting
+    return id + "[" + leased + "/" + cap + " " + state + (draining ? " draining" : "") + ", idle " + idle
+        + ", waiting " + waiting
         + (pid.isPresent() ? ", pid " + pid.getAsLong() : "") + "]";
   }
 }

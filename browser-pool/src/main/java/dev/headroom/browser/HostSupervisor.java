@@ -44,6 +44,8 @@ final class HostSupervisor {
   private Scheduler.Cancellable relaunch;
   private Scheduler.Cancellable maintenance;
   private volatile long rssBytes = -1;
+  /** Drained at run time: takes no leases (and makes no warm contexts) even when its browser is up. */
+  private boolean drained;
 
   HostSupervisor(BrowserHost host, PoolResources runtime, BrowserLauncher launcher) {
     this.host = host;
@@ -152,12 +154,41 @@ final class HostSupervisor {
     OptionalLong rss = host.isLocal() && rssBytes >= 0 && b != null ? OptionalLong.of(rssBytes) : OptionalLong.empty();
     return new HostStatus(id, host.isLocal(), state, inFlight(), host.maxSessions(), idle.size(), waiting, generation,
         b == null ? 0 : b.contextsCreated(), pid, rss,
-        b == null ? Optional.empty() : Optional.of(b.webSocketUrl()));
+        b == null ? Optional.empty() : Optional.of(b.webSocketUrl()), drained);
   }
 
   /** Whether the host is not up now but is expected back (starting, recycling or relaunching). */
   synchronized boolean recovering() {
-    return state != HostState.UP && state != HostState.CLOSED;
+    return state != HostState.UP && state != HostState.CLOSED && !drained;
+  }
+
+  /**
+   * Drains the host at run time: no new leases whatever its state (a relaunch does not bring it back), no new warm
+   * contexts; its sessions run on.
+   *
+   * @return completes when its last session has ended
+   */
+  CompletableFuture<Void> drain() {
+    synchronized (this) {
+      drained = true; // its warm contexts stay for a resume, or are closed with the browser on removal
+      return runtime.core().drain(id); // the lock order allows calling into the core pool here
+    }
+  }
+
+  /** Takes leases again once its browser is up. */
+  void resume() {
+    synchronized (this) {
+      drained = false;
+      if (state == HostState.UP) {
+        runtime.core().resume(id);
+      }
+      replenishLocked();
+    }
+    runtime.hostChanged();
+  }
+
+  synchronized boolean drained() {
+    return drained;
   }
 
   /** Resident memory over the recycle limit, as a share (0 when no limit is set); the picker's penalty. */
@@ -187,6 +218,23 @@ final class HostSupervisor {
       discard(b, reason);
     }
     firstAttempt.complete(null);
+  }
+
+  /**
+   * Closes the host after it was removed from the pool: ends its remaining sessions, closes its contexts (a local
+   * browser is killed with its helper processes; a remote one is disconnected, which disposes the contexts the pool
+   * created there), stops relaunching and removes its meters.
+   *
+   * @return how many sessions were still open and had to be ended
+   */
+  int closeRemoved() {
+    int open;
+    synchronized (this) {
+      open = sessions.size();
+    }
+    close(new SessionTerminatedException(id, "the host was removed from the pool '" + runtime.name + "'"));
+    meters.close();
+    return open;
   }
 
   // ------------------------------------------------------------------ launching and crashes
@@ -225,7 +273,11 @@ final class HostSupervisor {
     b.cdp().on(CdpConnection.BROWSER, "Target.targetCrashed", params -> targetCrashed(b, params));
     b.whenGone(reason -> gone(b, reason));
     log.info("browser host '{}': up ({}, {})", id, b, b.webSocketUrl());
-    runtime.core().resume(id);
+    synchronized (this) {
+      if (!drained) {
+        runtime.core().resume(id);
+      }
+    }
     replenish();
     runtime.hostChanged();
     firstAttempt.complete(null);
@@ -312,7 +364,7 @@ final class HostSupervisor {
 
   private void replenishLocked() {
     Browser b = browser;
-    if (state != HostState.UP || b == null || host.minIdle() == 0) {
+    if (state != HostState.UP || b == null || host.minIdle() == 0 || drained) {
       return;
     }
     int inFlight = inFlight();

@@ -24,6 +24,11 @@
  * drained, so leases go to other hosts instead of failing. Lock order: a host's monitor may be held while calling
  * into the core pool, never the other way round; leases are completed and sessions failed outside the monitor.
  * What hosts and sessions share (threads, the HTTP client, the process registry) is one {@code PoolResources}.
+ * Hosts join and leave at run time ({@code addHost}, {@code drainHost}, {@code removeHost}, or a
+ * {@link dev.headroom.core.discovery.MembershipTarget} from {@code membership(...)}): a new host gets its own
+ * supervisor and takes leases once its browser is up; a drained one takes none whatever its browser does; a
+ * removed one, once its sessions are back or the drain timeout passed, ends what is left, closes its contexts (a
+ * local browser is killed, a remote one disconnected) and leaves the core pool.
  *
  * <h2>Our own DevTools client</h2>
  * A small CDP client over the JDK's WebSocket and Jackson ({@code CdpConnection}, flattened sessions), with no
