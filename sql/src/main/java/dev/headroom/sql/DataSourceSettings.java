@@ -20,7 +20,8 @@ record DataSourceSettings(String name, String primaryId, DataSource primary, Lis
     ReplicationDialect dialect, FallbackPolicy fallback, ReadYourWrites readYourWrites, Duration readYourWritesWait,
     long maxLagBytes, Duration maxLag, Duration probeInterval, Duration probeTimeout, int unhealthyThreshold,
     OutlierDetection outlierDetection, Picker picker, Duration replicaAcquireTimeout,
-    Duration replicaConnectionTimeout, boolean validateOnStart, MeterRegistry meterRegistry, Ticker ticker) {
+    Duration replicaConnectionTimeout, boolean validateOnStart, MeterRegistry meterRegistry, Ticker ticker,
+    Duration drainTimeout) {
 
   DataSourceSettings {
     replicas = List.copyOf(replicas);

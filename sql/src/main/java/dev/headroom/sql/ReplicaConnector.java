@@ -100,6 +100,11 @@ final class ReplicaConnector implements AutoCloseable {
     }
   }
 
+  /** Forgets the attempt count of a removed replica's DataSource. */
+  void forget(DataSource ds) {
+    outstanding.remove(ds);
+  }
+
   @Override
   public void close() {
     executor.shutdown(); // workers still blocked in a pool finish on their own and close what they get

@@ -11,8 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -58,14 +60,36 @@ final class ReplicaProber implements HealthProbe {
     this.executor = executor;
   }
 
-  /** The executor for the probes of {@code count} replicas: one daemon thread each, created on first use. */
-  static ExecutorService executor(String owner, int count) {
+  /**
+   * The executor for the probes of {@code count} replicas: one daemon thread each, created on first use (resized
+   * as replicas join and leave, see {@link #resize}).
+   */
+  static ThreadPoolExecutor executor(String owner, int count) {
     AtomicInteger threads = new AtomicInteger();
-    return Executors.newFixedThreadPool(count, runnable -> {
+    return new ThreadPoolExecutor(count, count, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
       Thread thread = new Thread(runnable, "headroom-sql-probe-" + owner + "-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
+  }
+
+  /** Keeps one probe thread per replica: {@code by} more (or fewer) threads, at least one. */
+  static void resize(ThreadPoolExecutor executor, int by) {
+    synchronized (executor) {
+      int size = Math.max(1, executor.getMaximumPoolSize() + by);
+      if (by > 0) {
+        executor.setMaximumPoolSize(size);
+        executor.setCorePoolSize(size);
+      } else {
+        executor.setCorePoolSize(size);
+        executor.setMaximumPoolSize(size);
+      }
+    }
+  }
+
+  /** Forgets the probe of a removed replica. */
+  void forget(String id) {
+    running.remove(id);
   }
 
   /** Probes every verified replica once, on the calling thread, so that lag is known before reads start. */

@@ -4,6 +4,8 @@ import dev.headroom.core.ConfigException;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.Picker;
+import dev.headroom.core.discovery.DiscoveredMember;
+import dev.headroom.core.discovery.MembershipTarget;
 import dev.headroom.core.pick.Pickers;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,13 +14,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -58,6 +62,10 @@ import javax.sql.DataSource;
  * the same thread or scope goes to a replica only if it has replayed the token; else it waits up to
  * {@link Builder#readYourWritesWait} on one, then reads from the primary.
  *
+ * <p><b>Membership.</b> Replicas can be added, drained and removed while connections are in use
+ * ({@link #addReplica}, {@link #drainReplica}, {@link #removeReplica}, or a discovery source through
+ * {@link #membership}); a removed replica's DataSource is closed once its connections are back.
+ *
  * <p>Thread-safe. {@link #close()} stops the probes; it does not close the DataSources it was given.
  */
 public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
@@ -65,22 +73,25 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
   private final DataSource primary;
   private final Routing routing;
   private final Consistency consistency;
-  private final ExecutorService probeExecutor;
+  private final ThreadPoolExecutor probeExecutor;
+  private final ReplicaMembers members;
+  private final Duration drainTimeout;
   private volatile boolean closed;
 
   private ReplicaRoutingDataSource(DataSourceSettings s) {
     this.name = s.name();
     this.primary = s.primary();
-    Map<String, Replica> replicas = new LinkedHashMap<>();
+    this.drainTimeout = s.drainTimeout();
+    Map<String, Replica> configured = new LinkedHashMap<>(); // checked at start in the order given
     for (DataSourceSettings.ReplicaSpec spec : s.replicas()) {
-      replicas.put(spec.id(), new Replica(s.name(), spec.id(), spec.dataSource(), spec.maxConnections()));
+      configured.put(spec.id(), new Replica(s.name(), spec.id(), spec.dataSource(), spec.maxConnections()));
     }
-    replicas = Collections.unmodifiableMap(replicas);
+    Map<String, Replica> replicas = new ConcurrentHashMap<>(configured); // replicas join and leave at run time
     this.probeExecutor = ReplicaProber.executor(name, replicas.size());
     ReplicaConnector connector = new ReplicaConnector(name);
     try {
       StartupCheck start = s.validateOnStart()
-          ? StartupCheck.run(name, s.primaryId(), primary, s.dialect(), replicas, connector,
+          ? StartupCheck.run(name, s.primaryId(), primary, s.dialect(), configured, connector,
               s.replicaConnectionTimeout().toNanos())
           : StartupCheck.skipped(s.dialect());
       ReplicaProber prober = new ReplicaProber(name, replicas, primary, start.dialect(), new PrimaryHistory(),
@@ -91,6 +102,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         replicas.values().forEach(Replica::verifiedStandby); // trusted until a probe says otherwise
       }
       this.routing = new Routing(s, start, replicas, prober, connector);
+      this.members = new ReplicaMembers(name, primary, routing, prober, probeExecutor);
     } catch (RuntimeException e) {
       probeExecutor.shutdownNow();
       connector.close();
@@ -159,6 +171,74 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     return routing.statuses();
   }
 
+  // ---------------------------------------------------------------- membership
+
+  /** {@link #addReplica(String, DataSource, int)} with no connection limit of its own. */
+  public void addReplica(String id, DataSource dataSource) {
+    addReplica(id, dataSource, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Adds a replica while connections are in use. It is probed at once and gets reads once a probe has found a hot
+   * standby within the lag limits.
+   *
+   * @throws ConfigException as the builder would: a blank or taken id (the primary's included), the primary's
+   *     DataSource, a limit below 1
+   */
+  public void addReplica(String id, DataSource dataSource, int maxConnections) {
+    checkOpen();
+    members.add(id, dataSource, maxConnections);
+  }
+
+  /**
+   * Drains a replica: no new reads, its open connections run on. It stays a replica (shown as draining) until
+   * {@link #removeReplica} or {@link #resumeReplica}.
+   *
+   * @return completes when its last connection is closed; at once for an unknown id
+   */
+  public CompletableFuture<Void> drainReplica(String id) {
+    return members.drain(id);
+  }
+
+  /**
+   * Makes a draining replica take reads again.
+   *
+   * @throws IllegalArgumentException for an unknown id
+   * @throws IllegalStateException when it is being removed
+   */
+  public void resumeReplica(String id) {
+    members.resume(id);
+  }
+
+  /**
+   * Removes a replica gracefully: no new reads from now on; when its connections have been closed, or after the
+   * {@linkplain Builder#drainTimeout drain timeout}, it leaves and its DataSource is closed (when it is
+   * {@link AutoCloseable}, as a HikariCP pool is: that closes the connections still open). Unlike {@link #close()},
+   * this closes the replica's DataSource: nothing uses it any more.
+   *
+   * @return completes when the DataSource is closed; at once for an unknown id
+   */
+  public CompletableFuture<Void> removeReplica(String id) {
+    return members.remove(id, drainTimeout);
+  }
+
+  /** {@link #removeReplica(String)} waiting at most {@code drainTimeout} (zero: at once) for its connections. */
+  public CompletableFuture<Void> removeReplica(String id, Duration drainTimeout) {
+    return members.remove(id, drainTimeout);
+  }
+
+  /**
+   * The replicas as a {@link MembershipTarget}, so that a {@code MembershipSync} can follow a discovery source of
+   * replicas; {@code toDataSource} makes the DataSource of a discovered member (say a HikariCP pool on its
+   * {@code host:port}), which this data source then owns: it is closed when the replica is removed or this data
+   * source is closed. Its {@code remove} removes at once: the sync calls it after the drain it waited for.
+   *
+   * @param maxConnections each replica's connection limit (see {@link Builder#replica(String, DataSource, int)})
+   */
+  public MembershipTarget membership(int maxConnections, Function<DiscoveredMember, DataSource> toDataSource) {
+    return members.target(toDataSource, maxConnections);
+  }
+
   /** Connections handed out and not yet closed (returns to zero when every connection was closed). */
   public int connectionsInUse() {
     return routing.inFlight();
@@ -174,12 +254,16 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     return routing.dialect;
   }
 
-  /** Stops the probes and refuses new connections. Open connections still work. The DataSources stay open. */
+  /**
+   * Stops the probes and refuses new connections. Open connections still work. The DataSources it was given stay
+   * open; those a {@link #membership} view made are closed.
+   */
   @Override
   public void close() {
     closed = true;
     routing.close();
     probeExecutor.shutdownNow();
+    members.close();
   }
 
   @Override
@@ -262,6 +346,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     private boolean validateOnStart = true;
     private MeterRegistry meterRegistry;
     private Ticker ticker = Ticker.system();
+    private Duration drainTimeout = Duration.ofSeconds(60);
 
     private Builder(String name) {
       this.name = name;
@@ -407,6 +492,15 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     }
 
     /**
+     * How long {@link ReplicaRoutingDataSource#removeReplica(String)} waits for a replica's open connections before
+     * it closes the replica's DataSource; default 60 s.
+     */
+    public Builder drainTimeout(Duration value) {
+      this.drainTimeout = Objects.requireNonNull(value, "drainTimeout");
+      return this;
+    }
+
+    /**
      * Validates the settings, checks the servers (unless {@link #validateOnStart(boolean)} is off) and starts the
      * probes.
      *
@@ -420,7 +514,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
       return new ReplicaRoutingDataSource(SettingsChecks.validate(new DataSourceSettings(name, primaryId, primary,
           replicas, dialect, fallback, readYourWrites, readYourWritesWait, maxLagBytes, maxLag, probeInterval,
           probeTimeout, unhealthyThreshold, outlierDetection, picker, replicaAcquireTimeout, replicaConnectionTimeout,
-          validateOnStart, meterRegistry, ticker)));
+          validateOnStart, meterRegistry, ticker, drainTimeout)));
     }
   }
 }

@@ -17,13 +17,15 @@ import java.util.Optional;
  * @param replayedPosition the last known replayed WAL position, or -1 when unknown
  * @param inFlight connections currently handed out on it
  * @param problem why it gets no reads, or empty when it does
+ * @param draining whether it is drained or being removed at run time
+ *     ({@link ReplicaRoutingDataSource#drainReplica(String)}): no new reads, its open connections run on
  */
 public record ReplicaStatus(String id, Health health, boolean verified, boolean lagging, long lagBytes,
-    Duration lag, long replayedPosition, int inFlight, String problem) {
+    Duration lag, long replayedPosition, int inFlight, String problem, boolean draining) {
 
-  /** Whether reads may go to it now (up, verified, within the lag limits). */
+  /** Whether reads may go to it now (up, verified, within the lag limits, not draining). */
   public boolean eligible() {
-    return health == Health.UP && verified && !lagging;
+    return health == Health.UP && verified && !lagging && !draining;
   }
 
   /** The last known replayed position as a token, when known. */

@@ -17,9 +17,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,7 @@ final class Routing implements AutoCloseable {
   final boolean defaultAutoCommit;
   final int defaultIsolation;
   private final DataSource primary;
+  /** By id; changed at run time (see {@link ReplicaMembers}); a removed replica stays until its connections end. */
   private final Map<String, Replica> replicas;
   private final Pool primaryPool;
   private final Pool replicaPool;
@@ -89,8 +93,8 @@ final class Routing implements AutoCloseable {
             .unhealthyThreshold(s.unhealthyThreshold()).healthyThreshold(1).build())
         .maxWaiters(acquireTimeout.isZero() ? 0 : 256)
         .ticker(ticker);
-    for (Replica r : replicas.values()) {
-      replicaConfig.endpoint(Endpoint.builder(r.id).maxConcurrency(r.maxConnections).label("role", "replica").build());
+    for (DataSourceSettings.ReplicaSpec spec : s.replicas()) { // in the order given
+      replicaConfig.endpoint(endpoint(replicas.get(spec.id())));
     }
     if (s.meterRegistry() != null) {
       primaryConfig.meterRegistry(s.meterRegistry());
@@ -187,21 +191,92 @@ final class Routing implements AutoCloseable {
     }
   }
 
-  /** Every replica's status now. */
+  private static Endpoint endpoint(Replica r) {
+    return Endpoint.builder(r.id).maxConcurrency(r.maxConnections).label("role", "replica").build();
+  }
+
+  /** Every replica's status now, in the order they joined. */
   List<ReplicaStatus> statuses() {
     long now = ticker.read();
     List<ReplicaStatus> list = new ArrayList<>(replicas.size());
-    for (Replica r : replicas.values()) {
-      EndpointState state = replicaPool.endpoint(r.id).orElseThrow();
+    for (EndpointState state : replicaPool.endpoints()) {
+      Replica r = replicas.get(state.id());
+      if (r == null) {
+        continue;
+      }
       Health health = state.health(now);
-      String problem = health == Health.DOWN ? "down: " + r.probeProblem()
+      String problem = state.isDraining() ? "draining"
+          : health == Health.DOWN ? "down: " + r.probeProblem()
           : health == Health.EJECTED ? "ejected after connection failures"
           : !r.verified() ? "not verified as a standby yet: " + r.probeProblem()
           : r.lagging() ? "lagging" : "";
       list.add(new ReplicaStatus(r.id, health, r.verified(), r.lagging(), r.lagBytes(),
-          Duration.ofNanos(r.lagNanos()), r.replayed(), state.inFlight(), problem));
+          Duration.ofNanos(r.lagNanos()), r.replayed(), state.inFlight(), problem, state.isDraining()));
     }
     return list;
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /** The ids of the replicas in the pool, draining ones included. */
+  Set<String> replicaIds() {
+    Set<String> ids = new LinkedHashSet<>();
+    replicaPool.endpoints().forEach(state -> ids.add(state.id()));
+    return ids;
+  }
+
+  /** Whether {@code id} is a replica's or the primary's, or a removed replica's whose connections are still open. */
+  boolean taken(String id) {
+    return id.equals(primaryId) || replicas.containsKey(id);
+  }
+
+  /**
+   * Adds a replica: it is probed at once and gets reads once a probe has found a standby within the lag limits
+   * (until then it is not verified).
+   */
+  void add(Replica replica) {
+    replicas.put(replica.id, replica);
+    metrics.added(replica);
+    try {
+      replicaPool.add(endpoint(replica));
+    } catch (RuntimeException e) {
+      replicas.remove(replica.id, replica);
+      metrics.removed(replica);
+      throw e;
+    }
+  }
+
+  /** The replica with this id that is still in the pool, if any. */
+  Optional<Replica> member(String id) {
+    return replicaPool.endpoint(id).isPresent() ? Optional.ofNullable(replicas.get(id)) : Optional.empty();
+  }
+
+  CompletableFuture<Void> drain(String id) {
+    try {
+      return replicaPool.drain(id);
+    } catch (IllegalArgumentException removedMeanwhile) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  void resume(String id) {
+    replicaPool.resume(id);
+  }
+
+  /**
+   * Takes a replica out of the pool (no new reads, its probes stop); once its connections have all been closed it
+   * is forgotten.
+   *
+   * @return completes when its last connection is closed
+   */
+  CompletableFuture<Void> remove(Replica replica) {
+    CompletableFuture<Void> closed = replicaPool.remove(replica.id)
+        .orElse(CompletableFuture.completedFuture(null));
+    return closed.thenRun(() -> {
+      replicas.remove(replica.id, replica);
+      metrics.removed(replica);
+      connector.forget(replica.dataSource);
+    });
   }
 
   /** Connections handed out and not yet closed, primary and replicas. */
@@ -217,7 +292,8 @@ final class Routing implements AutoCloseable {
   }
 
   private boolean eligible(Replica r) {
-    return replicaPool.endpoint(r.id).map(s -> s.health(ticker.read()) == Health.UP).orElse(false)
+    return replicaPool.endpoint(r.id).map(s -> s.health(ticker.read()) == Health.UP && !s.isDraining())
+        .orElse(false)
         && r.acceptsReads();
   }
 
@@ -300,8 +376,8 @@ final class Routing implements AutoCloseable {
     long now = ticker.read();
     boolean lagging = false;
     for (Replica r : replicas.values()) {
-      EndpointState state = replicaPool.endpoint(r.id).orElseThrow();
-      if (state.health(now) != Health.UP || state.isDraining() || !r.verified()) {
+      EndpointState state = replicaPool.endpoint(r.id).orElse(null);
+      if (state == null || state.health(now) != Health.UP || state.isDraining() || !r.verified()) {
         continue;
       }
       if (!r.lagging()) {

@@ -48,6 +48,7 @@ final class SettingsChecks {
     checks.nonNegative("replicaAcquireTimeout", s.replicaAcquireTimeout());
     checks.positive("replicaConnectionTimeout", s.replicaConnectionTimeout());
     checks.atLeast("unhealthyThreshold", s.unhealthyThreshold(), 1);
+    checks.nonNegative("drainTimeout", s.drainTimeout());
     return s;
   }
 

@@ -38,6 +38,12 @@
  * setting ({@code maxLag}, {@code maxConnections}); a server that turns out to have the wrong role is reported as the
  * whole server ({@code primary}, {@code replica 'r1'}), since what is wrong is its URL.
  *
+ * <p><b>Replicas at run time.</b> {@code ReplicaMembers} adds a replica with the builder's checks (it is unverified
+ * until the prober, which probes a new replica at once, finds a standby within the lag limits), drains and resumes
+ * replicas, and removes one: no new reads at once; once its connections are closed, or the drain timeout passed, it
+ * leaves the core pool and its DataSource is closed; {@code Routing} forgets it when its last connection is closed.
+ * The probe threads follow the number of replicas.
+ *
  * <p><b>Public surface.</b> Users touch the data source and its builder, the enums and records its methods take and
  * return ({@link dev.headroom.sql.FallbackPolicy}, {@link dev.headroom.sql.ReadYourWrites},
  * {@link dev.headroom.sql.ReplicationToken}, {@link dev.headroom.sql.ConsistencyScope},
