@@ -57,7 +57,9 @@ class MembershipTest {
 
   private record Worker(String name, FakeDevice device, EmbeddingWorker server) {
     Tracked backend() {
-      return new Tracked(RemoteWorkerBackend.builder(name, server.uri()).maxConcurrency(2).maxBatchSize(8).build());
+      // batches of 2: a batch held on a worker keeps at most 2 of the 8 client threads waiting, not all of them
+      return new Tracked(RemoteWorkerBackend.builder(name, server.uri()).maxConcurrency(2).maxBatchSize(2)
+          .timeout(Duration.ofSeconds(60)).build());
     }
   }
 
