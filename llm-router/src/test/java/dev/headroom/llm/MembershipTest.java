@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.ConfigException;
+import dev.headroom.core.Health;
 import dev.headroom.core.discovery.DiscoveredMember;
+import dev.headroom.core.discovery.DiscoverySource;
+import dev.headroom.core.discovery.MembershipSync;
 import dev.headroom.core.discovery.MembershipTarget;
 import dev.headroom.testkit.llm.FakeOllama;
 import java.time.Duration;
@@ -118,6 +121,50 @@ class MembershipTest {
     assertThat(c.generations()).as("requests to c after it was removed").isEqualTo(cAfter);
     assertThat(d.generations()).as("requests to d after it was removed").isEqualTo(dAfter);
     assertThat(errors).as("client-visible errors").isEmpty();
+  }
+
+  /** A source the test reports sets through. */
+  private static final class Pushed implements DiscoverySource {
+    private volatile Listener listener;
+
+    @Override
+    public String name() {
+      return "pushed";
+    }
+
+    @Override
+    public void start(Listener value) {
+      this.listener = value;
+    }
+
+    void push(DiscoveredMember... members) {
+      listener.onMembers(List.of(members));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aMembershipSyncMovesTheRoutersNodesWithItsSourceAndANewNodeServesAfterItsFirstProbe() {
+    FakeOllama a = fleet.node(FakeOllama.builder("a").loaded(MODEL));
+    FakeOllama b = fleet.other(FakeOllama.builder("b").loaded(MODEL));
+    LlmRouter router = fleet.start(fleet.routerBuilder(2).healthCheckInterval(Duration.ofMillis(200)));
+    Pushed source = new Pushed();
+    try (MembershipSync sync = MembershipSync.builder(source, router.membership(m -> OllamaNode.of(m.id(), m.uri(), 2)))
+        .name("ollama").drainTimeout(Duration.ofSeconds(10)).start()) {
+      source.push(DiscoveredMember.of("a", a.uri()), DiscoveredMember.of("b", b.uri()));
+      await().atMost(BOUND).until(() -> router.fleet().stream().anyMatch(s -> s.id().equals("b")
+          && s.health() == Health.UP && !s.modelsOnDisk().isEmpty()));
+
+      source.push(DiscoveredMember.of("b", b.uri())); // a is gone from the source: drained, then removed
+      await().atMost(BOUND).until(() -> router.fleet().stream().map(NodeStatus::id).toList().equals(List.of("b")));
+      long aRequests = a.generations();
+      for (int i = 0; i < 5; i++) {
+        assertThat(router.chat(ask("q" + i)).endpoint()).isEqualTo("b");
+      }
+      assertThat(a.generations()).isEqualTo(aRequests);
+    }
   }
 
   @Test
