@@ -54,6 +54,12 @@ public final class FleetReplica {
       config.endpoint(Endpoint.of(idUri[0], URI.create(idUri[1]), cap));
     }
     Pool pool = Pool.create(config.build());
+    // a cold JVM's first publish round may outlast the budget: the replica then starts degraded, as if alone (the
+    // whole cap), which is the documented start-up behaviour but not what this test is about
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (fleet.degraded() && System.nanoTime() < until) {
+      Thread.sleep(20); // polling a flag with a bound, not waiting for time to pass
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();

@@ -27,13 +27,17 @@ final class Degradation {
   private final Object lock = new Object();
   private volatile boolean degraded = true;
   private volatile int lastKnownLive = 1;
+  /** Until when (System.nanoTime) permits are also held to the local share after a degraded episode ended. */
+  private volatile long cautiousUntil = System.nanoTime();
+  private final Duration grace;
   private boolean everShared;
   private boolean startWarned;
   private boolean episodeWarned;
   private long lastWarning = Long.MIN_VALUE;
 
-  Degradation(String replicaId, List<?> shownSeeds, Duration budget, MeterRegistry registry) {
+  Degradation(String replicaId, List<?> shownSeeds, Duration budget, Duration grace, MeterRegistry registry) {
     this.replicaId = replicaId;
+    this.grace = grace;
     this.shownSeeds = shownSeeds;
     this.budget = budget;
     this.timeouts = Counter.builder(FleetMetricNames.ERRORS).tag(FleetMetricNames.KIND, "timeout")
@@ -46,12 +50,25 @@ final class Degradation {
     return degraded;
   }
 
+  /**
+   * Whether a degraded episode ended less than the grace ago: the other replicas may not have written the permits
+   * they granted themselves back to Redis yet, so a permit Redis grants may be one of theirs.
+   */
+  boolean cautious() {
+    return System.nanoTime() - cautiousUntil < 0;
+  }
+
   int lastKnownLive() {
     return lastKnownLive;
   }
 
+  /**
+   * The live count a heartbeat returned. While degraded, and for the grace after, it may only grow: the others'
+   * heartbeats expired while Redis did not answer (or Redis came back empty), so a lower count is not news.
+   */
   void live(int count) {
-    lastKnownLive = Math.max(1, count);
+    int value = Math.max(1, count);
+    lastKnownLive = degraded || cautious() ? Math.max(lastKnownLive, value) : value;
   }
 
   /**
@@ -100,6 +117,9 @@ final class Degradation {
         return false;
       }
       degraded = false;
+      if (everShared) {
+        cautiousUntil = System.nanoTime() + grace.toNanos();
+      }
       warned = episodeWarned;
       first = !everShared;
       everShared = true;

@@ -80,7 +80,10 @@ public final class RedisFleet implements FleetCoordinator {
     this.keys = new FleetKeys(settings.keyPrefix());
     this.registry = settings.meterRegistry() != null ? settings.meterRegistry() : new SimpleMeterRegistry();
     this.client = new FleetClient(settings);
-    this.degradation = new Degradation(settings.replicaId(), settings.shownSeeds(), settings.commandBudget(),
+    // after an episode, the others' local permits are back in Redis within their next publish round or renewal
+    Duration grace = settings.staleAfter().compareTo(settings.renewEvery()) > 0 ? settings.staleAfter()
+        : settings.renewEvery();
+    this.degradation = new Degradation(settings.replicaId(), settings.shownSeeds(), settings.commandBudget(), grace,
         registry);
     this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new BucketApi(client))
         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))

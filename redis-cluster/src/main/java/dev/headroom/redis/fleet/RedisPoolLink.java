@@ -90,6 +90,10 @@ final class RedisPoolLink implements PoolLink {
     if (closed || degradation.degraded()) {
       return local(endpoint, cap, id);
     }
+    if (degradation.cautious() && held(endpoint) >= localShare(endpoint, cap)) {
+      deniedShared.increment(); // just back from degraded: the others' local permits may not be in Redis yet
+      return false;
+    }
     String key = keys.permits(pool, endpoint);
     long deadline = System.nanoTime() + settings.commandBudget().toNanos();
     CompletableFuture<Long> reply = client.run(FleetScripts.ACQUIRE, ScriptOutputType.INTEGER, new String[] {key},
@@ -119,9 +123,24 @@ final class RedisPoolLink implements PoolLink {
     return true;
   }
 
-  /** Decides locally: this replica may hold {@code max(1, cap / last known live replicas)}. */
-  private boolean local(String endpoint, int cap, String id) {
+  /**
+   * What this replica may hold of an endpoint deciding locally: {@code max(1, cap / last known live replicas)}, and,
+   * while the last view from Redis is fresh, no more than the cap less what the others had in flight then (a replica
+   * that held more than its share when Redis went away keeps those calls until they end).
+   */
+  private int localShare(String endpoint, int cap) {
     int share = Math.max(1, cap / degradation.lastKnownLive());
+    synchronized (lock) {
+      if (lastViewAt != Long.MIN_VALUE && System.nanoTime() - lastViewAt <= settings.staleAfter().toNanos()) {
+        share = Math.min(share, Math.max(0, cap - lastView.inFlight(endpoint)));
+      }
+    }
+    return share;
+  }
+
+  /** Decides locally: this replica may hold its {@link #localShare}. */
+  private boolean local(String endpoint, int cap, String id) {
+    int share = localShare(endpoint, cap);
     synchronized (lock) {
       ArrayDeque<String> members = held.computeIfAbsent(endpoint, e -> new ArrayDeque<>());
       if (members.size() < share) {

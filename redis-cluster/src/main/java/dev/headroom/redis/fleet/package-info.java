@@ -39,12 +39,16 @@
  *       died leave the view within three publish intervals; its permits are free again within one permit TTL.
  *   <li><b>Degraded</b> (a call had no reply within the budget, or failed; at start until Redis first answers):
  *       every call decides locally and nothing throws. A replica may hold {@code max(1, cap / live)} permits of an
- *       endpoint (live = the last known count; 1, so the whole cap, if Redis never answered), a rate limit is a
+ *       endpoint (live = the last known count, which does not fall while degraded: the others' heartbeats expire
+ *       while Redis does not answer; 1, so the whole cap, if Redis never answered), and no more than the cap less
+ *       what the others had in flight in the last view while that view is fresh; a rate limit is a
  *       local bucket of {@code tokens / live}, a window a local one with each maximum divided by {@code live}. If
  *       every replica is degraded, the sum holds (for caps at least the live count). While only some are, a cap can
  *       be exceeded by at most what the degraded replicas hold: their permits expire in Redis one TTL after the last
  *       renewal that got through, and the others may take them again. Each publish round probes Redis; when a whole
- *       round answers, the replica is back in shared mode, and the permits it granted meanwhile are written to Redis
+ *       round answers, the replica is back in shared mode; for a grace of the longer of three publish intervals and
+ *       a third of the permit TTL it still takes no more than its local share (the others' local permits may not
+ *       be back in Redis yet), and the permits it granted meanwhile are written to Redis
  *       at once, so that releases and renewals stay consistent: the set may then exceed the cap briefly, and new
  *       permits are refused until it is below again. Degradation is per coordinator, not per slot: one master that
  *       does not answer makes the whole coordinator degraded.
