@@ -285,52 +285,12 @@ public final class CacheCluster implements AutoCloseable {
      * {@link CacheCluster#toString()}, logs or exception messages.
      */
     public Builder seeds(List<URI> values) {
-      Objects.requireNonNull(values, "seeds");
-      List<URI> checked = new ArrayList<>();
-      String seedUser = null;
-      char[] seedPassword = null;
-      boolean seedCredentials = false;
-      for (URI uri : values) {
-        URI shown = uri == null ? null : redact(uri);
-        if (uri == null || !"redis".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-          throw CHECKS.invalid("seeds", shown, "must be redis://host:port");
-        }
-        String userInfo = uri.getUserInfo();
-        if (userInfo != null) {
-          int colon = userInfo.indexOf(':');
-          String user = colon < 0 ? null : userInfo.substring(0, colon);
-          char[] secret = (colon < 0 ? userInfo : userInfo.substring(colon + 1)).toCharArray();
-          if (user != null && user.isEmpty()) {
-            user = null; // redis://:password@host: the default user
-          }
-          if (seedCredentials && (!Objects.equals(user, seedUser) || !java.util.Arrays.equals(secret, seedPassword))) {
-            throw CHECKS.invalid("seeds", shown,
-                "carries other credentials than an earlier seed; give every seed the same ones (or none)");
-          }
-          seedCredentials = true;
-          seedUser = user;
-          seedPassword = secret;
-        }
-        checked.add(shown);
-      }
+      ClusterSeeds.Parsed parsed = ClusterSeeds.parse(values, CHECKS);
       seeds.clear();
-      seeds.addAll(checked);
-      this.seedUser = seedUser;
-      this.seedPassword = seedPassword;
+      seeds.addAll(parsed.shown());
+      this.seedUser = parsed.user();
+      this.seedPassword = parsed.password();
       return this;
-    }
-
-    /** The URI without its user info (the password), for settings, logs and messages. */
-    static URI redact(URI uri) {
-      if (uri.getRawUserInfo() == null) {
-        return uri;
-      }
-      try {
-        return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
-            uri.getFragment());
-      } catch (java.net.URISyntaxException e) {
-        return URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort());
-      }
     }
 
     /** ACL user and password (never logged). */

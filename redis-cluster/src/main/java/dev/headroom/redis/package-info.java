@@ -41,8 +41,9 @@
  * Users touch the cluster and the cache with their builders, the TTL policy and its tuner (for simulations), the
  * codecs and the loader, the exceptions and the meter names ({@link dev.headroom.redis.CacheMetricNames};
  * {@code NamespaceMetrics} records them per namespace). Everything else (L1 store, L2 client, invalidation bus,
- * health) is package-private, but for {@link dev.headroom.redis.ClusterSeeds}: the one bridge that lets the fleet
- * coordinator ({@code dev.headroom.redis.fleet}) open its own client to a cache's cluster with the same credentials.
+ * health) is package-private, but for {@link dev.headroom.redis.ClusterSeeds}: the one parser of seed lists with
+ * credentials, and the bridge that lets the fleet coordinator ({@code dev.headroom.redis.fleet}) open its own client
+ * to a cache's cluster with the same credentials.
  * This module depends on core only: the LLM router's response cache on Redis lives in
  * the Spring starter ({@code dev.headroom.spring.cache.RedisResponseCache}), which wires both.
  */

@@ -402,7 +402,7 @@ public final class RedisFleet implements FleetCoordinator {
     /** Errors name the setting's path below {@code fleet} ({@code publishInterval}, {@code seeds}). */
     private static final Checks CHECKS = Checks.in("fleet");
 
-    private Seeds seeds;
+    private ClusterSeeds.Parsed seeds;
     private CacheCluster cluster;
     private String user;
     private char[] password;
@@ -424,7 +424,7 @@ public final class RedisFleet implements FleetCoordinator {
      * {@code toString}, logs or messages.
      */
     public Builder seeds(List<URI> values) {
-      this.seeds = Seeds.parse(values, CHECKS);
+      this.seeds = ClusterSeeds.parse(values, CHECKS);
       return this;
     }
 
@@ -544,12 +544,12 @@ public final class RedisFleet implements FleetCoordinator {
       String prefix = keyPrefix;
       if (cluster != null) {
         shown = ClusterSeeds.shownSeeds(cluster);
-        uris = password != null ? Seeds.redisUris(shown, user, password) : ClusterSeeds.redisUris(cluster);
+        uris = password != null ? ClusterSeeds.redisUris(shown, user, password) : ClusterSeeds.redisUris(cluster);
         prefix = prefix != null ? prefix : ClusterSeeds.keyPrefix(cluster);
       } else {
         shown = seeds.shown();
-        uris = password != null ? Seeds.redisUris(shown, user, password)
-            : Seeds.redisUris(shown, seeds.user(), seeds.password());
+        uris = password != null ? ClusterSeeds.redisUris(shown, user, password)
+            : ClusterSeeds.redisUris(shown, seeds.user(), seeds.password());
       }
       String name = clientName != null ? clientName
           : ("headroom-fleet-" + id).substring(0, Math.min(64, ("headroom-fleet-" + id).length()));
