@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * in-flight, takes the fleet's view into each endpoint's numbers, and with strict caps takes and gives back global
  * permits. Built only for a shared coordinator, so a pool alone pays nothing.
  *
- * <p>Soft sharing (the default with a coordinator): an endpoint's limit on this replica is
- * {@code max(ceil(limit / live), limit - othersInFlight)}: the others' load counts, and each replica keeps its fair
- * share, so none starves while another holds every slot; the sum converges to the limit within one view.
- * Strict caps: the local limit stays the endpoint's limit and the global permit is the cap.
+ * <p>An endpoint's limit on this replica is {@code max(ceil(limit / live), limit - othersInFlight)}: the others'
+ * load counts, and each replica keeps its fair share, so none starves while another holds every slot. The view is
+ * up to one publish interval old, so without strict caps this is a heuristic, not a cap (replicas that see the same
+ * free slot may all take it). With strict caps the global permit is the cap; the view's limit only spares a permit
+ * round trip to a node the view already shows full. Each endpoint's latency estimate decays towards the fleet's
+ * mean. Why each rule: docs/architecture.md, "Core: fleet coordination".
  */
 final class PoolFleet implements PoolMember {
   /** How soon waiters try again for permits another replica may have freed (the fleet sends no event for it). */
