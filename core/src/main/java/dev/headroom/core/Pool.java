@@ -297,6 +297,15 @@ public final class Pool implements AutoCloseable {
     return members.drain(member(id), true);
   }
 
+  /**
+   * As {@link #drain}, but completes at once when there is no such member (it never was one, or was removed
+   * meanwhile): what a membership view needs, where a member may leave between its check and its drain.
+   */
+  public CompletableFuture<Void> drainIfMember(String id) {
+    return members.get(id).map(state -> members.drain(state, true))
+        .orElseGet(() -> CompletableFuture.completedFuture(null));
+  }
+
   /** Makes a draining endpoint eligible again. */
   public void resume(String id) {
     members.drain(member(id), false);

@@ -78,14 +78,7 @@ final class LlmMembers {
   /** Drains a node of either Ollama pool; an unknown id completes at once. */
   CompletableFuture<Void> drain(String id) {
     Pool pool = tiers.ollamaPoolOf(Objects.requireNonNull(id, "id"));
-    if (pool == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    try {
-      return pool.drain(id);
-    } catch (IllegalArgumentException removedMeanwhile) {
-      return CompletableFuture.completedFuture(null);
-    }
+    return pool == null ? CompletableFuture.completedFuture(null) : pool.drainIfMember(id);
   }
 
   /** Makes a draining node eligible again. */

@@ -109,14 +109,8 @@ final class EmbeddingMembers {
   }
 
   CompletableFuture<Void> drain(String id) {
-    if (pool == null || pool.endpoint(Objects.requireNonNull(id, "id")).isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    try {
-      return pool.drain(id);
-    } catch (IllegalArgumentException removedMeanwhile) {
-      return CompletableFuture.completedFuture(null);
-    }
+    Objects.requireNonNull(id, "id");
+    return pool == null ? CompletableFuture.completedFuture(null) : pool.drainIfMember(id);
   }
 
   void resume(String id) {

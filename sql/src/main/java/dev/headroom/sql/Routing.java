@@ -252,11 +252,7 @@ final class Routing implements AutoCloseable {
   }
 
   CompletableFuture<Void> drain(String id) {
-    try {
-      return replicaPool.drain(id);
-    } catch (IllegalArgumentException removedMeanwhile) {
-      return CompletableFuture.completedFuture(null);
-    }
+    return replicaPool.drainIfMember(id);
   }
 
   void resume(String id) {

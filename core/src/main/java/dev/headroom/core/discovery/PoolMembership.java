@@ -80,10 +80,7 @@ public final class PoolMembership implements MembershipTarget {
 
   @Override
   public CompletableFuture<Void> drain(String id) {
-    if (pool.endpoint(id).isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return pool.drain(id);
+    return pool.drainIfMember(id);
   }
 
   @Override
