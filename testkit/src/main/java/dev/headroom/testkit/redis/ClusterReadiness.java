@@ -11,6 +11,11 @@ import java.util.Optional;
  * and, if it is a replica, has its link to its master up.
  */
 final class ClusterReadiness {
+  /** How long gossip may leave a node not knowing every other before every node is introduced again. */
+  static final Duration MEET_AGAIN_AFTER = Duration.ofSeconds(5);
+
+  private static final String NOT_EVERY_NODE = "does not know every node";
+
   private final RedisClusterFixture fixture;
   private final List<RedisNode> nodes;
   private final RedisProcesses processes;
@@ -21,9 +26,15 @@ final class ClusterReadiness {
     this.processes = processes;
   }
 
-  /** Waits until the cluster is ready; fails with the last problem seen after {@code timeout}. */
+  /**
+   * Waits until the cluster is ready; fails with the last problem seen after {@code timeout}. When gossip stalls
+   * (a node still does not know every other node {@link #MEET_AGAIN_AFTER} after the last introduction, seen on a
+   * loaded 2-core machine where one {@code CLUSTER MEET} of {@code redis-cli --cluster create} was lost), every node
+   * is introduced to every other again; {@code CLUSTER MEET} of a known node does nothing.
+   */
   void await(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    long nextMeet = System.nanoTime() + MEET_AGAIN_AFTER.toNanos();
     String last = "";
     while (true) {
       Optional<String> problem = problem();
@@ -31,10 +42,32 @@ final class ClusterReadiness {
         return;
       }
       last = problem.get();
-      if (System.nanoTime() > deadline) {
+      long now = System.nanoTime();
+      if (now > deadline) {
         throw new IllegalStateException("cluster not ready after " + timeout + ": " + last);
       }
+      if (last.contains(NOT_EVERY_NODE) && now > nextMeet) {
+        meetAll();
+        nextMeet = now + MEET_AGAIN_AFTER.toNanos();
+      }
       RedisProcesses.pause(100);
+    }
+  }
+
+  /** Introduces every running node to every other running node. */
+  private void meetAll() {
+    List<RedisNode> running = processes.running(nodes);
+    for (RedisNode node : running) {
+      for (RedisNode other : running) {
+        if (other != node) {
+          try {
+            fixture.command(node, "CLUSTER", "MEET", "127.0.0.1", Integer.toString(other.port()),
+                Integer.toString(other.busPort()));
+          } catch (RuntimeException e) {
+            // a node that does not answer now is reported by problem() on the next round
+          }
+        }
+      }
     }
   }
 
@@ -58,7 +91,7 @@ final class ClusterReadiness {
         return Optional.of(node + " does not see all slots ok");
       }
       if (!info.contains("cluster_known_nodes:" + nodes.size())) {
-        return Optional.of(node + " does not know every node yet");
+        return Optional.of(node + " " + NOT_EVERY_NODE + " yet");
       }
       List<ClusterNodeInfo> view = ClusterNodeInfo.parse(nodesReply);
       String signature = signature(view);
