@@ -2,12 +2,13 @@ package dev.headroom.llm;
 
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.Pool;
+import dev.headroom.core.SlowStart;
 import dev.headroom.core.discovery.DiscoveredMember;
 import dev.headroom.core.discovery.MembershipTarget;
+import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.route.Router;
-import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -257,6 +258,7 @@ public final class LlmRouter implements AutoCloseable {
     FleetCoordinator coordinator = FleetCoordinator.local();
     boolean strictNodeCaps;
     Duration drainTimeout = Duration.ofSeconds(60);
+    SlowStart slowStart;
 
     private Builder() {}
 
@@ -480,6 +482,22 @@ public final class LlmRouter implements AutoCloseable {
      */
     public Builder strictNodeCaps(boolean value) {
       this.strictNodeCaps = value;
+      return this;
+    }
+
+    /**
+     * Slow start for nodes added at run time ({@link LlmRouter#addNode}, a discovery source): a new node's share of
+     * the requests for a model ramps up over {@code window} once its first probe passes. Only a node that has the
+     * model loaded is ramped: one that would have to load it already pays the measured cold load in its cost, and
+     * ramping it too would count its warm-up twice. Off by default.
+     */
+    public Builder slowStart(Duration window) {
+      return slowStart(SlowStart.of(window));
+    }
+
+    /** Slow start with a given ramp; see {@link #slowStart(Duration)}. */
+    public Builder slowStart(SlowStart value) {
+      this.slowStart = Objects.requireNonNull(value, "slowStart");
       return this;
     }
 

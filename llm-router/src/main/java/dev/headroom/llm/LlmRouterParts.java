@@ -104,7 +104,7 @@ final class LlmRouterParts implements AutoCloseable {
         double ttft = stats.ttftNanos(s.id());
         all.add(new NodeStatus(s.id(), tier, s.inFlight(), s.limit(), s.health(now), catalog.available(s.id()),
             catalog.loaded(s.id(), now), Duration.ofNanos((long) Math.max(0, ttft)),
-            Math.max(0, stats.tokensPerSecond(s.id())), s.isDraining()));
+            Math.max(0, stats.tokensPerSecond(s.id())), s.isDraining(), s.isWarming(now)));
       }
     }
     return all;

@@ -2,6 +2,7 @@ package dev.headroom.llm;
 
 import dev.headroom.core.Checks;
 import dev.headroom.core.OutlierDetection;
+import dev.headroom.core.SlowStart;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.pick.RandomSource;
 import dev.headroom.core.route.RetryBudget;
@@ -18,7 +19,8 @@ import java.util.Set;
 /**
  * The validated, immutable settings of an {@link LlmRouter}, made by {@link LlmRouter.Builder#build()}: everything
  * inside the router reads these, never the builder, so changing a builder after {@code build()} changes nothing.
- * Nullable: {@code cloud}, {@code healthCheckInterval} (probes off), {@code responseCache}, {@code retryBudget}
+ * Nullable: {@code cloud}, {@code healthCheckInterval} (probes off), {@code responseCache}, {@code slowStart} (off),
+ * {@code retryBudget}
  * (core's default), {@code meterRegistry} and {@code httpClient} (a default one).
  */
 record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> remoteNodes, CloudConfig cloud,
@@ -29,7 +31,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     Duration defaultColdLoad, Duration keepAlive, int maxAttempts, int maxWaiters, RetryBudget retryBudget,
     OutlierDetection outlierDetection, MeterRegistry meterRegistry, Ticker ticker, Scheduler scheduler,
     RandomSource random, HttpClient httpClient, boolean discoverOnBuild, FleetCoordinator coordinator,
-    boolean strictNodeCaps, Duration drainTimeout) {
+    boolean strictNodeCaps, Duration drainTimeout, SlowStart slowStart) {
 
   /**
    * Validates {@code b} and copies its settings. Every bad setting is a {@link dev.headroom.core.ConfigException}
@@ -73,7 +75,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
         Map.copyOf(b.aliases), b.responseCache, b.cacheTtl, b.maxBodyBytes, b.maxLineBytes, b.expectedTokens,
         b.loadedPreference, b.defaultColdLoad, b.keepAlive, b.maxAttempts, b.maxWaiters, b.retryBudget,
         b.outlierDetection, b.meterRegistry, b.ticker, b.scheduler, b.random, b.httpClient, b.discoverOnBuild,
-        b.coordinator, b.strictNodeCaps, b.drainTimeout);
+        b.coordinator, b.strictNodeCaps, b.drainTimeout, b.slowStart);
   }
 
   /** Whether probes of {@code /api/version} run. */

@@ -144,6 +144,9 @@ final class LlmTiers {
         .maxWaiters(s.maxWaiters())
         .outlierDetection(s.outlierDetection())
         .coordinator(s.coordinator()).strictCaps(s.strictNodeCaps());
+    if (s.slowStart() != null) {
+      pb.slowStart(s.slowStart());
+    }
     for (OllamaNode node : nodes) {
       pb.endpoint(endpoint(node));
     }

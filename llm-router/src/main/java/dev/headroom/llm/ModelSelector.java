@@ -40,6 +40,15 @@ final class ModelSelector implements Selector {
     return 1 + catalog.expectedLoadNanos(endpoint.id(), model) / base;
   }
 
+  /**
+   * Slow start applies only to a node that has the model loaded: one that would have to load it already pays the
+   * measured cold-load time in {@link #costFactor}, and ramping it as well would count its warm-up twice.
+   */
+  @Override
+  public boolean slowStart(EndpointState endpoint) {
+    return catalog.loaded(endpoint.id(), model, ticker.read());
+  }
+
   @Override
   public String toString() {
     return "model(" + model + ")";

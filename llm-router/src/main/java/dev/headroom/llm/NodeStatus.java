@@ -18,9 +18,12 @@ import java.util.Set;
  * @param tokensPerSecond the measured average generation rate; 0 before the first reply
  * @param draining whether it is draining: it gets no new requests, the ones in flight finish (see
  *     {@link LlmRouter#drainNode(String)} and {@link LlmRouter#removeNode(String)})
+ * @param warming whether it joined the running router and its slow start ({@link LlmRouter.Builder#slowStart}) has
+ *     not brought it to its full share yet
  */
 public record NodeStatus(String id, String tier, int inFlight, int limit, Health health, Set<String> modelsOnDisk,
-    Set<String> modelsLoaded, Duration timeToFirstToken, double tokensPerSecond, boolean draining) {
+    Set<String> modelsLoaded, Duration timeToFirstToken, double tokensPerSecond, boolean draining,
+    boolean warming) {
   /** Copies the sets. */
   public NodeStatus {
     modelsOnDisk = Set.copyOf(modelsOnDisk);
