@@ -142,6 +142,9 @@ public final class EmbeddingPool implements AutoCloseable {
       List<EmbeddingBackend> members) {
     PoolConfig.Builder config = PoolConfig.builder(poolName).tier(tier).ticker(b.ticker).scheduler(b.scheduler)
         .coordinator(b.coordinator);
+    if (b.slowStart != null) {
+      config.slowStart(b.slowStart);
+    }
     for (EmbeddingBackend backend : members) {
       config.endpoint(EmbeddingMembers.endpoint(backend));
     }

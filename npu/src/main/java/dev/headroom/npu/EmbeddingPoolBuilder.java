@@ -3,6 +3,7 @@ package dev.headroom.npu;
 import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
 import dev.headroom.core.PoolConfig;
+import dev.headroom.core.SlowStart;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
@@ -36,6 +37,7 @@ public final class EmbeddingPoolBuilder {
   MeterRegistry registry;
   Duration closeTimeout = Duration.ofSeconds(30);
   Consumer<PoolConfig.Builder> poolCustomizer = config -> {};
+  SlowStart slowStart;
   FleetCoordinator coordinator = FleetCoordinator.local();
 
   EmbeddingPoolBuilder(String name) {
@@ -145,6 +147,16 @@ public final class EmbeddingPoolBuilder {
    */
   public EmbeddingPoolBuilder coordinator(FleetCoordinator value) {
     this.coordinator = Objects.requireNonNull(value, "coordinator");
+    return this;
+  }
+
+  /**
+   * Slow start for backends added at run time ({@link EmbeddingPool#addBackend}, a discovery source): a new worker's
+   * share of the batches ramps up over {@code window} (once its first health probe passes, when the pools probe).
+   * The backends the pool is built with start at full weight. Off by default.
+   */
+  public EmbeddingPoolBuilder slowStart(Duration window) {
+    this.slowStart = SlowStart.of(window);
     return this;
   }
 
