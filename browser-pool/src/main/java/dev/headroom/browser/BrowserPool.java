@@ -100,6 +100,7 @@ public final class BrowserPool implements AutoCloseable {
         .coordinator(config.coordinator())
         .strictCaps(true); // a host's session cap is its memory: with a shared coordinator, a global permit each
     config.meterRegistry().ifPresent(core::meterRegistry);
+    config.slowStart().ifPresent(core::slowStart);
     this.core = Pool.create(core.build());
     runtime.core(this.core);
     for (String id : hosts.keySet()) {

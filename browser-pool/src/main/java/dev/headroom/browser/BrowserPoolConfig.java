@@ -2,6 +2,7 @@ package dev.headroom.browser;
 
 import dev.headroom.core.Checks;
 import dev.headroom.core.ConfigException;
+import dev.headroom.core.SlowStart;
 import dev.headroom.core.fleet.FleetCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class BrowserPoolConfig {
   private final MeterRegistry meterRegistry;
   private final boolean shutdownHook;
   private final FleetCoordinator coordinator;
+  private final SlowStart slowStart;
 
   private BrowserPoolConfig(Builder b) {
     this.name = b.name;
@@ -52,6 +54,7 @@ public final class BrowserPoolConfig {
     this.meterRegistry = b.meterRegistry;
     this.shutdownHook = b.shutdownHook;
     this.coordinator = b.coordinator;
+    this.slowStart = b.slowStart;
   }
 
   /** A builder for a pool called {@code name} (the {@code pool} tag of its metrics). */
@@ -137,6 +140,11 @@ public final class BrowserPoolConfig {
     return coordinator;
   }
 
+  /** The ramp of hosts added at run time, if any. */
+  public Optional<SlowStart> slowStart() {
+    return Optional.ofNullable(slowStart);
+  }
+
   /** Whether a JVM shutdown hook kills the browsers the pool launched (default true). */
   public boolean shutdownHook() {
     return shutdownHook;
@@ -165,6 +173,7 @@ public final class BrowserPoolConfig {
     private MeterRegistry meterRegistry;
     private boolean shutdownHook = true;
     private FleetCoordinator coordinator = FleetCoordinator.local();
+    private SlowStart slowStart;
 
     private Builder(String name) {
       this.name = name;
@@ -263,6 +272,16 @@ public final class BrowserPoolConfig {
      */
     public Builder coordinator(FleetCoordinator value) {
       this.coordinator = Objects.requireNonNull(value, "coordinator");
+      return this;
+    }
+
+    /**
+     * Slow start for hosts added at run time ({@link BrowserPool#addHost}, a discovery source): once its browser is
+     * up, a new host's share of the leases ramps up over {@code window} (a cold VM's first sessions are its slowest).
+     * The hosts the pool is built with start at full weight. Off by default.
+     */
+    public Builder slowStart(Duration window) {
+      this.slowStart = SlowStart.of(window);
       return this;
     }
 

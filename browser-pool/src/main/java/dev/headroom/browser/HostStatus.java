@@ -21,10 +21,12 @@ import java.util.OptionalLong;
  * @param webSocketUrl the running browser's DevTools WebSocket URL
  * @param draining whether it is drained or being removed at run time ({@link BrowserPool#drainHost}): it takes no
  *     new leases whatever its state, its sessions run on
+ * @param warming whether it was added at run time and the pool's slow start
+ *     ({@link BrowserPoolConfig.Builder#slowStart}) has not brought it to its full share of the leases yet
  */
 public record HostStatus(String id, boolean local, HostState state, int leased, int cap, int idle, int waiting,
     int generation, long contextsCreated, OptionalLong pid, OptionalLong rssBytes, Optional<URI> webSocketUrl,
-    boolean draining) {
+    boolean draining, boolean warming) {
 
   /** Whether the host takes no leases because its browser is starting, down or closed. */
   public boolean down() {
@@ -33,7 +35,7 @@ public record HostStatus(String id, boolean local, HostState state, int leased, 
 
   @Override
   public String toString() {
-    return id + "[" + leased + "/" + cap + " " + state + (draining ? " draining" : "") + ", idle " + idle
+    return id + "[" + leased + "/" + cap + " " + state + (draining ? " draining" : "") + (warming ? " warming" : "") + ", idle " + idle
         + ", waiting " + waiting
         + (pid.isPresent() ? ", pid " + pid.getAsLong() : "") + "]";
   }

@@ -3,6 +3,7 @@ package dev.headroom.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.headroom.core.EndpointState;
 import dev.headroom.core.Lease;
+import dev.headroom.core.Pool;
 import dev.headroom.core.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,7 +155,17 @@ final class HostSupervisor {
     OptionalLong rss = host.isLocal() && rssBytes >= 0 && b != null ? OptionalLong.of(rssBytes) : OptionalLong.empty();
     return new HostStatus(id, host.isLocal(), state, inFlight(), host.maxSessions(), idle.size(), waiting, generation,
         b == null ? 0 : b.contextsCreated(), pid, rss,
-        b == null ? Optional.empty() : Optional.of(b.webSocketUrl()), drained);
+        b == null ? Optional.empty() : Optional.of(b.webSocketUrl()), drained, warming());
+  }
+
+  /** Whether the core pool still ramps this host up (slow start); the lock order allows calling into it here. */
+  private boolean warming() {
+    Pool core = runtime.core();
+    if (core == null) {
+      return false;
+    }
+    long now = core.config().ticker().read();
+    return core.endpoint(id).map(state -> state.isWarming(now)).orElse(false);
   }
 
   /** Whether the host is not up now but is expected back (starting, recycling or relaunching). */

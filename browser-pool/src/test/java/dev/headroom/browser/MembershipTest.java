@@ -154,4 +154,21 @@ class MembershipTest {
     assertThat(pool.drainHost("nobody")).isDone();
     assertThatThrownBy(() -> pool.resumeHost("nobody")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aHostAddedAtRunTimeWarmsUpWhenThePoolHasASlowStart() throws Exception {
+    pool = BrowserPool.create(BrowserPoolConfig.builder("warming")
+        .host(BrowserHost.local("a").maxSessions(2))
+        .slowStart(Duration.ofMinutes(10)) // the test takes seconds: the new host stays near the ramp's start
+        .build());
+    pool.addHost(BrowserHost.local("b").maxSessions(2).build()).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(BOUND).until(() -> pool.host("b").orElseThrow().state() == HostState.UP);
+
+    assertThat(pool.host("b").orElseThrow().warming()).as("added at run time").isTrue();
+    assertThat(pool.host("b").orElseThrow().toString()).contains("warming");
+    assertThat(pool.host("a").orElseThrow().warming()).as("built with the pool").isFalse();
+    try (BrowserSession session = pool.lease(BOUND)) {
+      assertThat(session.host()).isIn("a", "b");
+    }
+  }
 }
