@@ -2,6 +2,7 @@ package dev.headroom.sql;
 
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.Picker;
+import dev.headroom.core.SlowStart;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -15,13 +16,14 @@ import javax.sql.DataSource;
  *
  * @param dialect the dialect given to the builder; null: found from the primary's vendor at start
  * @param meterRegistry null: no metrics
+ * @param slowStart null: replicas added at run time get their full share at once
  */
 record DataSourceSettings(String name, String primaryId, DataSource primary, List<ReplicaSpec> replicas,
     ReplicationDialect dialect, FallbackPolicy fallback, ReadYourWrites readYourWrites, Duration readYourWritesWait,
     long maxLagBytes, Duration maxLag, Duration probeInterval, Duration probeTimeout, int unhealthyThreshold,
     OutlierDetection outlierDetection, Picker picker, Duration replicaAcquireTimeout,
     Duration replicaConnectionTimeout, boolean validateOnStart, MeterRegistry meterRegistry, Ticker ticker,
-    Duration drainTimeout) {
+    Duration drainTimeout, SlowStart slowStart) {
 
   DataSourceSettings {
     replicas = List.copyOf(replicas);

@@ -4,6 +4,7 @@ import dev.headroom.core.ConfigException;
 import dev.headroom.core.HeadroomException;
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.Picker;
+import dev.headroom.core.SlowStart;
 import dev.headroom.core.discovery.DiscoveredMember;
 import dev.headroom.core.discovery.MembershipTarget;
 import dev.headroom.core.pick.Pickers;
@@ -347,6 +348,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     private MeterRegistry meterRegistry;
     private Ticker ticker = Ticker.system();
     private Duration drainTimeout = Duration.ofSeconds(60);
+    private SlowStart slowStart;
 
     private Builder(String name) {
       this.name = name;
@@ -501,6 +503,17 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     }
 
     /**
+     * Slow start for replicas added at run time ({@link ReplicaRoutingDataSource#addReplica}, a discovery source):
+     * once its first probe verifies it as a standby, a new replica's share of the reads ramps up over {@code window}
+     * (a cold standby's buffer cache makes its first reads its slowest). The replicas the data source is built with
+     * start at full weight. Off by default.
+     */
+    public Builder slowStart(Duration window) {
+      this.slowStart = SlowStart.of(window);
+      return this;
+    }
+
+    /**
      * Validates the settings, checks the servers (unless {@link #validateOnStart(boolean)} is off) and starts the
      * probes.
      *
@@ -514,7 +527,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
       return new ReplicaRoutingDataSource(SettingsChecks.validate(new DataSourceSettings(name, primaryId, primary,
           replicas, dialect, fallback, readYourWrites, readYourWritesWait, maxLagBytes, maxLag, probeInterval,
           probeTimeout, unhealthyThreshold, outlierDetection, picker, replicaAcquireTimeout, replicaConnectionTimeout,
-          validateOnStart, meterRegistry, ticker, drainTimeout)));
+          validateOnStart, meterRegistry, ticker, drainTimeout, slowStart)));
     }
   }
 }

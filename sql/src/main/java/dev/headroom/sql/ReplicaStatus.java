@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param problem why it gets no reads, or empty when it does
  * @param draining whether it is drained or being removed at run time
  *     ({@link ReplicaRoutingDataSource#drainReplica(String)}): no new reads, its open connections run on
+ * @param warming whether it was added at run time and the slow start
+ *     ({@link ReplicaRoutingDataSource.Builder#slowStart}) has not brought it to its full share of the reads yet
  */
 public record ReplicaStatus(String id, Health health, boolean verified, boolean lagging, long lagBytes,
-    Duration lag, long replayedPosition, int inFlight, String problem, boolean draining) {
+    Duration lag, long replayedPosition, int inFlight, String problem, boolean draining,
+    boolean warming) {
 
   /** Whether reads may go to it now (up, verified, within the lag limits, not draining). */
   public boolean eligible() {

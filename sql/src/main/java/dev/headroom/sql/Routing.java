@@ -93,6 +93,9 @@ final class Routing implements AutoCloseable {
             .unhealthyThreshold(s.unhealthyThreshold()).healthyThreshold(1).build())
         .maxWaiters(acquireTimeout.isZero() ? 0 : 256)
         .ticker(ticker);
+    if (s.slowStart() != null) {
+      replicaConfig.slowStart(s.slowStart());
+    }
     for (DataSourceSettings.ReplicaSpec spec : s.replicas()) { // in the order given
       replicaConfig.endpoint(endpoint(replicas.get(spec.id())));
     }
@@ -211,7 +214,8 @@ final class Routing implements AutoCloseable {
           : !r.verified() ? "not verified as a standby yet: " + r.probeProblem()
           : r.lagging() ? "lagging" : "";
       list.add(new ReplicaStatus(r.id, health, r.verified(), r.lagging(), r.lagBytes(),
-          Duration.ofNanos(r.lagNanos()), r.replayed(), state.inFlight(), problem, state.isDraining()));
+          Duration.ofNanos(r.lagNanos()), r.replayed(), state.inFlight(), problem, state.isDraining(),
+          state.isWarming(now)));
     }
     return list;
   }

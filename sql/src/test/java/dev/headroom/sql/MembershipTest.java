@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.headroom.core.ConfigException;
+import dev.headroom.core.Health;
 import dev.headroom.core.discovery.DiscoveredMember;
 import dev.headroom.core.discovery.MembershipTarget;
 import dev.headroom.testkit.postgres.PostgresReplicaSet;
@@ -221,5 +222,31 @@ class MembershipTest {
         made.values().forEach(Counting::close);
       }
     }
+  }
+
+  @Test
+  void aReplicaAddedAtRunTimeWarmsUpOnceVerifiedWhenTheDataSourceHasASlowStart() throws Exception {
+    try (PostgresReplicaSet pg = PostgresReplicaSet.builder().standbys(1).start();
+        HikariDataSource primary = Db.pool(pg.primary(), "primary", 2);
+        HikariDataSource r1 = Db.pool(pg.standbys().get(0), "r1", 2);
+        HikariDataSource r2 = Db.pool(pg.standbys().get(0), "r2", 2);
+        ReplicaRoutingDataSource ds = ReplicaRoutingDataSource.builder("warming")
+            .primary(primary).replica("r1", r1)
+            .probeInterval(Duration.ofMillis(200))
+            .slowStart(Duration.ofMinutes(10)) // the test takes seconds: the new replica stays near the ramp's start
+            .build()) {
+      ds.addReplica("r2", r2);
+      await().atMost(BOUND).until(() -> status(ds, "r2").verified() && status(ds, "r2").health() == Health.UP);
+      assertThat(status(ds, "r2").warming()).as("added at run time").isTrue();
+      assertThat(status(ds, "r1").warming()).as("built with the data source").isFalse();
+      try (Connection c = ds.getConnection()) {
+        c.setReadOnly(true);
+        assertThat(c.createStatement().executeQuery("select 1").next()).isTrue();
+      }
+    }
+  }
+
+  private static ReplicaStatus status(ReplicaRoutingDataSource ds, String id) {
+    return ds.replicas().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
   }
 }
