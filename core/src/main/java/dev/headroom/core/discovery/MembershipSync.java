@@ -31,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>a draining member reported as serving again before its removal is {@linkplain MembershipTarget#resume
  *       resumed}, and its removal called off;
  *   <li>members the target has that the source reports as serving are left alone (the target's own initial
- *       members, for instance: they are not added again).
+ *       members, for instance: they are not added again);
+ *   <li>a member reported under the same id at a new URI (a pod rescheduled under its name with a new IP) has
+ *       moved: the old address drains as above, and once it has been removed the member is added again at the new
+ *       one. A target holds one member per id, so the two never overlap.
  * </ul>
  *
  * <p>A failed lookup ({@link DiscoverySource.Listener#onError}) changes nothing: the last set stands. It is counted
@@ -69,6 +72,10 @@ public final class MembershipSync implements AutoCloseable {
   private final RateLimitedLog failureLog;
   /** The members this sync drains, by id; touched only by tasks of {@link #applier}. */
   private final Map<String, Draining> draining = new HashMap<>();
+  /** The member as last added or first seen, by id: to see one come back at a new address. */
+  private final Map<String, DiscoveredMember> known = new HashMap<>();
+  /** Members that moved: each is added at its new address once the old one has drained and left. */
+  private final Map<String, DiscoveredMember> replacing = new HashMap<>();
   private volatile boolean closed;
 
   private MembershipSync(Builder b, String name) {
@@ -164,20 +171,40 @@ public final class MembershipSync implements AutoCloseable {
     }
     Set<String> current = target.memberIds();
     for (DiscoveredMember member : byId.values()) {
-      Draining pending = draining.get(member.id());
-      if (member.serving()) {
-        if (pending != null) {
-          resume(member.id(), pending);
-        } else if (!current.contains(member.id())) {
-          add(member);
+      String id = member.id();
+      Draining pending = draining.get(id);
+      if (pending == null && current.contains(id)) {
+        known.putIfAbsent(id, member); // a member the target had before this sync first saw it
+      }
+      DiscoveredMember was = known.get(id);
+      boolean moved = was != null && !was.uri().equals(member.uri());
+      if (!member.serving()) {
+        replacing.remove(id);
+        if (pending == null && current.contains(id)) {
+          drain(id);
         }
-      } else if (pending == null && current.contains(member.id())) {
-        drain(member.id());
+      } else if (pending != null) {
+        if (moved) {
+          replacing.put(id, member); // the old address drains on; the new one is added once it has left
+        } else {
+          replacing.remove(id);
+          resume(id, pending);
+        }
+      } else if (!current.contains(id)) {
+        add(member);
+      } else if (moved) {
+        SyncLog.LOG.info("membership sync '{}': member '{}' moved to a new address; the old one drains, then the new"
+            + " one is added (source {})", name, id, source.name());
+        replacing.put(id, member);
+        drain(id);
       }
     }
     for (String id : current) {
-      if (!byId.containsKey(id) && !draining.containsKey(id)) {
-        drain(id);
+      if (!byId.containsKey(id)) {
+        replacing.remove(id);
+        if (!draining.containsKey(id)) {
+          drain(id);
+        }
       }
     }
     countMembers();
@@ -190,6 +217,7 @@ public final class MembershipSync implements AutoCloseable {
       failed("add", member.id(), e);
       return;
     }
+    known.put(member.id(), member);
     metrics.added();
     SyncLog.LOG.info("membership sync '{}': added member '{}' (source {})", name, member.id(), source.name());
   }
@@ -221,6 +249,7 @@ public final class MembershipSync implements AutoCloseable {
   private void forget(String id, Draining pending) {
     if (draining.get(id) == pending) {
       draining.remove(id);
+      replacing.remove(id);
       pending.timeout.cancel();
     }
   }
@@ -239,9 +268,14 @@ public final class MembershipSync implements AutoCloseable {
       countMembers();
       return;
     }
+    known.remove(id);
     metrics.removed();
     SyncLog.LOG.info("membership sync '{}': removed member '{}' {}", name, id, timedOut
         ? "after the drain timeout (work still in flight on it completes)" : "after its in-flight work finished");
+    DiscoveredMember next = replacing.remove(id);
+    if (next != null) {
+      add(next); // it moved: back at its new address
+    }
     countMembers();
   }
 

@@ -173,6 +173,65 @@ class MembershipSyncTest {
     assertThat(changes("draining")).isEqualTo(2);
   }
 
+  private static DiscoveredMember at(String id, String host) {
+    return DiscoveredMember.of(id, URI.create("http://" + host + ":8080"));
+  }
+
+  @Test
+  void aMemberReportedAtANewAddressDrainsTheOldOneAndIsAddedBackAtTheNewOneWhenItHasLeft() {
+    Pool pool = Pool.create(pool().build());
+    sync(pool);
+    source.report(at("a", "10.0.0.1"), serving("b"));
+    Lease onOldA = pool.acquire(TestSelectors.only("a"), Deadline.none());
+
+    source.report(at("a", "10.0.0.9"), serving("b")); // rescheduled under its name with a new IP
+    EndpointState oldA = pool.endpoint("a").orElseThrow();
+    assertThat(oldA.endpoint().uri()).hasHost("10.0.0.1");
+    assertThat(oldA.isDraining()).as("no new work to the old address").isTrue();
+    assertThat(changes("draining")).isEqualTo(1);
+
+    onOldA.success(); // its last request finishes: it leaves, and comes back at the new address
+    EndpointState newA = pool.endpoint("a").orElseThrow();
+    assertThat(newA.endpoint().uri()).hasHost("10.0.0.9");
+    assertThat(newA.isDraining()).isFalse();
+    assertThat(changes("removed")).isEqualTo(1);
+    assertThat(changes("added")).isEqualTo(3);
+    assertThat(ids(pool)).containsExactlyInAnyOrder("a", "b");
+
+    source.report(at("a", "10.0.0.9"), serving("b")); // the same again: nothing to do
+    assertThat(pool.endpoint("a").orElseThrow()).isSameAs(newA);
+    assertThat(changes("draining")).isEqualTo(1);
+  }
+
+  @Test
+  void aMoveIsCalledOffWhenTheOldAddressIsReportedAgainBeforeItHasLeft() {
+    Pool pool = Pool.create(pool().build());
+    sync(pool);
+    source.report(at("a", "10.0.0.1"));
+    Lease onOldA = pool.acquire(TestSelectors.only("a"), Deadline.none());
+    source.report(at("a", "10.0.0.9"));
+    source.report(at("a", "10.0.0.1")); // it was a blip
+    assertThat(pool.endpoint("a").orElseThrow().isDraining()).isFalse();
+    onOldA.success();
+    time.advance(Duration.ofMinutes(5));
+    assertThat(pool.endpoint("a").orElseThrow().endpoint().uri()).hasHost("10.0.0.1");
+    assertThat(changes("removed")).isZero();
+    assertThat(changes("resumed")).isEqualTo(1);
+  }
+
+  @Test
+  void aMovedMemberWhoseOldAddressNeverDrainsIsAddedAtItsNewAddressAfterTheDrainTimeout() {
+    Pool pool = Pool.create(pool().build());
+    sync(pool);
+    source.report(at("a", "10.0.0.1"));
+    Lease stuck = pool.acquire(TestSelectors.only("a"), Deadline.none());
+    source.report(at("a", "10.0.0.9"));
+    time.advance(Duration.ofSeconds(61));
+    assertThat(pool.endpoint("a").orElseThrow().endpoint().uri()).hasHost("10.0.0.9");
+    stuck.success(); // the lease on the removed old address still completes
+    assertThat(pool.endpoint("a").orElseThrow().inFlight()).isZero();
+  }
+
   @Test
   void aFailedLookupIsCountedAndKeepsTheLastSet() {
     Pool pool = Pool.create(pool().build());
