@@ -259,6 +259,7 @@ public final class LlmRouter implements AutoCloseable {
     boolean strictNodeCaps;
     Duration drainTimeout = Duration.ofSeconds(60);
     SlowStart slowStart;
+    boolean startEmpty;
 
     private Builder() {}
 
@@ -268,7 +269,18 @@ public final class LlmRouter implements AutoCloseable {
       return this;
     }
 
-    /** Adds a node to the local pool (at least one is required). */
+    /**
+     * Lets the router start without local nodes: they come at run time ({@link LlmRouter#addNode}, a
+     * {@link dev.headroom.core.discovery.MembershipSync} over {@link LlmRouter#membership}). Until the first one
+     * arrives, requests go to the remote and cloud tiers, or fail as having no capacity. Without it, at least one
+     * {@link #node} is required.
+     */
+    public Builder startEmpty() {
+      this.startEmpty = true;
+      return this;
+    }
+
+    /** Adds a node to the local pool (at least one is required unless {@link #startEmpty()}). */
     public Builder node(OllamaNode value) {
       nodes.add(Objects.requireNonNull(value, "node"));
       return this;

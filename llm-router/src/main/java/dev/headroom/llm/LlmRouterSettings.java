@@ -40,7 +40,9 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
   static LlmRouterSettings from(LlmRouter.Builder b) {
     Checks.in("llm router").nonBlank("name", b.name);
     Checks checks = Checks.in("llm router '" + b.name + "'");
-    checks.notEmpty("nodes", b.nodes, "ollama node");
+    if (!b.startEmpty) {
+      checks.notEmpty("nodes", b.nodes, "ollama node");
+    }
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < b.nodes.size(); i++) {
       unique(checks, ids, "nodes[" + i + "].id", b.nodes.get(i).id());

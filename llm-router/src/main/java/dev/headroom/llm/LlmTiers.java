@@ -147,6 +147,9 @@ final class LlmTiers {
     if (s.slowStart() != null) {
       pb.slowStart(s.slowStart());
     }
+    if (nodes.isEmpty()) {
+      pb.startEmpty(); // the members come at run time (LlmRouter.Builder.startEmpty)
+    }
     for (OllamaNode node : nodes) {
       pb.endpoint(endpoint(node));
     }

@@ -13,6 +13,7 @@ import dev.headroom.core.discovery.DiscoverySource;
 import dev.headroom.core.discovery.MembershipSync;
 import dev.headroom.core.discovery.MembershipTarget;
 import dev.headroom.testkit.llm.FakeOllama;
+import dev.headroom.testkit.llm.FakeOpenAi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,24 @@ class MembershipTest {
     assertThat(c.generations()).as("requests to c after it was removed").isEqualTo(cAfter);
     assertThat(d.generations()).as("requests to d after it was removed").isEqualTo(dAfter);
     assertThat(errors).as("client-visible errors").isEmpty();
+  }
+
+  @Test
+  void aRouterStartedEmptyOverflowsToTheCloudUntilItsFirstNodeArrives() {
+    FakeOllama a = fleet.other(FakeOllama.builder("a").loaded(MODEL));
+    fleet.cloud(FakeOpenAi.builder("cloud"));
+    LlmRouter router = fleet.start(fleet.routerBuilder(2).startEmpty().cloud(Fleet.cloudConfig(fleet.cloud).build()));
+    assertThat(router.fleet()).extracting(NodeStatus::tier).containsOnly(LlmRouter.CLOUD);
+    assertThat(router.chat(ask("before")).endpoint()).as("no local node yet").isNotEqualTo("a");
+
+    router.addNode(OllamaNode.of("a", a.uri(), 2)).join();
+    assertThat(router.chat(ask("after")).endpoint()).isEqualTo("a");
+  }
+
+  @Test
+  void withoutStartEmptyARouterNeedsANode() {
+    assertThatThrownBy(() -> LlmRouter.builder().build())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("nodes");
   }
 
   /** A source the test reports sets through. */
