@@ -101,6 +101,9 @@ public final class BrowserPool implements AutoCloseable {
         .strictCaps(true); // a host's session cap is its memory: with a shared coordinator, a global permit each
     config.meterRegistry().ifPresent(core::meterRegistry);
     config.slowStart().ifPresent(core::slowStart);
+    if (endpoints.isEmpty()) {
+      core.startEmpty(); // every host comes at run time
+    }
     this.core = Pool.create(core.build());
     runtime.core(this.core);
     for (String id : hosts.keySet()) {
@@ -134,7 +137,7 @@ public final class BrowserPool implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       log.warn("browser pool '{}': not every host finished its first start in time", config.name());
     }
-    if (pool.hosts().stream().allMatch(HostStatus::down)) {
+    if (!config.hosts().isEmpty() && pool.hosts().stream().allMatch(HostStatus::down)) {
       String states = pool.hosts().toString();
       pool.close();
       throw new BrowserLaunchException(config.hosts().get(0).id(),

@@ -174,6 +174,7 @@ public final class BrowserPoolConfig {
     private boolean shutdownHook = true;
     private FleetCoordinator coordinator = FleetCoordinator.local();
     private SlowStart slowStart;
+    private boolean startEmpty;
 
     private Builder(String name) {
       this.name = name;
@@ -285,6 +286,16 @@ public final class BrowserPoolConfig {
       return this;
     }
 
+    /**
+     * Lets the pool start without hosts: they come at run time ({@link BrowserPool#addHost}, a discovery source over
+     * {@link BrowserPool#membership}). Until the first one is up, leases wait and then fail as exhausted. Without it,
+     * at least one {@link #host} is required.
+     */
+    public Builder startEmpty() {
+      this.startEmpty = true;
+      return this;
+    }
+
     /** Whether to install a JVM shutdown hook that kills launched browsers; default true. */
     public Builder shutdownHook(boolean value) {
       this.shutdownHook = value;
@@ -295,7 +306,9 @@ public final class BrowserPoolConfig {
     public BrowserPoolConfig build() {
       Checks.in("browser pool").nonBlank("name", name);
       Checks pool = Checks.in("browser pool '" + name + "'");
-      pool.notEmpty("hosts", hosts, "host");
+      if (!startEmpty) {
+        pool.notEmpty("hosts", hosts, "host");
+      }
       Set<String> ids = new HashSet<>();
       for (BrowserHost host : hosts) {
         if (!ids.add(host.id())) {

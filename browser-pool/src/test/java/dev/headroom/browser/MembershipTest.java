@@ -171,4 +171,22 @@ class MembershipTest {
       assertThat(session.host()).isIn("a", "b");
     }
   }
+
+  @Test
+  void aPoolStartedEmptyLeasesOnceItsFirstHostIsAdded() throws Exception {
+    pool = BrowserPool.create(BrowserPoolConfig.builder("empty").startEmpty().build());
+    assertThat(pool.hosts()).isEmpty();
+    assertThatThrownBy(() -> pool.lease(Duration.ofMillis(50))).isInstanceOf(BrowserPoolExhaustedException.class);
+
+    pool.addHost(BrowserHost.local("a").maxSessions(1).build()).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    try (BrowserSession session = pool.lease(BOUND)) {
+      assertThat(session.host()).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void withoutStartEmptyAPoolNeedsAHost() {
+    assertThatThrownBy(() -> BrowserPoolConfig.builder("none").build())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("hosts");
+  }
 }
