@@ -36,7 +36,8 @@ final class EmbeddingMembers {
   private final Map<String, EmbeddingBackend> lane;
   private final List<EmbeddingBackend> locals;
   private final EmbeddingBackend cloud;
-  private final int dimensions;
+  /** The pool's dimension; 0 until the first backend of a pool started empty without a cloud sets it. */
+  private int dimensions;
   private final boolean tokenizer;
   private final ThreadPoolExecutor owned;
   private final Runnable changed;
@@ -77,17 +78,19 @@ final class EmbeddingMembers {
     Objects.requireNonNull(backend, "backend");
     String id = backend.id();
     Checks checks = Checks.in(subject + ", backend '" + id + "'");
-    if (backend.dimensions() != dimensions) {
-      throw checks.invalid("dimensions", backend.dimensions(),
-          "must equal the other backends' " + dimensions + " (vectors of different models cannot be mixed)");
-    }
     if (backend.needsTokens() && !tokenizer) {
       throw Checks.in(subject).invalid("tokenizer", "none", "must be set: backend '" + id + "' runs a local model");
     }
     synchronized (lock) {
       if (pool == null) {
         throw new IllegalStateException(subject + " was built without local backends, so it has no local tier to add '"
-            + id + "' to; build it with at least one");
+            + id + "' to; build it with at least one, or with startEmpty()");
+      }
+      if (dimensions == 0) {
+        dimensions = backend.dimensions(); // the first backend of a pool started empty sets the pool's dimension
+      } else if (backend.dimensions() != dimensions) {
+        throw checks.invalid("dimensions", backend.dimensions(),
+            "must equal the other backends' " + dimensions + " (vectors of different models cannot be mixed)");
       }
       if (lane.containsKey(id) || (cloud != null && cloud.id().equals(id))) {
         throw checks.invalid("id", "'" + id + "'", "must be unique");

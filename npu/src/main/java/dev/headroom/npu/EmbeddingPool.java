@@ -95,10 +95,11 @@ public final class EmbeddingPool implements AutoCloseable {
     this.cloudBackend = b.cloud;
     this.closeTimeout = b.closeTimeout;
     EmbeddingMetrics metrics = new EmbeddingMetrics(b.registry, name);
-    this.localPool = b.backends.isEmpty() ? null : corePool(b, name + ".local", "local", b.backends);
+    this.localPool = b.backends.isEmpty() && !b.startEmpty ? null
+        : corePool(b, name + ".local", "local", b.backends);
     this.cloudPool = b.cloud == null ? null : corePool(b, name + ".cloud", "cloud", List.of(b.cloud));
-    int threads = b.backends.stream().mapToInt(EmbeddingBackend::maxConcurrency).sum()
-        + (b.cloud == null ? 0 : b.cloud.maxConcurrency());
+    int threads = Math.max(1, b.backends.stream().mapToInt(EmbeddingBackend::maxConcurrency).sum()
+        + (b.cloud == null ? 0 : b.cloud.maxConcurrency())); // at least one, for a pool started empty
     // one thread per backend slot; resized as backends join and leave at run time
     this.ownedExecutor = b.executor == null ? new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(), threads(name)) : null;
@@ -111,7 +112,8 @@ public final class EmbeddingPool implements AutoCloseable {
     Batcher.Settings settings = new Batcher.Settings(name, b.maxBatchSize, b.maxQueueDelay.toNanos(), buckets,
         b.padToBucket, b.warning, b.critical, b.maxAttempts);
     this.batcher = new Batcher(settings, local, cloud, b.ticker, b.scheduler, executor, metrics);
-    int dimensions = b.backends.isEmpty() ? b.cloud.dimensions() : b.backends.get(0).dimensions();
+    int dimensions = !b.backends.isEmpty() ? b.backends.get(0).dimensions() : b.cloud != null ? b.cloud.dimensions()
+        : 0; // started empty without a cloud: the first backend added sets it
     this.members = new EmbeddingMembers(name, localPool, local == null ? new ConcurrentHashMap<>() : local.backends,
         locals, b.cloud, dimensions, tokenizer != null, ownedExecutor, () -> {
           recount();
@@ -144,6 +146,9 @@ public final class EmbeddingPool implements AutoCloseable {
         .coordinator(b.coordinator);
     if (b.slowStart != null) {
       config.slowStart(b.slowStart);
+    }
+    if (members.isEmpty()) {
+      config.startEmpty(); // its backends come at run time (EmbeddingPoolBuilder.startEmpty)
     }
     for (EmbeddingBackend backend : members) {
       config.endpoint(EmbeddingMembers.endpoint(backend));
@@ -386,7 +391,8 @@ public final class EmbeddingPool implements AutoCloseable {
    *
    * @throws dev.headroom.core.ConfigException when its id is taken, its dimension differs from the pool's, or it
    *     runs a local model and the pool has no tokenizer (the builder's checks)
-   * @throws IllegalStateException when the pool was built with a cloud only (it has no local tier)
+   * @throws IllegalStateException when the pool was built with a cloud only and without
+   *     {@link EmbeddingPoolBuilder#startEmpty()} (it has no local tier)
    */
   public void addBackend(EmbeddingBackend backend) {
     members.add(backend);

@@ -38,6 +38,7 @@ public final class EmbeddingPoolBuilder {
   Duration closeTimeout = Duration.ofSeconds(30);
   Consumer<PoolConfig.Builder> poolCustomizer = config -> {};
   SlowStart slowStart;
+  boolean startEmpty;
   FleetCoordinator coordinator = FleetCoordinator.local();
 
   EmbeddingPoolBuilder(String name) {
@@ -160,6 +161,17 @@ public final class EmbeddingPoolBuilder {
     return this;
   }
 
+  /**
+   * Gives the pool a local tier even without local backends: workers come at run time ({@link
+   * EmbeddingPool#addBackend}, a discovery source over {@link EmbeddingPool#membership}). Until the first arrives,
+   * texts go to the cloud, or are refused without one; without a cloud, the first backend added sets the pool's
+   * dimension. Without it, a pool built with a cloud only cannot add backends.
+   */
+  public EmbeddingPoolBuilder startEmpty() {
+    this.startEmpty = true;
+    return this;
+  }
+
   /** Adjusts the core pools' configuration (outlier detection, breakers, health checks for remote workers). */
   public EmbeddingPoolBuilder corePools(Consumer<PoolConfig.Builder> customizer) {
     this.poolCustomizer = Objects.requireNonNull(customizer, "customizer");
@@ -185,8 +197,8 @@ public final class EmbeddingPoolBuilder {
     Checks.in("embedding pool").nonBlank("name", name);
     String subject = "embedding pool '" + name + "'";
     Checks pool = Checks.in(subject);
-    if (backends.isEmpty() && cloud == null) {
-      throw pool.invalid("backends", "[]", "must list at least one backend or a cloud");
+    if (backends.isEmpty() && cloud == null && !startEmpty) {
+      throw pool.invalid("backends", "[]", "must list at least one backend or a cloud (or startEmpty())");
     }
     pool.atLeast("maxBatchSize", maxBatchSize, 1);
     pool.nonNegative("maxQueueDelay", maxQueueDelay);
@@ -203,7 +215,7 @@ public final class EmbeddingPoolBuilder {
     if (cloud != null) {
       all.add(cloud);
     }
-    int dims = all.get(0).dimensions();
+    int dims = all.isEmpty() ? 0 : all.get(0).dimensions();
     List<String> ids = new ArrayList<>();
     for (EmbeddingBackend backend : all) {
       Checks ofBackend = Checks.in(subject + ", backend '" + backend.id() + "'");
