@@ -17,13 +17,14 @@ import javax.sql.DataSource;
  * @param dialect the dialect given to the builder; null: found from the primary's vendor at start
  * @param meterRegistry null: no metrics
  * @param slowStart null: replicas added at run time get their full share at once
+ * @param startEmpty whether the replicas may all come at run time (none given to the builder)
  */
 record DataSourceSettings(String name, String primaryId, DataSource primary, List<ReplicaSpec> replicas,
     ReplicationDialect dialect, FallbackPolicy fallback, ReadYourWrites readYourWrites, Duration readYourWritesWait,
     long maxLagBytes, Duration maxLag, Duration probeInterval, Duration probeTimeout, int unhealthyThreshold,
     OutlierDetection outlierDetection, Picker picker, Duration replicaAcquireTimeout,
     Duration replicaConnectionTimeout, boolean validateOnStart, MeterRegistry meterRegistry, Ticker ticker,
-    Duration drainTimeout, SlowStart slowStart) {
+    Duration drainTimeout, SlowStart slowStart, boolean startEmpty) {
 
   DataSourceSettings {
     replicas = List.copyOf(replicas);

@@ -66,7 +66,8 @@ final class ReplicaProber implements HealthProbe {
    */
   static ThreadPoolExecutor executor(String owner, int count) {
     AtomicInteger threads = new AtomicInteger();
-    return new ThreadPoolExecutor(count, count, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
+    int size = Math.max(1, count); // at least one, for a data source started without replicas
+    return new ThreadPoolExecutor(size, size, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
       Thread thread = new Thread(runnable, "headroom-sql-probe-" + owner + "-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;

@@ -349,6 +349,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     private Ticker ticker = Ticker.system();
     private Duration drainTimeout = Duration.ofSeconds(60);
     private SlowStart slowStart;
+    private boolean startEmpty;
 
     private Builder(String name) {
       this.name = name;
@@ -514,6 +515,16 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     }
 
     /**
+     * Lets the data source start without replicas: they come at run time ({@link ReplicaRoutingDataSource#addReplica},
+     * a discovery source over {@link ReplicaRoutingDataSource#membership}). Until one is verified, reads follow the
+     * {@link #fallback fallback policy}. Without it, at least one {@link #replica} is required.
+     */
+    public Builder startEmpty() {
+      this.startEmpty = true;
+      return this;
+    }
+
+    /**
      * Validates the settings, checks the servers (unless {@link #validateOnStart(boolean)} is off) and starts the
      * probes.
      *
@@ -527,7 +538,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
       return new ReplicaRoutingDataSource(SettingsChecks.validate(new DataSourceSettings(name, primaryId, primary,
           replicas, dialect, fallback, readYourWrites, readYourWritesWait, maxLagBytes, maxLag, probeInterval,
           probeTimeout, unhealthyThreshold, outlierDetection, picker, replicaAcquireTimeout, replicaConnectionTimeout,
-          validateOnStart, meterRegistry, ticker, drainTimeout, slowStart)));
+          validateOnStart, meterRegistry, ticker, drainTimeout, slowStart, startEmpty)));
     }
   }
 }

@@ -96,6 +96,9 @@ final class Routing implements AutoCloseable {
     if (s.slowStart() != null) {
       replicaConfig.slowStart(s.slowStart());
     }
+    if (s.replicas().isEmpty()) {
+      replicaConfig.startEmpty(); // every replica comes at run time
+    }
     for (DataSourceSettings.ReplicaSpec spec : s.replicas()) { // in the order given
       replicaConfig.endpoint(endpoint(replicas.get(spec.id())));
     }

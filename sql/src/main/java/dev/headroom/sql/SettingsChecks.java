@@ -21,9 +21,9 @@ final class SettingsChecks {
           "must be set: writes and read-write transactions need a primary DataSource");
     }
     Checks.in(server(subject, "primary", s.primaryId())).nonBlank("id", s.primaryId());
-    if (s.replicas().isEmpty()) {
-      throw checks.invalid("replicas", "[]",
-          "must list at least one replica DataSource (without replicas, use the primary DataSource directly)");
+    if (s.replicas().isEmpty() && !s.startEmpty()) {
+      throw checks.invalid("replicas", "[]", "must list at least one replica DataSource (without replicas, use the"
+          + " primary DataSource directly; with replicas from discovery, startEmpty())");
     }
     Set<String> ids = new HashSet<>();
     ids.add(s.primaryId());

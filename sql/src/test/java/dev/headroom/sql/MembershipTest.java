@@ -225,23 +225,38 @@ class MembershipTest {
   }
 
   @Test
-  void aReplicaAddedAtRunTimeWarmsUpOnceVerifiedWhenTheDataSourceHasASlowStart() throws Exception {
+  void aDataSourceStartedEmptyReadsFromThePrimaryUntilAReplicaJoinsWhichThenWarmsUp() throws Exception {
     try (PostgresReplicaSet pg = PostgresReplicaSet.builder().standbys(1).start();
         HikariDataSource primary = Db.pool(pg.primary(), "primary", 2);
         HikariDataSource r1 = Db.pool(pg.standbys().get(0), "r1", 2);
-        HikariDataSource r2 = Db.pool(pg.standbys().get(0), "r2", 2);
         ReplicaRoutingDataSource ds = ReplicaRoutingDataSource.builder("warming")
-            .primary(primary).replica("r1", r1)
+            .primary(primary)
+            .startEmpty() // the replicas come from discovery
             .probeInterval(Duration.ofMillis(200))
             .slowStart(Duration.ofMinutes(10)) // the test takes seconds: the new replica stays near the ramp's start
             .build()) {
-      ds.addReplica("r2", r2);
-      await().atMost(BOUND).until(() -> status(ds, "r2").verified() && status(ds, "r2").health() == Health.UP);
-      assertThat(status(ds, "r2").warming()).as("added at run time").isTrue();
-      assertThat(status(ds, "r1").warming()).as("built with the data source").isFalse();
-      try (Connection c = ds.getConnection()) {
-        c.setReadOnly(true);
-        assertThat(c.createStatement().executeQuery("select 1").next()).isTrue();
+      assertThat(ds.replicas()).isEmpty();
+      assertThat(readOnlyServerIsStandby(ds)).as("no replica yet: the primary serves the read").isFalse();
+
+      ds.addReplica("r1", r1);
+      await().atMost(BOUND).until(() -> status(ds, "r1").verified() && status(ds, "r1").health() == Health.UP);
+      assertThat(status(ds, "r1").warming()).as("added at run time").isTrue();
+      await().atMost(BOUND).until(() -> readOnlyServerIsStandby(ds));
+    }
+  }
+
+  @Test
+  void withoutStartEmptyADataSourceNeedsAReplica() {
+    assertThatThrownBy(() -> ReplicaRoutingDataSource.builder("none").primary(new Counting(null)).build())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("startEmpty()");
+  }
+
+  private static boolean readOnlyServerIsStandby(ReplicaRoutingDataSource ds) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      c.setReadOnly(true);
+      try (var rs = c.createStatement().executeQuery("select pg_is_in_recovery()")) {
+        rs.next();
+        return rs.getBoolean(1);
       }
     }
   }
