@@ -2,13 +2,19 @@ package dev.headroom.spring;
 
 import dev.headroom.core.Pool;
 import dev.headroom.core.PoolConfig;
+import dev.headroom.core.discovery.MembershipSync;
+import dev.headroom.core.discovery.PoolMembership;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.route.Router;
+import dev.headroom.spring.discovery.DiscoverySyncs;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,4 +123,34 @@ public class HeadroomAutoConfiguration {
   public HeadroomLifecycle headroomLifecycle(HeadroomPools pools, HeadroomProperties properties) {
     return new HeadroomLifecycle(pools, properties.shutdown().drainTimeout());
   }
+
+  /** Builds and starts the discovery sources of every {@code discovery} block (pools and modules). */
+  @Bean
+  @ConditionalOnMissingBean
+  public HeadroomDiscovery headroomDiscovery(ListableBeanFactory beanFactory, ObjectProvider<MeterRegistry> registry) {
+    return new HeadroomDiscovery(beanFactory, Optional.ofNullable(registry.getIfAvailable()));
+  }
+
+  /**
+   * Keeps each pool with a {@code headroom.pools.<name>.discovery} source in step with it; stops before the pools
+   * close.
+   */
+  @Bean
+  public DiscoverySyncs headroomPoolsDiscovery(HeadroomProperties properties, HeadroomPools pools,
+      HeadroomDiscovery discovery) {
+    List<MembershipSync> syncs = new ArrayList<>();
+    try {
+      properties.pools().forEach((name, p) -> {
+        if (p.discovery().configured()) { // the application's own registry may not have the pool: nothing to sync
+          pools.find(name).flatMap(pool -> discovery.start("headroom.pools." + name + ".discovery", name,
+              p.discovery(), PoolMembership.of(pool, p.discovery().maxConcurrency()))).ifPresent(syncs::add);
+        }
+      });
+    } catch (RuntimeException e) {
+      syncs.forEach(MembershipSync::close);
+      throw e;
+    }
+    return new DiscoverySyncs(syncs);
+  }
+
 }

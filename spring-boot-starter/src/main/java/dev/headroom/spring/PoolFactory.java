@@ -7,6 +7,7 @@ import dev.headroom.core.HealthProbe;
 import dev.headroom.core.OutlierDetection;
 import dev.headroom.core.PoolConfig;
 import dev.headroom.core.fleet.FleetCoordinator;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.util.HashMap;
@@ -36,8 +37,16 @@ final class PoolFactory {
   PoolConfig config(String name, PoolProperties p) {
     String at = "headroom.pools." + name;
     PoolConfig.Builder b = PoolConfig.builder(name);
+    HeadroomDiscovery.check(at + ".discovery", p.discovery());
     if (p.endpoints().isEmpty()) {
-      throw PropertyErrors.invalid(at + ".endpoints", "[]", "must list at least one endpoint");
+      if (!p.discovery().configured()) {
+        throw PropertyErrors.invalid(at + ".endpoints", "[]", "must list at least one endpoint (or set a discovery"
+            + " source)");
+      }
+      b.startEmpty();
+    }
+    if (p.slowStart() != null) {
+      PropertyErrors.as(at + ".slow-start", () -> b.slowStart(p.slowStart()));
     }
     Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < p.endpoints().size(); i++) {

@@ -1,5 +1,6 @@
 package dev.headroom.spring;
 
+import dev.headroom.spring.discovery.DiscoveryProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param leakDetectionThreshold a lease held longer is logged and counted as leaked (0s: off)
  * @param strictCaps whether each endpoint's max-concurrency is a hard cap across every replica of the service, a
  *     global permit per lease from the fleet coordinator (headroom.fleet; no effect without one)
+ * @param discovery members found at run time (DNS, Kubernetes, Spring Cloud); with a source, {@code endpoints} may be
+ *     empty
+ * @param slowStart the window over which an endpoint added at run time ramps up to its full share (none when unset)
  */
 public record PoolProperties(
     List<Endpoint> endpoints,
@@ -39,7 +43,9 @@ public record PoolProperties(
     @DefaultValue("0.5") double panicThreshold,
     @DefaultValue("60s") Duration maxRetryAfter,
     @DefaultValue("0s") Duration leakDetectionThreshold,
-    @DefaultValue("false") boolean strictCaps) {
+    @DefaultValue("false") boolean strictCaps,
+    @DefaultValue DiscoveryProperties discovery,
+    Duration slowStart) {
 
   /** Copies the endpoint list; an absent list becomes empty (and fails validation with its property name). */
   public PoolProperties {

@@ -24,6 +24,9 @@
  *       (off unless seeds or use-cache-cluster is set); every pool, LLM router, browser pool and embedding pool above
  *       joins the application's {@link dev.headroom.core.fleet.FleetCoordinator} bean, when there is one, through
  *       {@link dev.headroom.spring.FleetBeans}.
+ *   <li>{@code dev.headroom.spring.discovery}: the {@code discovery} block of each pool and module (DNS, Kubernetes,
+ *       Spring Cloud's {@code DiscoveryClient}) kept in step with its facade by a core {@code MembershipSync}, and
+ *       the {@code slow-start} of the members it adds.
  *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool, per browser pool, per routing DataSource,
  *       per cache cluster and for the fleet coordinator, and the {@code headroom} info section, when Spring Boot's
  *       health and actuator modules are present.

@@ -38,6 +38,8 @@ public final class BrowserHealthIndicator implements HealthIndicator {
       detail.put("local", host.local());
       detail.put("leased", host.leased());
       detail.put("cap", host.cap());
+      detail.put("draining", host.draining());
+      detail.put("warming", host.warming());
       detail.put("idle", host.idle());
       detail.put("generation", host.generation());
       detail.put("contextsCreated", host.contextsCreated());

@@ -48,6 +48,7 @@ public final class PoolHealthIndicator implements HealthIndicator {
       detail.put("inFlight", state.inFlight());
       detail.put("limit", state.limit());
       detail.put("draining", state.isDraining());
+      detail.put("warming", state.isWarming(now)); // slow start: up, on a reduced share that ramps up
       detail.put("ejections", state.ejections());
       detail.put("circuitBreaker", state.breaker().state().name());
       endpoints.put(state.id(), detail);

@@ -41,6 +41,8 @@ public final class ReplicaHealthIndicator implements HealthIndicator {
       detail.put("lagBytes", replica.lagBytes());
       detail.put("lagMillis", replica.lag().toMillis());
       detail.put("inFlight", replica.inFlight());
+      detail.put("draining", replica.draining());
+      detail.put("warming", replica.warming());
       if (!replica.problem().isEmpty()) {
         detail.put("problem", replica.problem());
       }

@@ -4,6 +4,7 @@ import dev.headroom.browser.BrowserHost;
 import dev.headroom.browser.BrowserPoolConfig;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.spring.PropertyErrors;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -21,10 +22,17 @@ final class BrowserPoolFactory {
     if (p.name() == null || p.name().isBlank()) {
       throw PropertyErrors.invalid(AT + ".name", "'" + p.name() + "'", "must be non-empty");
     }
-    if (p.hosts().isEmpty()) {
-      throw PropertyErrors.invalid(AT + ".hosts", "[]", "must list at least one host");
-    }
+    HeadroomDiscovery.check(AT + ".discovery", p.discovery());
     BrowserPoolConfig.Builder b = BrowserPoolConfig.builder(p.name());
+    if (p.hosts().isEmpty()) {
+      if (!p.discovery().configured()) {
+        throw PropertyErrors.invalid(AT + ".hosts", "[]", "must list at least one host (or set a discovery source)");
+      }
+      b.startEmpty();
+    }
+    if (p.slowStart() != null) {
+      PropertyErrors.as(AT + ".slow-start", () -> b.slowStart(p.slowStart()));
+    }
     Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < p.hosts().size(); i++) {
       b.host(host(AT + ".hosts[" + i + "]", p.hosts().get(i), ids, i));

@@ -1,11 +1,14 @@
 package dev.headroom.spring.browser;
 
+import dev.headroom.browser.BrowserHost;
 import dev.headroom.browser.BrowserPool;
 import dev.headroom.browser.BrowserPoolConfig;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
 import dev.headroom.spring.FleetBeans;
 import dev.headroom.spring.HeadroomAutoConfiguration;
+import dev.headroom.spring.discovery.DiscoverySyncs;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -62,4 +65,18 @@ public class HeadroomBrowserAutoConfiguration {
     LOG.info("headroom.browser: {}", pool);
     return pool;
   }
+
+  /**
+   * Adds the remote browser hosts of {@code headroom.browser.discovery} (each member's URI is its DevTools endpoint)
+   * and removes those that leave; stops before the pool closes.
+   */
+  @Bean
+  public DiscoverySyncs headroomBrowserDiscovery(HeadroomBrowserProperties properties, BrowserPool pool,
+      HeadroomDiscovery discovery) {
+    int sessions = properties.discovery().maxConcurrency();
+    return new DiscoverySyncs(discovery.start("headroom.browser.discovery", properties.name(),
+        properties.discovery(), pool.membership(m -> BrowserHost.remote(m.id(), m.uri()).maxSessions(sessions)
+            .build())).stream().toList());
+  }
+
 }

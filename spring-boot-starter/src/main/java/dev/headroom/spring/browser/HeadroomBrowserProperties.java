@@ -1,5 +1,6 @@
 package dev.headroom.spring.browser;
 
+import dev.headroom.spring.discovery.DiscoveryProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,9 @@ import org.springframework.util.unit.DataSize;
  * @param maintenanceInterval how often each host's age and memory are checked
  * @param leakDetectionThreshold a session held longer is logged as a probable leak with the stack that leased it (0: off)
  * @param shutdownHook whether a JVM shutdown hook kills the launched browsers if the context is never closed
+ * @param discovery members found at run time (DNS, Kubernetes, Spring Cloud), added to the configured ones; with
+ *     a source the configured list may be empty
+ * @param slowStart the window over which a member added at run time ramps up to its full share (none when unset)
  */
 @ConfigurationProperties("headroom.browser")
 public record HeadroomBrowserProperties(
@@ -51,7 +55,9 @@ public record HeadroomBrowserProperties(
     @DefaultValue("5m") Duration recycleDrainTimeout,
     @DefaultValue("5s") Duration maintenanceInterval,
     @DefaultValue("0ms") Duration leakDetectionThreshold,
-    @DefaultValue("true") boolean shutdownHook) {
+    @DefaultValue("true") boolean shutdownHook,
+    @DefaultValue DiscoveryProperties discovery,
+    Duration slowStart) {
 
   /** Copies the host list; an absent list becomes empty (and fails validation with its property name). */
   public HeadroomBrowserProperties {

@@ -3,11 +3,14 @@ package dev.headroom.spring.llm;
 import dev.headroom.core.Pool;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.llm.LlmRouter;
+import dev.headroom.llm.OllamaNode;
 import dev.headroom.llm.ResponseCache;
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
 import dev.headroom.spring.FleetBeans;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import dev.headroom.spring.HeadroomPoolSource;
+import dev.headroom.spring.discovery.DiscoverySyncs;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,4 +78,14 @@ public class HeadroomLlmAutoConfiguration {
       return pools;
     };
   }
+
+  /** Keeps the router's local nodes in step with {@code headroom.llm.discovery}; stops before the router closes. */
+  @Bean
+  public DiscoverySyncs headroomLlmDiscovery(HeadroomLlmProperties properties, LlmRouter router,
+      HeadroomDiscovery discovery) {
+    int slots = properties.discovery().maxConcurrency();
+    return new DiscoverySyncs(discovery.start("headroom.llm.discovery", properties.name(), properties.discovery(),
+        router.membership(m -> OllamaNode.of(m.id(), m.uri(), slots))).stream().toList());
+  }
+
 }

@@ -2,6 +2,7 @@ package dev.headroom.spring.llm;
 
 import dev.headroom.spring.PoolProperties;
 import dev.headroom.spring.RouterProperties;
+import dev.headroom.spring.discovery.DiscoveryProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +65,9 @@ import org.springframework.util.unit.DataSize;
  * @param strictNodeCaps whether each node's num-parallel is a hard cap across every replica of the service, a global
  *     permit per request from the fleet coordinator (headroom.fleet; without it the shared load view keeps the sum
  *     near num-parallel)
+ * @param discovery members found at run time (DNS, Kubernetes, Spring Cloud), added to the configured ones; with
+ *     a source the configured list may be empty
+ * @param slowStart the window over which a member added at run time ramps up to its full share (none when unset)
  */
 @ConfigurationProperties("headroom.llm")
 public record HeadroomLlmProperties(
@@ -95,7 +99,9 @@ public record HeadroomLlmProperties(
     @DefaultValue("true") boolean discoverOnBuild,
     @DefaultValue RouterProperties.RetryBudget retryBudget,
     @DefaultValue PoolProperties.OutlierDetection outlierDetection,
-    @DefaultValue("false") boolean strictNodeCaps) {
+    @DefaultValue("false") boolean strictNodeCaps,
+    @DefaultValue DiscoveryProperties discovery,
+    Duration slowStart) {
 
   /** Copies the lists; absent ones become empty. */
   public HeadroomLlmProperties {

@@ -11,6 +11,7 @@ import dev.headroom.llm.OllamaNode;
 import dev.headroom.llm.ResponseCache;
 import dev.headroom.llm.SpendLimit;
 import dev.headroom.spring.PropertyErrors;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,10 +31,18 @@ final class LlmRouterFactory {
     if (p.name() == null || p.name().isBlank()) {
       throw PropertyErrors.invalid(AT + ".name", "'" + p.name() + "'", "must be non-empty");
     }
-    if (p.nodes().isEmpty()) {
-      throw PropertyErrors.invalid(AT + ".nodes", "[]", "must list at least one Ollama node");
-    }
+    HeadroomDiscovery.check(AT + ".discovery", p.discovery());
     LlmRouter.Builder b = LlmRouter.builder().name(p.name());
+    if (p.nodes().isEmpty()) {
+      if (!p.discovery().configured()) {
+        throw PropertyErrors.invalid(AT + ".nodes", "[]", "must list at least one Ollama node (or set a discovery"
+            + " source)");
+      }
+      b.startEmpty();
+    }
+    if (p.slowStart() != null) {
+      PropertyErrors.as(AT + ".slow-start", () -> b.slowStart(p.slowStart()));
+    }
     Map<String, String> ids = new HashMap<>();
     for (int i = 0; i < p.nodes().size(); i++) {
       b.node(node(AT + ".nodes[" + i + "]", p.nodes().get(i), ids));

@@ -15,6 +15,7 @@ import dev.headroom.npu.RemoteWorkerBackend;
 import dev.headroom.npu.WordPieceTokenizer;
 import dev.headroom.npu.openvino.DeviceSelector;
 import dev.headroom.spring.PropertyErrors;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import dev.headroom.spring.npu.HeadroomNpuProperties.LocalBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -58,6 +59,12 @@ final class EmbeddingPoolFactory {
       b.corePools(config -> config.outlierDetection(ejection));
       registry.ifPresent(b::meterRegistry);
       fleet.ifPresent(b::coordinator);
+      if (p.discovery().configured()) {
+        b.startEmpty(); // workers join at run time, even when the pool starts with a cloud only
+      }
+      if (p.slowStart() != null) {
+        PropertyErrors.as(AT + ".slow-start", () -> b.slowStart(p.slowStart()));
+      }
       List<EmbeddingBackend> workers = new ArrayList<>();
       for (HeadroomNpuProperties.Worker w : p.workers()) {
         workers.add(worker(w));
@@ -120,8 +127,9 @@ final class EmbeddingPoolFactory {
     if (p.name() == null || p.name().isBlank()) {
       throw PropertyErrors.invalid(AT + ".name", "'" + p.name() + "'", "must be non-empty");
     }
+    HeadroomDiscovery.check(AT + ".discovery", p.discovery());
     boolean local = p.local().backend() != LocalBackend.NONE;
-    if (!local && p.workers().isEmpty() && p.cloud() == null) {
+    if (!local && p.workers().isEmpty() && p.cloud() == null && !p.discovery().configured()) {
       throw PropertyErrors.invalid(AT + ".local.backend", "none", "must be auto, onnxruntime or openvino when"
           + " neither " + AT + ".workers nor " + AT + ".cloud is configured (the pool needs a backend)");
     }

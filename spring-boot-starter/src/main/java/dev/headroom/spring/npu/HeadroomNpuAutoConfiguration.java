@@ -3,10 +3,13 @@ package dev.headroom.spring.npu;
 import dev.headroom.core.Pool;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.npu.EmbeddingPool;
+import dev.headroom.npu.RemoteWorkerBackend;
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
 import dev.headroom.spring.FleetBeans;
 import dev.headroom.spring.HeadroomAutoConfiguration;
 import dev.headroom.spring.HeadroomPoolSource;
+import dev.headroom.spring.discovery.DiscoverySyncs;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,4 +83,15 @@ public class HeadroomNpuAutoConfiguration {
       return all;
     };
   }
+
+  /** Keeps the remote workers of {@code headroom.npu.discovery} in the pool; stops before the pool closes. */
+  @Bean
+  public DiscoverySyncs headroomNpuDiscovery(HeadroomNpuProperties properties, EmbeddingPool pool,
+      HeadroomDiscovery discovery) {
+    int slots = properties.discovery().maxConcurrency();
+    return new DiscoverySyncs(discovery.start("headroom.npu.discovery", properties.name(), properties.discovery(),
+        pool.membership(m -> RemoteWorkerBackend.builder(m.id(), m.uri()).maxConcurrency(slots).build()))
+        .stream().toList());
+  }
+
 }

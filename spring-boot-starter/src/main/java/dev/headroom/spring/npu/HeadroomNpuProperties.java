@@ -1,6 +1,7 @@
 package dev.headroom.spring.npu;
 
 import dev.headroom.spring.PoolProperties;
+import dev.headroom.spring.discovery.DiscoveryProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts tries per text on local backends before it moves to the cloud or fails
  * @param closeTimeout how long closing waits for running batches
  * @param outlierDetection passive ejection of failing backends and workers
+ * @param discovery members found at run time (DNS, Kubernetes, Spring Cloud), added to the configured ones; with
+ *     a source the configured list may be empty
+ * @param slowStart the window over which a member added at run time ramps up to its full share (none when unset)
  */
 @ConfigurationProperties("headroom.npu")
 public record HeadroomNpuProperties(
@@ -61,7 +65,9 @@ public record HeadroomNpuProperties(
     @DefaultValue QueueThresholds queueThresholds,
     @DefaultValue("3") int maxAttempts,
     @DefaultValue("30s") Duration closeTimeout,
-    @DefaultValue PoolProperties.OutlierDetection outlierDetection) {
+    @DefaultValue PoolProperties.OutlierDetection outlierDetection,
+    @DefaultValue DiscoveryProperties discovery,
+    Duration slowStart) {
 
   /** Copies the lists; absent ones become empty. */
   public HeadroomNpuProperties {

@@ -2,6 +2,8 @@ package dev.headroom.spring.sql;
 
 import dev.headroom.spring.ConditionalOnHeadroomProperties;
 import dev.headroom.spring.HeadroomAutoConfiguration;
+import dev.headroom.spring.discovery.DiscoverySyncs;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
 import dev.headroom.sql.ReplicaRoutingDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
@@ -69,4 +71,18 @@ public class HeadroomSqlAutoConfiguration {
     LOG.info("headroom.sql: {} over {}", dataSource, properties.primary()); // passwords show as [redacted]
     return dataSource;
   }
+
+  /**
+   * Keeps the read replicas of {@code headroom.sql.discovery} in the routing DataSource: each member gets a HikariCP
+   * pool with the primary's settings at the member's host and port; stops before the DataSource closes.
+   */
+  @Bean
+  public DiscoverySyncs headroomSqlDiscovery(HeadroomSqlProperties properties, ReplicaRoutingDataSource dataSource,
+      HeadroomDiscovery discovery) {
+    int connections = properties.discovery().maxConcurrency();
+    return new DiscoverySyncs(discovery.start("headroom.sql.discovery", properties.name(), properties.discovery(),
+        dataSource.membership(connections, m -> SqlServerPools.discovered(properties, m.id(), m.uri(), connections)))
+        .stream().toList());
+  }
+
 }

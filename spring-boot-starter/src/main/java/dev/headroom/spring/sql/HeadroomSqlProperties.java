@@ -1,5 +1,6 @@
 package dev.headroom.spring.sql;
 
+import dev.headroom.spring.discovery.DiscoveryProperties;
 import dev.headroom.sql.FallbackPolicy;
 import dev.headroom.sql.ReadYourWrites;
 import java.time.Duration;
@@ -42,6 +43,9 @@ import org.springframework.util.unit.DataSize;
  * @param replicaAcquireTimeout how long a read waits for a free replica slot (see max-connections)
  * @param replicaConnectionTimeout the most a read waits for replica connections, over all the replicas it tries
  * @param validateOnStart whether startup connects to every server to check its role
+ * @param discovery members found at run time (DNS, Kubernetes, Spring Cloud), added to the configured ones; with
+ *     a source the configured list may be empty
+ * @param slowStart the window over which a member added at run time ramps up to its full share (none when unset)
  */
 @ConfigurationProperties("headroom.sql")
 public record HeadroomSqlProperties(
@@ -59,7 +63,9 @@ public record HeadroomSqlProperties(
     @DefaultValue("2") int unhealthyThreshold,
     @DefaultValue("0ms") Duration replicaAcquireTimeout,
     @DefaultValue("1s") Duration replicaConnectionTimeout,
-    @DefaultValue("true") boolean validateOnStart) {
+    @DefaultValue("true") boolean validateOnStart,
+    @DefaultValue DiscoveryProperties discovery,
+    Duration slowStart) {
 
   /** Copies the replica list; an absent list becomes empty (and fails validation with its property name). */
   public HeadroomSqlProperties {

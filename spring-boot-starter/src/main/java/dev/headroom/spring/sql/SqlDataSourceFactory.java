@@ -24,6 +24,12 @@ final class SqlDataSourceFactory {
         b.replica(r.id(), servers.get(r.id()), r.maxConnections());
       }
     }
+    if (p.replicas().isEmpty()) {
+      b.startEmpty(); // the replicas come from discovery (checked by SqlServerPools)
+    }
+    if (p.slowStart() != null) {
+      PropertyErrors.as(AT + ".slow-start", () -> b.slowStart(p.slowStart()));
+    }
     b.fallback(p.fallback())
         .readYourWrites(p.readYourWrites())
         .readYourWritesWait(p.readYourWritesWait())

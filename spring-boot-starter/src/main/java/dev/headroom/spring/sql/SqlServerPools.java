@@ -3,11 +3,15 @@ package dev.headroom.spring.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.headroom.spring.PropertyErrors;
+import dev.headroom.spring.discovery.HeadroomDiscovery;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -15,6 +19,9 @@ import javax.sql.DataSource;
  * closed after the routing DataSource that uses it.
  */
 final class SqlServerPools implements AutoCloseable {
+  /** A JDBC URL's scheme, authority (host and port) and the rest. */
+  private static final Pattern AUTHORITY = Pattern.compile("(jdbc:[A-Za-z0-9:]+://)([^/?;]+)(.*)");
+
   private final String primaryId;
   private final Map<String, HikariDataSource> pools;
 
@@ -35,9 +42,10 @@ final class SqlServerPools implements AutoCloseable {
     if (p.primary() == null) {
       throw PropertyErrors.invalid(at + ".primary.url", "(missing)", "must be set: writes need a primary");
     }
-    if (p.replicas().isEmpty()) {
-      throw PropertyErrors.invalid(at + ".replicas", "[]",
-          "must list at least one replica (without replicas, use spring.datasource for the primary alone)");
+    HeadroomDiscovery.check(at + ".discovery", p.discovery());
+    if (p.replicas().isEmpty() && !p.discovery().configured()) {
+      throw PropertyErrors.invalid(at + ".replicas", "[]", "must list at least one replica (without replicas, use"
+          + " spring.datasource for the primary alone; or set a discovery source)");
     }
     String primaryId = p.primary().id() == null ? "primary" : p.primary().id();
     Map<String, String> ids = new LinkedHashMap<>();
@@ -104,6 +112,25 @@ final class SqlServerPools implements AutoCloseable {
     HikariDataSource pool = new HikariDataSource(config);
     started.add(pool);
     return pool;
+  }
+
+  /**
+   * A pool for a replica found by discovery: the primary's settings and credentials, at the member's host and port
+   * (the JDBC URL's authority replaced: {@code jdbc:postgresql://db-1:5432/app} becomes
+   * {@code jdbc:postgresql://<member>:<port>/app}), {@code maxPoolSize} connections.
+   */
+  static HikariDataSource discovered(HeadroomSqlProperties p, String id, URI member, int maxPoolSize) {
+    HeadroomSqlProperties.Server primary = p.primary();
+    Matcher url = AUTHORITY.matcher(primary.url());
+    if (!url.matches()) {
+      throw PropertyErrors.invalid(SqlDataSourceFactory.AT + ".primary.url",
+          HeadroomSqlProperties.Server.redact(primary.url()),
+          "must be jdbc:<vendor>://host[:port]/... to reach discovered replicas at their own host and port");
+    }
+    String authority = member.getPort() < 0 ? member.getHost() : member.getHost() + ":" + member.getPort();
+    HeadroomSqlProperties.Server server = new HeadroomSqlProperties.Server(id, url.group(1) + authority + url.group(3),
+        primary.username(), primary.password(), maxPoolSize, primary.connectionTimeout(), null);
+    return pool(p.name(), id, server, new ArrayList<>());
   }
 
   String primaryId() {

@@ -4,6 +4,7 @@ import static dev.headroom.spring.StartupFailures.assertFailedNaming;
 import static dev.headroom.spring.StartupFailures.find;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.headroom.core.ConfigException;
@@ -13,7 +14,11 @@ import dev.headroom.spring.Output;
 import dev.headroom.spring.actuate.HeadroomModulesHealthAutoConfiguration;
 import dev.headroom.sql.FallbackPolicy;
 import dev.headroom.sql.ReplicaRoutingDataSource;
+import dev.headroom.testkit.dns.DnsmasqFixture;
 import dev.headroom.testkit.postgres.PostgresReplicaSet;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -112,6 +117,38 @@ class SqlAutoConfigurationTest {
           assertThat(health.getDetails().get("replicas").toString())
               .contains("standby-1", "lagBytes=", "lagMillis=", "health=UP", "verified=true");
         });
+  }
+
+  @Test
+  void standbysFoundInDnsAreReadFromWithThePrimarysSettingsAtTheirOwnHostAndPort() {
+    try (DnsmasqFixture dns = DnsmasqFixture.builder().ttl(Duration.ofSeconds(1)).start()) {
+      dns.addresses("standby.db.test", "127.0.0.1");
+      runner.withPropertyValues(
+              "headroom.sql.name=orders",
+              "headroom.sql.primary.url=" + pg.primary().jdbcUrl(),
+              "headroom.sql.primary.username=" + pg.primary().user(),
+              "headroom.sql.primary.password=" + PASSWORD,
+              "headroom.sql.fallback=fail",
+              "headroom.sql.probe-interval=200ms",
+              "headroom.sql.discovery.dns.name=standby.db.test",
+              "headroom.sql.discovery.dns.port=" + pg.standby().port(),
+              "headroom.sql.discovery.dns.servers[0]=127.0.0.1:" + dns.port(),
+              "headroom.sql.discovery.max-concurrency=2")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            ReplicaRoutingDataSource routing = context.getBean(ReplicaRoutingDataSource.class);
+            String id = "127.0.0.1:" + pg.standby().port();
+            await().atMost(Duration.ofSeconds(30)).until(() -> routing.replicas().stream()
+                .anyMatch(r -> r.id().equals(id) && r.eligible()));
+            try (Connection c = routing.getConnection()) {
+              c.setReadOnly(true);
+              try (ResultSet rs = c.createStatement().executeQuery("select pg_is_in_recovery()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as("the discovered standby serves the read").isTrue();
+              }
+            }
+          });
+    }
   }
 
   @Test

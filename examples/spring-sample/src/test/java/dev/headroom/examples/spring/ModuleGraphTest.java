@@ -25,7 +25,7 @@ import org.w3c.dom.NodeList;
  *
  * <pre>
  * core ← {scaling, llm-router, npu, browser-pool, redis-cluster, sql} ← spring-boot-starter
- * core ← discovery          (DNS and Kubernetes discovery sources)
+ * core ← discovery ← spring-boot-starter   (DNS and Kubernetes discovery sources)
  * core ← testkit            (the library modules use testkit in their tests only)
  * examples, spring-sample, benchmarks: leaves, may use anything
  * </pre>
@@ -47,7 +47,7 @@ class ModuleGraphTest {
     add("discovery", "dev.headroom.discovery", "core");
     add("testkit", "dev.headroom.testkit", "core");
     add("spring-boot-starter", "dev.headroom.spring", "core", "scaling", "llm-router", "npu", "browser-pool",
-        "redis-cluster", "sql");
+        "redis-cluster", "sql", "discovery");
   }
 
   private static JavaClasses classes;
