@@ -267,8 +267,7 @@ public final class BrowserPool implements AutoCloseable {
       Map<String, HostSupervisor> more = new LinkedHashMap<>(hosts);
       more.put(host.id(), supervisor);
       hosts = Collections.unmodifiableMap(more);
-      core.add(endpoint(host));
-      core.drain(host.id()); // no leases until its browser is up
+      core.addDrained(endpoint(host)); // no leases until its browser is up, not even for an instant
     }
     log.info("browser pool '{}': added host '{}'", runtime.name, host.id());
     return supervisor.start();

@@ -65,8 +65,10 @@ final class Membership {
   /**
    * @param joining whether the pool is already running (not one of the endpoints it was built with): then it waits
    *     for its first probe when the pool has probes, and warms up when the pool has a slow start
+   * @param drained whether it joins drained (no leases until it is resumed): set before it is published, so that no
+   *     snapshot ever shows it eligible
    */
-  EndpointState add(Endpoint endpoint, boolean joining) {
+  EndpointState add(Endpoint endpoint, boolean joining, boolean drained) {
     long now = config.ticker().read();
     synchronized (lock) {
       if (members.containsKey(endpoint.id())) {
@@ -84,6 +86,9 @@ final class Membership {
         state.awaitFirstProbe();
       } else if (joining) {
         config.slowStart().ifPresent(ramp -> state.warmFrom(now, ramp));
+      }
+      if (drained) {
+        state.draining(true);
       }
       members.put(endpoint.id(), state);
       metrics.added(state, s -> s.eligible(config.ticker().read()) ? 1 : 0);

@@ -68,7 +68,7 @@ public final class Pool implements AutoCloseable {
     this.health = config.healthCheck()
         .map(check -> new HealthChecker(this, check, config.scheduler(), config.random()))
         .orElse(null);
-    config.endpoints().forEach(endpoint -> add(endpoint, false));
+    config.endpoints().forEach(endpoint -> add(endpoint, false, false));
     this.fleet = config.coordinator() == FleetCoordinator.local()
         ? null : new PoolFleet(config, members, admission::dispatch);
   }
@@ -259,12 +259,21 @@ public final class Pool implements AutoCloseable {
    * traffic then ramps up over the window. Ids must be unique in the pool.
    */
   public EndpointState add(Endpoint endpoint) {
-    return add(endpoint, true);
+    return add(endpoint, true, false);
   }
 
-  private EndpointState add(Endpoint endpoint, boolean joining) {
+  /**
+   * Adds an endpoint that takes no leases until {@link #resume}: a member whose own start must finish first (a
+   * browser host launching its browser). Unlike {@link #add} followed by {@link #drain}, no lease can reach it in
+   * between. It is shown as draining until resumed.
+   */
+  public EndpointState addDrained(Endpoint endpoint) {
+    return add(endpoint, true, true);
+  }
+
+  private EndpointState add(Endpoint endpoint, boolean joining, boolean drained) {
     checkOpen();
-    EndpointState state = members.add(Objects.requireNonNull(endpoint, "endpoint"), joining);
+    EndpointState state = members.add(Objects.requireNonNull(endpoint, "endpoint"), joining, drained);
     if (health != null) {
       health.start(state);
     }

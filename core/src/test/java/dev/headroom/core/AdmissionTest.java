@@ -145,6 +145,20 @@ class AdmissionTest {
   }
 
   @Test
+  void anEndpointAddedDrainedServesNoOneNotEvenTheQueueUntilItIsResumed() {
+    Pool pool = Pool.create(TestPools.plain("starting", time, endpoint("a", 1)).build());
+    Lease onA = pool.acquire(Duration.ZERO);
+    CompletableFuture<Lease> waiter = pool.acquireAsync(Selector.any(), in(Duration.ofSeconds(1)));
+    pool.addDrained(endpoint("b", 1)); // with add, the waiter would be served by b at once
+    assertThat(waiter).isNotDone();
+    assertThat(pool.endpoint("b").orElseThrow().isDraining()).isTrue();
+
+    pool.resume("b"); // its own start is done
+    assertThat(waiter.join().endpoint().id()).isEqualTo("b");
+    onA.success();
+  }
+
+  @Test
   void aLeaseEndsExactlyOnce() {
     Pool pool = Pool.create(TestPools.plain("once", time, endpoint("a", 2)).build());
     Lease lease = pool.acquire(Duration.ZERO);
