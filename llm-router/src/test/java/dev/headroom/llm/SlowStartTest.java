@@ -11,8 +11,14 @@ import dev.headroom.core.time.VirtualTime;
 import dev.headroom.testkit.llm.FakeOllama;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +26,32 @@ import org.junit.jupiter.api.Test;
 class SlowStartTest {
   private final Fleet fleet = new Fleet();
 
-  /** A node that answers in a few milliseconds: these tests count picks, not speed. */
+  /** A node that answers in about 20 ms, so that six callers at once overlap and the nodes' loads matter. */
   private static FakeOllama.Builder fast(String name) {
-    return FakeOllama.builder(name).loaded(MODEL).answerTokens(2).tokensPerSecond(10_000).promptEval(Duration.ZERO);
+    return FakeOllama.builder(name).loaded(MODEL).answerTokens(4).tokensPerSecond(200).promptEval(Duration.ZERO);
+  }
+
+  /** 300 chats from six callers at once. */
+  private static void load(LlmRouter router) {
+    ExecutorService callers = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        int caller = t;
+        done.add(callers.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            router.chat(ask("caller " + caller + " question " + i));
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      callers.shutdownNow();
+    }
   }
 
   @AfterEach
@@ -45,9 +74,7 @@ class SlowStartTest {
         .allSatisfy(s -> assertThat(s.warming()).as(s.id()).isFalse());
 
     int requests = 300;
-    for (int i = 0; i < requests; i++) {
-      router.chat(ask("question " + i));
-    }
+    load(router);
     // at full weight c would get a third; at a tenth of the weight about 0.1 / 2.1 ≈ 5%
     assertThat(c.generations()).as("answers by the warming node of %d", requests)
         .isPositive()
@@ -64,9 +91,7 @@ class SlowStartTest {
 
     assertThat(router.fleet()).allSatisfy(s -> assertThat(s.warming()).as(s.id()).isFalse());
     int requests = 300;
-    for (int i = 0; i < requests; i++) {
-      router.chat(ask("question " + i));
-    }
+    load(router);
     assertThat(c.generations()).as("answers by the added node of %d", requests).isGreaterThan(requests / 5);
   }
 
