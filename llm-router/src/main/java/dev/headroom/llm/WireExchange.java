@@ -3,11 +3,12 @@ package dev.headroom.llm;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.headroom.core.BackendException;
+import dev.headroom.core.http.RetryAfter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -227,26 +225,9 @@ final class WireExchange {
     return new CancellationException("aborted" + (cause == null ? "" : ": " + cause));
   }
 
-  /**
-   * A {@code Retry-After} value: whole seconds or an HTTP date; null when absent or unreadable. Core caps how long
-   * it benches an endpoint, so a hostile value cannot take a node away for a day.
-   */
+  /** A {@code Retry-After} value ({@link RetryAfter}); null when absent or unreadable. */
   static Duration retryAfter(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    String text = value.strip();
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration left = Duration.between(ZonedDateTime.now(at.getZone()), at);
-        return left.isNegative() ? Duration.ZERO : left;
-      } catch (DateTimeParseException garbage) {
-        return null;
-      }
-    }
+    return RetryAfter.parse(value).orElse(null);
   }
 
   /** {@code path} under {@code base}, keeping any path prefix the base has. */
