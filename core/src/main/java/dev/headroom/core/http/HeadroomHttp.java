@@ -5,7 +5,6 @@ import dev.headroom.core.Lease;
 import dev.headroom.core.route.RouteOptions;
 import dev.headroom.core.route.Router;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -110,7 +109,7 @@ public final class HeadroomHttp {
   /** The request for one attempt: at the leased endpoint, with what is left of the deadline as its timeout. */
   private HttpRequest attempt(HttpRequest request, Lease lease) {
     HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true)
-        .uri(at(lease.endpoint().uri(), request.uri()));
+        .uri(EndpointUri.resolve(lease.endpoint().uri(), request.uri()));
     Duration perCall = attemptTimeout != null ? attemptTimeout : request.timeout().orElse(null);
     Duration timeout = perCall != null ? lease.deadline().cap(perCall)
         : lease.deadline().isFinite() ? lease.deadline().cap(lease.deadline().remaining()) : null;
@@ -118,16 +117,6 @@ public final class HeadroomHttp {
       b.timeout(timeout);
     }
     return b.build();
-  }
-
-  /** {@code target}'s path and query under {@code base} (its scheme, host, port and any path prefix). */
-  static URI at(URI base, URI target) {
-    String prefix = base.toString();
-    if (prefix.endsWith("/")) {
-      prefix = prefix.substring(0, prefix.length() - 1);
-    }
-    String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
-    return URI.create(prefix + path + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
   }
 
   /** Returns an answer; throws what the router should make of any other reply. */

@@ -35,12 +35,19 @@ final class Route {
   private Throwable lastFailure;
   /** A retry was decided on; the budget is charged (and the retry counted) only once a lease for it is granted. */
   private boolean retryPending;
+  private final RouteObservation observation;
 
   Route(Router router, RouteOptions options) {
     this.router = router;
     this.options = options;
+    this.observation = RouteObservation.start(router.observations(), router.name());
     Duration timeout = options.timeout().orElse(null);
     this.deadline = timeout == null ? Deadline.none() : Deadline.after(timeout, router.ticker());
+  }
+
+  /** The request's observations (a shared no-op without an observation registry). */
+  RouteObservation observation() {
+    return observation;
   }
 
   /** The request's deadline ({@link Deadline#none()} without a timeout). */
@@ -66,6 +73,7 @@ final class Route {
     }
     calls++;
     lease.limitDeadline(deadline);
+    observation.attemptStarted(router.tiers().get(tier).name(), lease, calls);
     return lease;
   }
 
@@ -156,6 +164,7 @@ final class Route {
       case REJECTED -> lease.clientError();
       case LOCAL -> lease.close();
     }
+    observation.attemptEnded(kind.name().toLowerCase(java.util.Locale.ROOT), failure);
     lastFailure = failure;
     boolean retryable = kind == FailureKind.BUSY || kind == FailureKind.UNSENT
         || (kind == FailureKind.FAILED && options.idempotent());
@@ -238,6 +247,7 @@ final class Route {
     Tier from = tiers.get(tier);
     passed.add(new TierAttempt(from.name(), reason, detail));
     router.metrics().spill(tier, reason);
+    observation.spilled(from.name(), reason);
     tier++;
     failedHere.clear();
   }

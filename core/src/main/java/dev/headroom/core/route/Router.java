@@ -8,6 +8,8 @@ import dev.headroom.core.Pool;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +59,7 @@ public final class Router implements AutoCloseable {
   private final Ticker ticker;
   private final Scheduler scheduler;
   private final RouterMetrics metrics;
+  private final ObservationRegistry observations;
   private volatile boolean closed;
 
   private Router(Builder b) {
@@ -68,6 +71,7 @@ public final class Router implements AutoCloseable {
     this.maxAttempts = b.maxAttempts;
     this.classifier = b.classifier;
     this.metrics = new RouterMetrics(b.meterRegistry, name, tiers.stream().map(Tier::name).toList());
+    this.observations = b.observationRegistry;
   }
 
   /**
@@ -105,13 +109,25 @@ public final class Router implements AutoCloseable {
     checkOpen();
     retryBudget.deposit();
     Route route = new Route(this, options);
+    T result;
+    try {
+      result = run(route, call);
+    } catch (RuntimeException | Error e) {
+      route.observation().ended(e);
+      throw e;
+    }
+    route.observation().ended(null);
+    return result;
+  }
+
+  private <T> T run(Route route, Call<T> call) {
     boolean timed = route.deadline().isFinite();
     while (true) {
       Lease lease = route.nextLease();
       // the watchdog exists only for requests with a timeout: without one this path allocates nothing more
       Watchdog watchdog = timed ? Watchdog.blocking(route, lease, scheduler) : null;
       T result;
-      try {
+      try (Observation.Scope scope = route.observation().openScope()) {
         result = call.call(lease);
       } catch (Throwable failure) {
         if (watchdog != null && !watchdog.finish()) {
@@ -146,7 +162,10 @@ public final class Router implements AutoCloseable {
     }
     retryBudget.deposit();
     CompletableFuture<T> result = new CompletableFuture<>();
-    attempt(new Route(this, options), call, result);
+    Route route = new Route(this, options);
+    result.whenComplete((value, error) -> route.observation().ended(
+        error == null ? null : FailureClassifier.unwrap(error)));
+    attempt(route, call, result);
     return result;
   }
 
@@ -186,6 +205,11 @@ public final class Router implements AutoCloseable {
         attempt(route, call, result);
       });
     });
+  }
+
+  /** Where this router's observations go ({@code ObservationRegistry.NOOP} when none). */
+  ObservationRegistry observations() {
+    return observations;
   }
 
   /** The router name. */
@@ -263,6 +287,7 @@ public final class Router implements AutoCloseable {
     private Ticker ticker;
     private Scheduler scheduler;
     private MeterRegistry meterRegistry;
+    private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
     private Builder(String name) {
       this.name = name;
@@ -329,6 +354,18 @@ public final class Router implements AutoCloseable {
     /** Where spillover and retry counters go. */
     public Builder meterRegistry(MeterRegistry value) {
       this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Records a Micrometer {@code Observation} per request ({@code headroom.route}) and per attempt
+     * ({@code headroom.route.attempt}, its child), with the router, tier, endpoint, attempt number, outcome and spill
+     * reason, so that a trace shows why a request went where it went; each spill is an event on the request. The
+     * attempt is the current observation while the call runs (an instrumented HTTP client's span nests under it).
+     * None by default, which costs nothing.
+     */
+    public Builder observationRegistry(ObservationRegistry value) {
+      this.observationRegistry = Objects.requireNonNull(value, "observationRegistry");
       return this;
     }
 

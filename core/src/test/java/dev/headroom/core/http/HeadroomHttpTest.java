@@ -198,9 +198,9 @@ class HeadroomHttpTest {
 
   @Test
   void theEndpointsPathPrefixIsKept() {
-    assertThat(HeadroomHttp.at(URI.create("http://10.0.0.5:8080/v1/"), URI.create("http://openai/chat?stream=1")))
+    assertThat(EndpointUri.resolve(URI.create("http://10.0.0.5:8080/v1/"), URI.create("http://openai/chat?stream=1")))
         .isEqualTo(URI.create("http://10.0.0.5:8080/v1/chat?stream=1"));
-    assertThat(HeadroomHttp.at(URI.create("https://api.example.com"), URI.create("http://any")))
+    assertThat(EndpointUri.resolve(URI.create("https://api.example.com"), URI.create("http://any")))
         .isEqualTo(URI.create("https://api.example.com/"));
   }
 
