@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Headroom on a fresh Debian machine: installs what the tests need when it is missing
-# (real Redis, Chromium, PostgreSQL and dnsmasq from Debian's packages), then runs the Maven build with all
+# (real Redis, Chromium, PostgreSQL, dnsmasq and promtool from Debian's packages), then runs the Maven build with all
 # tests, and fails if any test was skipped (a skipped test in CI is a failed test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ prereqs=(
   "/usr/lib/postgresql/15/bin/initdb postgresql-15"
   "gcc gcc"
   "/usr/sbin/dnsmasq dnsmasq-base"   # the binary alone: the package "dnsmasq" would add a service on port 53
+  "promtool prometheus"              # promtool checks the generated alerting rules (the server is not started)
 )
 missing=()
 for pair in "${prereqs[@]}"; do
