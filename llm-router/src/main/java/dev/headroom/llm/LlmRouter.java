@@ -12,6 +12,7 @@ import dev.headroom.core.route.Router;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -250,6 +251,7 @@ public final class LlmRouter implements AutoCloseable {
     RetryBudget retryBudget;
     OutlierDetection outlierDetection = OutlierDetection.defaults();
     MeterRegistry meterRegistry;
+    ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
     Ticker ticker = Ticker.system();
     Scheduler scheduler = Scheduler.system();
     RandomSource random = RandomSource.threadLocal();
@@ -445,6 +447,15 @@ public final class LlmRouter implements AutoCloseable {
     /** Passive ejection of failing nodes; default {@link OutlierDetection#defaults()}. */
     public Builder outlierDetection(OutlierDetection value) {
       this.outlierDetection = Objects.requireNonNull(value, "outlierDetection");
+      return this;
+    }
+
+    /**
+     * Records a Micrometer {@code Observation} per request and per attempt of the router's tiers (see core's
+     * {@code Router.Builder.observationRegistry}): which node or cloud served, after which spills. None by default.
+     */
+    public Builder observationRegistry(ObservationRegistry value) {
+      this.observationRegistry = Objects.requireNonNull(value, "observationRegistry");
       return this;
     }
 

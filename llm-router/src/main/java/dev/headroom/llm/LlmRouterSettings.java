@@ -9,6 +9,7 @@ import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashSet;
@@ -31,7 +32,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     Duration defaultColdLoad, Duration keepAlive, int maxAttempts, int maxWaiters, RetryBudget retryBudget,
     OutlierDetection outlierDetection, MeterRegistry meterRegistry, Ticker ticker, Scheduler scheduler,
     RandomSource random, HttpClient httpClient, boolean discoverOnBuild, FleetCoordinator coordinator,
-    boolean strictNodeCaps, Duration drainTimeout, SlowStart slowStart) {
+    boolean strictNodeCaps, Duration drainTimeout, SlowStart slowStart, ObservationRegistry observationRegistry) {
 
   /**
    * Validates {@code b} and copies its settings. Every bad setting is a {@link dev.headroom.core.ConfigException}
@@ -77,7 +78,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
         Map.copyOf(b.aliases), b.responseCache, b.cacheTtl, b.maxBodyBytes, b.maxLineBytes, b.expectedTokens,
         b.loadedPreference, b.defaultColdLoad, b.keepAlive, b.maxAttempts, b.maxWaiters, b.retryBudget,
         b.outlierDetection, b.meterRegistry, b.ticker, b.scheduler, b.random, b.httpClient, b.discoverOnBuild,
-        b.coordinator, b.strictNodeCaps, b.drainTimeout, b.slowStart);
+        b.coordinator, b.strictNodeCaps, b.drainTimeout, b.slowStart, b.observationRegistry);
   }
 
   /** Whether probes of {@code /api/version} run. */

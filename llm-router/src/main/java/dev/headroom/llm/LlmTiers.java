@@ -12,6 +12,7 @@ import dev.headroom.core.route.RetryBudget;
 import dev.headroom.core.route.Router;
 import dev.headroom.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class LlmTiers {
   private final Duration cloudWaitBudget;
   private final int maxAttempts;
   private final MeterRegistry meterRegistry;
+  private final ObservationRegistry observationRegistry;
   private final RetryBudget retryBudget;
   private final Router router;
   private final Map<Duration, Router> budgetRouters = new ConcurrentHashMap<>();
@@ -46,6 +48,7 @@ final class LlmTiers {
     this.cloudWaitBudget = s.cloudWaitBudget();
     this.maxAttempts = s.maxAttempts();
     this.meterRegistry = s.meterRegistry();
+    this.observationRegistry = s.observationRegistry();
     this.local = Pool.create(ollamaPool(s, s.name() + "-local", LlmRouter.LOCAL, s.nodes(), cost, http));
     this.remote = s.remoteNodes().isEmpty() ? null
         : Pool.create(ollamaPool(s, s.name() + "-remote", LlmRouter.REMOTE, s.remoteNodes(), cost, http));
@@ -129,7 +132,8 @@ final class LlmTiers {
     if (cloud != null) {
       rb.tier(LlmRouter.CLOUD, cloud, cloudWaitBudget);
     }
-    rb.retryBudget(retryBudget).maxAttempts(maxAttempts).classifier(new LlmClassifier()).ticker(ticker);
+    rb.retryBudget(retryBudget).maxAttempts(maxAttempts).classifier(new LlmClassifier()).ticker(ticker)
+        .observationRegistry(observationRegistry);
     if (meterRegistry != null) {
       rb.meterRegistry(meterRegistry);
     }

@@ -45,6 +45,7 @@ class ModuleGraphTest {
     add("redis-cluster", "dev.headroom.redis", "core");
     add("sql", "dev.headroom.sql", "core");
     add("discovery", "dev.headroom.discovery", "core");
+    add("spring-http", "dev.headroom.springhttp", "core");
     add("testkit", "dev.headroom.testkit", "core");
     add("spring-boot-starter", "dev.headroom.spring", "core", "scaling", "llm-router", "npu", "browser-pool",
         "redis-cluster", "sql", "discovery");
