@@ -9,6 +9,7 @@ import dev.headroom.core.route.Router;
 import dev.headroom.spring.discovery.DiscoverySyncs;
 import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,13 +106,22 @@ public class HeadroomAutoConfiguration {
     return new HeadroomPools(pools, owned);
   }
 
-  /** The routers of {@code headroom.routers.*}, over {@link HeadroomPools}. */
+  /**
+   * The routers of {@code headroom.routers.*}, over {@link HeadroomPools}; each records its requests and attempts on
+   * the application's {@link ObservationRegistry} when there is one (Spring Boot's tracing then shows them).
+   */
   @Bean
   @ConditionalOnMissingBean
   public HeadroomRouters headroomRouters(HeadroomProperties properties, HeadroomPools pools,
-      ObjectProvider<MeterRegistry> registry, ObjectProvider<HeadroomRouterCustomizer> customizers) {
-    RouterFactory factory = new RouterFactory(pools, Optional.ofNullable(registry.getIfAvailable()),
-        customizers.orderedStream().toList());
+      ObjectProvider<MeterRegistry> registry, ObjectProvider<HeadroomRouterCustomizer> customizers,
+      ObjectProvider<ObservationRegistry> observations) {
+    List<HeadroomRouterCustomizer> all = new ArrayList<>();
+    ObservationRegistry observationRegistry = observations.getIfUnique();
+    if (observationRegistry != null) {
+      all.add((name, builder) -> builder.observationRegistry(observationRegistry));
+    }
+    all.addAll(customizers.orderedStream().toList()); // the application's own customizers have the last word
+    RouterFactory factory = new RouterFactory(pools, Optional.ofNullable(registry.getIfAvailable()), all);
     Map<String, Router> routers = new LinkedHashMap<>();
     properties.routers().forEach((name, p) -> routers.put(name, factory.router(name, p)));
     return new HeadroomRouters(routers);

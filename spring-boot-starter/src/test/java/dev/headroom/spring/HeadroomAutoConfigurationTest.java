@@ -11,6 +11,9 @@ import dev.headroom.core.pick.Pickers;
 import dev.headroom.core.route.Router;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -122,6 +125,24 @@ class HeadroomAutoConfigurationTest {
   void absentWithoutCoreOnTheClasspath() {
     runner.withPropertyValues(TWO_POOLS).withClassLoader(new FilteredClassLoader(Pool.class)).run(context ->
         assertThat(context).hasNotFailed().doesNotHaveBean(HeadroomPools.class).doesNotHaveBean(HeadroomRouters.class));
+  }
+
+  @Test
+  void routersRecordObservationsOnTheApplicationsObservationRegistry() {
+    TestObservationRegistry observations = TestObservationRegistry.create();
+    runner.withPropertyValues(TWO_POOLS).withBean(ObservationRegistry.class, () -> observations).run(context -> {
+      assertThat(context).hasNotFailed();
+      Router chat = context.getBean(HeadroomRouters.class).get("chat");
+      String answer = chat.execute(lease -> "answer from " + lease.endpoint().id());
+      assertThat(answer).startsWith("answer from gpu-");
+      TestObservationRegistryAssert.assertThat(observations)
+          .hasObservationWithNameEqualTo("headroom.route").that()
+          .hasLowCardinalityKeyValue("headroom.router", "chat")
+          .hasLowCardinalityKeyValue("headroom.outcome", "success");
+      TestObservationRegistryAssert.assertThat(observations)
+          .hasObservationWithNameEqualTo("headroom.route.attempt").that()
+          .hasLowCardinalityKeyValue("headroom.tier", "local");
+    });
   }
 
   @Test

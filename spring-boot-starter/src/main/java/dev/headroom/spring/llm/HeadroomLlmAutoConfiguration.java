@@ -12,6 +12,7 @@ import dev.headroom.spring.HeadroomPoolSource;
 import dev.headroom.spring.discovery.DiscoverySyncs;
 import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -59,9 +60,11 @@ public class HeadroomLlmAutoConfiguration {
   @ConditionalOnMissingBean
   public LlmRouter headroomLlmRouter(HeadroomLlmProperties properties, ObjectProvider<MeterRegistry> registry,
       ObjectProvider<ResponseCache> cache, ObjectProvider<FleetCoordinator> fleet,
-      ObjectProvider<HeadroomLlmCustomizer> customizers, BeanFactory beanFactory) {
+      ObjectProvider<HeadroomLlmCustomizer> customizers, ObjectProvider<ObservationRegistry> observations,
+      BeanFactory beanFactory) {
     LlmRouter.Builder builder = LlmRouterFactory.builder(properties, Optional.ofNullable(registry.getIfAvailable()),
         Optional.ofNullable(cache.getIfUnique()), FleetBeans.coordinator(fleet, beanFactory, "headroomLlmRouter"));
+    observations.ifUnique(builder::observationRegistry); // Spring Boot's tracing shows which node served
     customizers.orderedStream().forEach(c -> c.customize(properties.name(), builder));
     LlmRouter router = LlmRouterFactory.build(builder);
     LOG.info("headroom.llm: {}", router); // the cloud's API key shows as [redacted]
