@@ -27,6 +27,8 @@
  *   <li>{@code dev.headroom.spring.discovery}: the {@code discovery} block of each pool and module (DNS, Kubernetes,
  *       Spring Cloud's {@code DiscoveryClient}) kept in step with its facade by a core {@code MembershipSync}, and
  *       the {@code slow-start} of the members it adds.
+ *   <li>{@code dev.headroom.spring.cloud}: Spring Cloud LoadBalancer on Headroom's pools ({@code @LoadBalanced}
+ *       clients calling {@code http://<pool>/...}), when {@code spring-cloud-loadbalancer} is present.
  *   <li>{@code dev.headroom.spring.actuate}: a health indicator per pool, per browser pool, per routing DataSource,
  *       per cache cluster and for the fleet coordinator, and the {@code headroom} info section, when Spring Boot's
  *       health and actuator modules are present.
