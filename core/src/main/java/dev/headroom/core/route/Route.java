@@ -174,7 +174,8 @@ final class Route {
     }
     SpillReason reason = kind == FailureKind.BUSY ? SpillReason.SATURATED : SpillReason.RETRYABLE_FAILURE;
     if (deadline.isExpired()) { // a retry could not start in time: do not spend the budget on it
-      throw timedOut(null, "request timeout passed: " + brief(failure));
+      // the call on this lease was the one running at the deadline, whether it or the watchdog noticed first
+      throw timedOut(lease.endpoint().id(), "request timeout passed during the call: " + brief(failure));
     }
     if (calls >= router.maxAttempts()) {
       passed.add(new TierAttempt(current.name(), reason, "gave up after " + calls + " attempts: " + brief(failure)));

@@ -10,8 +10,10 @@ import dev.headroom.core.Pool;
 import dev.headroom.core.PoolConfig;
 import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.core.SpillReason;
+import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.VirtualTime;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -179,6 +181,25 @@ class RouterDeadlineTest {
     });
     time.advance(Duration.ofSeconds(5));
     assertThat(async.join()).isEqualTo("async in time");
+  }
+
+  @Test
+  void aCallThatFailsOnItsOwnAtTheDeadlineBeforeTheWatchdogFiresNamesItsEndpoint() {
+    // the HTTP client's own timeout (capped by the deadline) and the watchdog race; here the client wins: the
+    // scheduler never runs the watchdog, and the call fails with a retryable error once the deadline has passed
+    Scheduler never = (delayNanos, task) -> () -> { };
+    Pool local = virtualPool();
+    Router router = Router.builder("chat").tier("local", local, Duration.ZERO).ticker(time).scheduler(never).build();
+    RouteOptions idempotent = RouteOptions.builder().timeout(Duration.ofSeconds(1)).idempotent(true).build();
+
+    assertThatThrownBy(() -> router.execute(idempotent, lease -> {
+      time.advance(Duration.ofSeconds(1));
+      throw new ConnectException("timed out at the deadline");
+    })).isInstanceOfSatisfying(RequestTimeoutException.class, e -> {
+      assertThat(e.lastReason()).isEqualTo(SpillReason.DEADLINE);
+      assertThat(e.endpoint()).as("the call running at the deadline").contains("slow-1");
+    });
+    assertThat(local.inFlight()).isZero();
   }
 
   @Test
