@@ -5,15 +5,37 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The advisor's own meters, named in {@link ScalingMetricNames}. */
 final class AdvisorMetrics {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
 
-  AdvisorMetrics(MeterRegistry registry, List<RuleEvaluator> rules, List<VetoEvaluator> vetoes) {
+  private final Map<String, AtomicInteger> desired = new ConcurrentHashMap<>();
+
+  AdvisorMetrics(MeterRegistry registry, List<RuleEvaluator> rules, List<VetoEvaluator> vetoes,
+      List<DecisionEvaluator> decisions, Collection<String> boundedServices) {
     this.registry = registry;
+    for (DecisionEvaluator d : decisions) {
+      meters.add(Gauge.builder(ScalingMetricNames.DECISION_ACTIVE, d, e -> e.active)
+          .description("1 while the decision speaks for its service")
+          .tags("service", d.decision.service(), "decision", d.decision.name(), "action", d.decision.action().tag())
+          .strongReference(true)
+          .register(registry));
+    }
+    for (String service : boundedServices) {
+      AtomicInteger target = desired.computeIfAbsent(service, s -> new AtomicInteger(-1));
+      meters.add(Gauge.builder(ScalingMetricNames.DESIRED_REPLICAS, target, t -> t.get() < 0 ? Double.NaN : t.get())
+          .description("The replica count the last scaling signal for the service asked for")
+          .tags("service", service)
+          .strongReference(true)
+          .register(registry));
+    }
     for (RuleEvaluator r : rules) {
       meters.add(Gauge.builder(ScalingMetricNames.RULE_STATE, r, e -> e.level)
           .description("0 when the scaling rule does not fire, 1 when it fires at warning, 2 at critical")
@@ -27,6 +49,13 @@ final class AdvisorMetrics {
           .tags("veto", v.veto.name(), "direction", v.veto.blocks().tag())
           .strongReference(true)
           .register(registry));
+    }
+  }
+
+  void desired(String service, int target) {
+    AtomicInteger value = desired.get(service);
+    if (value != null) {
+      value.set(target);
     }
   }
 

@@ -14,15 +14,22 @@ import java.util.Optional;
  * @param rules the rules, in configuration order
  * @param vetoes the vetoes
  * @param schedules the schedules
+ * @param decisions the decisions, in configuration order
  */
 public record AdvisorState(Instant at, List<RuleStatus> rules, List<VetoStatus> vetoes,
-    List<ScheduleStatus> schedules) {
+    List<ScheduleStatus> schedules, List<DecisionStatus> decisions) {
 
   /** Copies the lists. */
   public AdvisorState {
     rules = List.copyOf(rules);
     vetoes = List.copyOf(vetoes);
     schedules = List.copyOf(schedules);
+    decisions = List.copyOf(decisions);
+  }
+
+  /** The decision that speaks for {@code service} now, if any. */
+  public Optional<DecisionStatus> winningDecision(String service) {
+    return decisions.stream().filter(d -> d.winning() && d.service().equals(service)).findFirst();
   }
 
   /** The rules that fire now. */
@@ -45,7 +52,10 @@ public record AdvisorState(Instant at, List<RuleStatus> rules, List<VetoStatus> 
     return schedules.stream().filter(ScheduleStatus::active).toList();
   }
 
-  /** Plain maps and lists: {@code at}, {@code firing} (rule names), {@code rules}, {@code vetoes}, {@code schedules}. */
+  /**
+   * Plain maps and lists: {@code at}, {@code firing} (rule names), {@code rules}, {@code vetoes},
+   * {@code schedules}, and {@code decisions} when there are any.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("at", at.toString());
@@ -53,6 +63,9 @@ public record AdvisorState(Instant at, List<RuleStatus> rules, List<VetoStatus> 
     out.put("rules", rules.stream().map(RuleStatus::toMap).toList());
     out.put("vetoes", vetoes.stream().map(VetoStatus::toMap).toList());
     out.put("schedules", schedules.stream().map(ScheduleStatus::toMap).toList());
+    if (!decisions.isEmpty()) {
+      out.put("decisions", decisions.stream().map(DecisionStatus::toMap).toList());
+    }
     return out;
   }
 }

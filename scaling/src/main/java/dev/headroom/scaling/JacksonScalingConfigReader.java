@@ -23,7 +23,12 @@ import java.util.Set;
  * The only class of headroom-scaling that links against Jackson; reached through {@link ScalingConfigFiles}.
  */
 final class JacksonScalingConfigReader {
-  private static final Set<String> TOP = Set.of("sampleInterval", "zone", "rules", "vetoes", "schedules");
+  private static final Set<String> TOP = Set.of("sampleInterval", "zone", "rules", "vetoes", "schedules",
+      "decisions", "services");
+  private static final Set<String> DECISION = Set.of("name", "service", "when", "unless", "action", "priority",
+      "cooldown", "description");
+  private static final Set<String> SERVICE = Set.of("minReplicas", "maxReplicas", "stepUp", "stepDown",
+      "description");
   private static final Set<String> RULE = Set.of("name", "service", "metric", "above", "below", "for", "direction",
       "cooldown", "hysteresis", "description");
   private static final Set<String> VETO = Set.of("name", "services", "metric", "above", "below", "for",
@@ -58,6 +63,15 @@ final class JacksonScalingConfigReader {
     top.list("rules").forEach(node -> config.rule(rule(node)));
     top.list("vetoes").forEach(node -> config.veto(veto(node)));
     top.list("schedules").forEach(node -> config.schedule(schedule(node)));
+    top.list("decisions").forEach(node -> config.decision(decision(node)));
+    if (top.has("services")) {
+      JsonNode services = top.node.get("services");
+      if (!services.isObject()) {
+        throw new ConfigException("services", services, "must be a mapping of service names to their bounds");
+      }
+      services.fields().forEachRemaining(e ->
+          config.service(service(e.getKey(), new Obj(e.getValue(), "services." + e.getKey(), SERVICE))));
+    }
     return config.build();
   }
 
@@ -130,6 +144,53 @@ final class JacksonScalingConfigReader {
       b.scaleUpTo(o.integer("scaleUpTo"));
     }
     return b.build();
+  }
+
+  private static ScalingDecision decision(Obj o) {
+    ScalingDecision.Builder b = ScalingDecision.builder(o.required("name"));
+    o.text("service").ifPresent(b::service);
+    b.when(o.strings("when").toArray(String[]::new));
+    b.unless(o.strings("unless").toArray(String[]::new));
+    String action = o.required("action");
+    try {
+      b.action(ScalingDecision.Action.valueOf(action.trim().toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(o.path("action"), action, "must be up, down or hold");
+    }
+    if (o.has("priority")) {
+      b.priority(o.integer("priority"));
+    }
+    o.text("cooldown").ifPresent(t -> b.cooldown(UnitParser.duration(o.path("cooldown"), t)));
+    return b.build();
+  }
+
+  private static ServiceBounds service(String name, Obj o) {
+    ServiceBounds.Builder b = ServiceBounds.builder(name);
+    b.replicas(o.has("minReplicas") ? o.integer("minReplicas") : 1,
+        o.has("maxReplicas") ? o.integer("maxReplicas") : Integer.MAX_VALUE);
+    o.text("stepUp").ifPresent(t -> {
+      if (t.trim().endsWith("%")) {
+        b.stepUpPercent(percent(o.path("stepUp"), t));
+      } else {
+        b.stepUp(o.integer("stepUp"));
+      }
+    });
+    o.text("stepDown").ifPresent(t -> {
+      if (t.trim().endsWith("%")) {
+        b.stepDownPercent(percent(o.path("stepDown"), t));
+      } else {
+        b.stepDown(o.integer("stepDown"));
+      }
+    });
+    return b.build();
+  }
+
+  private static int percent(String setting, String text) {
+    try {
+      return Integer.parseInt(text.trim().substring(0, text.trim().length() - 1).trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(setting, text, "must be a whole number of replicas or a whole percentage such as 50%");
+    }
   }
 
   private static MetricSource metric(Obj o) {
@@ -295,6 +356,7 @@ final class JacksonScalingConfigReader {
       return list(key, switch (key) {
         case "rules" -> RULE;
         case "vetoes" -> VETO;
+        case "decisions" -> DECISION;
         default -> SCHEDULE;
       });
     }

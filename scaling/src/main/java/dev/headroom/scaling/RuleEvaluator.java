@@ -34,10 +34,11 @@ final class RuleEvaluator {
   /**
    * Takes one sample. Returns the signal to send, or null.
    *
-   * @param vetoes the name of the active veto blocking (service, direction), or null
+   * @param holds why a signal for (service, direction) is held back now ({@code veto:NAME}, {@code at-max-replicas},
+   *     ...), or null
    */
   ScalingSignal evaluate(double sample, long now, Instant wallNow,
-      BiFunction<String, ScaleDirection, String> vetoes) {
+      BiFunction<String, ScaleDirection, String> holds) {
     value = sample;
     warning.update(sample, now);
     if (critical != null) {
@@ -64,9 +65,9 @@ final class RuleEvaluator {
     if (!due && !repeat) {
       return null;
     }
-    String veto = vetoes.apply(rule.service(), rule.direction());
-    if (veto != null) {
-      heldBackBy = "veto:" + veto;
+    String hold = holds.apply(rule.service(), rule.direction());
+    if (hold != null) {
+      heldBackBy = hold;
       due = true;
       return null;
     }
@@ -82,6 +83,16 @@ final class RuleEvaluator {
     lastSignal = now;
     LevelTracker level = firing == Severity.CRITICAL ? critical : warning;
     return ScalingSignal.ofRule(rule, firing, sample, level.threshold(), wall(wallNow, now, level.since()), wallNow);
+  }
+
+  /** Whether the rule fires at the last sample. */
+  boolean firing() {
+    return episode != null;
+  }
+
+  /** The level it fires at, or null. */
+  Severity severity() {
+    return episode;
   }
 
   RuleStatus status(long now, Instant wallNow) {

@@ -9,17 +9,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples Micrometer meters on a clock, evaluates a {@link ScalingConfig}'s rules, vetoes and schedules, and sends
- * {@link ScalingSignal}s to its listeners; {@link #state()} tells which rules fire, for a health or info endpoint.
+ * Samples Micrometer meters on a clock, evaluates a {@link ScalingConfig}'s rules, vetoes, schedules and decisions,
+ * and sends {@link ScalingSignal}s to its listeners, with a target replica count for services with
+ * {@link ServiceBounds} whose current count it can read ({@link ReplicaCounts}); {@link #state()} tells which rules
+ * fire, for a health or info endpoint.
  *
  * <pre>{@code
  * ScalingAdvisor advisor = ScalingAdvisor.builder(ScalingConfig.load(Path.of("scaling.yaml")), registry)
@@ -53,6 +60,10 @@ public final class ScalingAdvisor implements AutoCloseable {
   private final List<RuleEvaluator> rules = new ArrayList<>();
   private final List<VetoEvaluator> vetoes = new ArrayList<>();
   private final List<ScheduleEvaluator> schedules = new ArrayList<>();
+  private final List<DecisionEvaluator> decisions = new ArrayList<>();
+  private final Map<String, List<DecisionEvaluator>> decisionsByService = new LinkedHashMap<>();
+  private final Set<RuleEvaluator> decided = new HashSet<>();
+  private final ReplicaCounts replicaCounts;
   private final AdvisorMetrics metrics;
   private final Object lock = new Object();
   private volatile AdvisorState state;
@@ -81,8 +92,18 @@ public final class ScalingAdvisor implements AutoCloseable {
       vetoes.add(new VetoEvaluator(v));
     });
     config.schedules().forEach(s -> schedules.add(new ScheduleEvaluator(s, clock.getZone())));
-    this.metrics = b.export == null ? null : new AdvisorMetrics(b.export, rules, vetoes);
-    this.state = new AdvisorState(Instant.EPOCH, List.of(), List.of(), List.of());
+    Map<String, RuleEvaluator> byName = new LinkedHashMap<>();
+    rules.forEach(r -> byName.put(r.rule.name(), r));
+    for (ScalingDecision d : config.decisions()) {
+      DecisionEvaluator e = new DecisionEvaluator(d, byName);
+      decisions.add(e);
+      decisionsByService.computeIfAbsent(d.service(), s -> new ArrayList<>()).add(e);
+      d.when().forEach(rule -> decided.add(byName.get(rule)));
+    }
+    this.replicaCounts = b.replicaCounts != null ? b.replicaCounts : ReplicaCounts.fromGauge(registry);
+    this.metrics = b.export == null ? null
+        : new AdvisorMetrics(b.export, rules, vetoes, decisions, config.services().keySet());
+    this.state = new AdvisorState(Instant.EPOCH, List.of(), List.of(), List.of(), List.of());
   }
 
   /** A builder that reads the meters of {@code registry}. */
@@ -187,33 +208,103 @@ public final class ScalingAdvisor implements AutoCloseable {
     }
     List<ScalingSignal> signals = new ArrayList<>();
     for (ScheduleEvaluator s : schedules) {
-      ScalingSignal signal = s.evaluate(wallNow, this::vetoing);
+      ScalingSignal signal = s.evaluate(wallNow, this::vetoing); // a schedule's target is absolute: no step
       if (signal != null) {
         signals.add(signal);
+        if (metrics != null) {
+          metrics.desired(signal.service(), signal.targetReplicas().orElse(-1));
+        }
       }
     }
+    Map<String, OptionalInt> replicas = new HashMap<>();
+    BiFunction<String, ScaleDirection, String> holds = (service, direction) -> {
+      String veto = vetoing(service, direction);
+      return veto != null ? veto : atBound(service, direction, replicas);
+    };
     for (RuleEvaluator r : rules) {
-      ScalingSignal signal = r.evaluate(values.get(r.rule.metric()), now, wallNow, this::vetoing);
+      // a rule a decision names only feeds the decision: it never signals on its own
+      ScalingSignal signal = r.evaluate(values.get(r.rule.metric()), now, wallNow,
+          decided.contains(r) ? (service, direction) -> "decisions" : holds);
       if (signal != null) {
-        signals.add(signal);
+        signals.add(withTarget(signal, replicas));
       }
     }
+    decisionsByService.forEach((service, rows) -> {
+      DecisionEvaluator winner = null;
+      for (DecisionEvaluator d : rows) {
+        if (d.matches() && (winner == null || d.decision.priority() > winner.decision.priority())) {
+          winner = d;
+        }
+      }
+      for (DecisionEvaluator d : rows) {
+        ScalingSignal signal = d.evaluate(d == winner, now, wallNow, holds);
+        if (signal != null) {
+          signals.add(withTarget(signal, replicas));
+        }
+      }
+    });
     state = new AdvisorState(wallNow, rules.stream().map(r -> r.status(now, wallNow)).toList(),
         vetoes.stream().map(v -> v.status(now, wallNow)).toList(),
-        schedules.stream().map(ScheduleEvaluator::status).toList());
+        schedules.stream().map(ScheduleEvaluator::status).toList(),
+        decisions.stream().map(d -> d.status(now, wallNow)).toList());
     if (metrics != null) {
       signals.forEach(metrics::signalled);
     }
     return signals;
   }
 
+  /** {@code veto:NAME} of the first active veto blocking (service, direction), or null. */
   private String vetoing(String service, ScaleDirection direction) {
     for (VetoEvaluator v : vetoes) {
       if (v.blocks(service, direction)) {
-        return v.veto.name();
+        return "veto:" + v.veto.name();
       }
     }
     return null;
+  }
+
+  /** The service's current replicas, read once per sample. */
+  private OptionalInt current(String service, Map<String, OptionalInt> replicas) {
+    return replicas.computeIfAbsent(service, s -> {
+      try {
+        return Objects.requireNonNullElse(replicaCounts.current(s), OptionalInt.empty());
+      } catch (RuntimeException e) {
+        LOG.warn("scaling advisor: the replica count of '{}' could not be read", s, e);
+        return OptionalInt.empty();
+      }
+    });
+  }
+
+  /** {@code at-max-replicas} / {@code at-min-replicas} when one step could not move the service; else null. */
+  private String atBound(String service, ScaleDirection direction, Map<String, OptionalInt> replicas) {
+    ServiceBounds bounds = config.services().get(service);
+    OptionalInt current = bounds == null ? OptionalInt.empty() : current(service, replicas);
+    if (current.isEmpty()) {
+      return null;
+    }
+    int now = current.getAsInt();
+    int target = bounds.target(direction, now);
+    if (direction == ScaleDirection.UP && target <= now) {
+      return "at-max-replicas";
+    }
+    if (direction == ScaleDirection.DOWN && target >= now) {
+      return "at-min-replicas";
+    }
+    return null;
+  }
+
+  /** {@code signal} with its target: the current replicas moved one step within the service's bounds. */
+  private ScalingSignal withTarget(ScalingSignal signal, Map<String, OptionalInt> replicas) {
+    ServiceBounds bounds = config.services().get(signal.service());
+    OptionalInt current = bounds == null ? OptionalInt.empty() : current(signal.service(), replicas);
+    if (current.isEmpty()) {
+      return signal;
+    }
+    int target = bounds.target(signal.direction(), current.getAsInt());
+    if (metrics != null) {
+      metrics.desired(signal.service(), target);
+    }
+    return signal.withTarget(target);
   }
 
   private void deliver(List<ScalingSignal> signals) {
@@ -246,6 +337,7 @@ public final class ScalingAdvisor implements AutoCloseable {
     private Duration interval;
     private final List<ScalingListener> listeners = new ArrayList<>();
     private MeterRegistry export;
+    private ReplicaCounts replicaCounts;
 
     private Builder(ScalingConfig config, MeterRegistry registry) {
       this.config = Objects.requireNonNull(config, "config");
@@ -298,6 +390,15 @@ public final class ScalingAdvisor implements AutoCloseable {
     /** Registers the advisor's own meters ({@link ScalingMetricNames}) here; default the registry it reads. */
     public Builder exportMetricsTo(MeterRegistry value) {
       this.export = Objects.requireNonNull(value, "registry");
+      return this;
+    }
+
+    /**
+     * Where the current replica counts of services with {@link ServiceBounds} come from; default
+     * {@link ReplicaCounts#fromGauge} on the registry the advisor reads.
+     */
+    public Builder replicaCounts(ReplicaCounts value) {
+      this.replicaCounts = Objects.requireNonNull(value, "replicaCounts");
       return this;
     }
 

@@ -7,13 +7,16 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * A set of scaling rules, vetoes and schedules, with the interval at which a {@link ScalingAdvisor} samples them.
+ * A set of scaling rules, vetoes, schedules and decisions, with the replica bounds of the services they scale and
+ * the interval at which a {@link ScalingAdvisor} samples them.
  * Immutable. Build one in code with {@link #builder()} or load one from a file with {@link #load(Path)}; the file
  * format is described in {@code docs/scaling.md} and examples ship in {@code docs/scaling/}.
  *
@@ -28,6 +31,8 @@ public final class ScalingConfig {
   private final List<ScalingRule> rules;
   private final List<VetoRule> vetoes;
   private final List<ScalingSchedule> schedules;
+  private final List<ScalingDecision> decisions;
+  private final Map<String, ServiceBounds> services;
   private final Duration sampleInterval;
   private final ZoneId zone;
 
@@ -35,6 +40,8 @@ public final class ScalingConfig {
     this.rules = List.copyOf(b.rules);
     this.vetoes = List.copyOf(b.vetoes);
     this.schedules = List.copyOf(b.schedules);
+    this.decisions = List.copyOf(b.decisions);
+    this.services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.services));
     this.sampleInterval = b.sampleInterval;
     this.zone = b.zone;
   }
@@ -81,6 +88,21 @@ public final class ScalingConfig {
     return schedules;
   }
 
+  /** The decisions (rows of decision matrices), in the order given. */
+  public List<ScalingDecision> decisions() {
+    return decisions;
+  }
+
+  /** The replica bounds by service name, in the order given. */
+  public Map<String, ServiceBounds> services() {
+    return services;
+  }
+
+  /** The replica bounds of {@code service}, if configured. */
+  public Optional<ServiceBounds> bounds(String service) {
+    return Optional.ofNullable(services.get(service));
+  }
+
   /** How often the advisor samples the meters. */
   public Duration sampleInterval() {
     return sampleInterval;
@@ -99,7 +121,8 @@ public final class ScalingConfig {
   @Override
   public String toString() {
     return "ScalingConfig{rules=" + rules.size() + ", vetoes=" + vetoes.size() + ", schedules=" + schedules.size()
-        + ", sampleInterval=" + sampleInterval + '}';
+        + (decisions.isEmpty() ? "" : ", decisions=" + decisions.size())
+        + (services.isEmpty() ? "" : ", services=" + services.keySet()) + ", sampleInterval=" + sampleInterval + '}';
   }
 
   /** Builds a {@link ScalingConfig}. */
@@ -107,6 +130,8 @@ public final class ScalingConfig {
     private final List<ScalingRule> rules = new ArrayList<>();
     private final List<VetoRule> vetoes = new ArrayList<>();
     private final List<ScalingSchedule> schedules = new ArrayList<>();
+    private final List<ScalingDecision> decisions = new ArrayList<>();
+    private final Map<String, ServiceBounds> services = new LinkedHashMap<>();
     private Duration sampleInterval = DEFAULT_SAMPLE_INTERVAL;
     private ZoneId zone;
 
@@ -130,6 +155,21 @@ public final class ScalingConfig {
       return this;
     }
 
+    /** Adds a decision: a row of a service's decision matrix. */
+    public Builder decision(ScalingDecision value) {
+      decisions.add(Objects.requireNonNull(value, "decision"));
+      return this;
+    }
+
+    /** Sets a service's replica bounds and steps. */
+    public Builder service(ServiceBounds value) {
+      Objects.requireNonNull(value, "service");
+      if (services.putIfAbsent(value.service(), value) != null) {
+        throw new ConfigException("service", value.service(), "is given bounds twice");
+      }
+      return this;
+    }
+
     /** How often to sample; default 10 s. */
     public Builder sampleInterval(Duration value) {
       this.sampleInterval = value;
@@ -142,7 +182,10 @@ public final class ScalingConfig {
       return this;
     }
 
-    /** Validates (names unique across rules, vetoes and schedules) and builds. */
+    /**
+     * Validates (names unique across rules, vetoes, schedules and decisions; a decision's rules exist and its
+     * {@code when} rules scale its service; a schedule's replicas within its service's bounds) and builds.
+     */
     public ScalingConfig build() {
       Checks.plain().positive("sampleInterval", sampleInterval);
       Set<String> names = new HashSet<>();
@@ -150,9 +193,38 @@ public final class ScalingConfig {
       rules.forEach(r -> all.add(r.name()));
       vetoes.forEach(v -> all.add(v.name()));
       schedules.forEach(s -> all.add(s.name()));
+      decisions.forEach(d -> all.add(d.name()));
       for (String name : all) {
         if (!names.add(name)) {
-          throw new ConfigException("rule name", name, "must be unique among rules, vetoes and schedules");
+          throw new ConfigException("rule name", name, "must be unique among rules, vetoes, schedules and decisions");
+        }
+      }
+      Map<String, ScalingRule> byName = new LinkedHashMap<>();
+      rules.forEach(r -> byName.put(r.name(), r));
+      for (ScalingDecision d : decisions) {
+        Checks checks = Checks.in("decision '" + d.name() + "'");
+        for (String rule : d.when()) {
+          ScalingRule r = byName.get(rule);
+          if (r == null) {
+            throw checks.invalid("when", rule, "must name a rule of this config " + byName.keySet());
+          }
+          if (!r.service().equals(d.service())) {
+            throw checks.invalid("when", rule, "must scale the decision's service '" + d.service() + "' but scales '"
+                + r.service() + "'");
+          }
+        }
+        for (String rule : d.unless()) {
+          if (!byName.containsKey(rule)) {
+            throw checks.invalid("unless", rule, "must name a rule of this config " + byName.keySet());
+          }
+        }
+      }
+      for (ScalingSchedule s : schedules) {
+        ServiceBounds bounds = services.get(s.service());
+        if (bounds != null && bounds.clamp(s.replicas()) != s.replicas()) {
+          throw Checks.in("schedule '" + s.name() + "'").invalid("replicas", s.replicas(),
+              "must be within the bounds of service '" + s.service() + "' [" + bounds.min() + ", " + bounds.max()
+                  + "]");
         }
       }
       return new ScalingConfig(this);

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * A recommendation from a {@link ScalingAdvisor}: scale {@link #service()} {@link #direction()}, because
- * {@link #rule()} has held since {@link #since()}. Immutable.
+ * A recommendation from a {@link ScalingAdvisor}: scale {@link #service()} {@link #direction()} (to
+ * {@link #targetReplicas()} when known), because {@link #rule()} has held since {@link #since()}. Immutable.
  */
 public final class ScalingSignal {
   /** What produced a signal. */
@@ -14,7 +14,9 @@ public final class ScalingSignal {
     /** A {@link ScalingRule} fired (or fires still, after its cooldown, or escalated). */
     RULE,
     /** A {@link ScalingSchedule} window started. */
-    SCHEDULE
+    SCHEDULE,
+    /** A {@link ScalingDecision} won for its service (or wins still, after its cooldown). */
+    DECISION
   }
 
   private final Kind kind;
@@ -50,6 +52,17 @@ public final class ScalingSignal {
         rule.metric().describe(), value, threshold, since, at, -1);
   }
 
+  static ScalingSignal ofDecision(ScalingDecision decision, Severity severity, Instant since, Instant at) {
+    return new ScalingSignal(Kind.DECISION, decision.service(), decision.action().direction(), severity,
+        decision.name(), String.join(" + ", decision.when()), Double.NaN, Double.NaN, since, at, -1);
+  }
+
+  /** This signal with {@link #targetReplicas()} set to {@code replicas}. */
+  ScalingSignal withTarget(int replicas) {
+    return new ScalingSignal(kind, service, direction, severity, rule, metric, value, threshold, since, at,
+        replicas);
+  }
+
   static ScalingSignal ofSchedule(ScalingSchedule schedule, Instant since, Instant at) {
     return new ScalingSignal(Kind.SCHEDULE, schedule.service(), schedule.direction(), Severity.INFO, schedule.name(),
         "schedule " + schedule.from() + "-" + schedule.to(), schedule.replicas(), schedule.replicas(), since, at,
@@ -76,22 +89,27 @@ public final class ScalingSignal {
     return severity;
   }
 
-  /** The name of the rule or schedule. */
+  /** The name of the rule, schedule or decision. */
   public String rule() {
     return rule;
   }
 
-  /** What the rule measured, e.g. {@code p95(http.server.requests)}. */
+  /**
+   * What the rule measured, e.g. {@code p95(http.server.requests)}; for a decision, the rules it combines
+   * ({@code task-queue-high + p95-latency-high}).
+   */
   public String metric() {
     return metric;
   }
 
-  /** The measured value when the signal was made (the target replica count for a schedule). */
+  /**
+   * The measured value when the signal was made (the target replica count for a schedule, NaN for a decision).
+   */
   public double value() {
     return value;
   }
 
-  /** The threshold that was crossed (the target replica count for a schedule). */
+  /** The threshold that was crossed (the target replica count for a schedule, NaN for a decision). */
   public double threshold() {
     return threshold;
   }
@@ -106,7 +124,11 @@ public final class ScalingSignal {
     return at;
   }
 
-  /** The replica count a schedule asks for; empty for rule signals. */
+  /**
+   * The replica count asked for: a schedule's; for a rule or decision, the current count moved one step of the
+   * service's {@link ServiceBounds} (empty without bounds, or when the current count is unknown, see
+   * {@link ReplicaCounts}).
+   */
   public OptionalInt targetReplicas() {
     return targetReplicas < 0 ? OptionalInt.empty() : OptionalInt.of(targetReplicas);
   }
@@ -128,6 +150,8 @@ public final class ScalingSignal {
   public String toString() {
     return "ScalingSignal{" + service + " " + direction.tag() + " (" + severity.tag() + ") by " + rule + ": "
         + (kind == Kind.SCHEDULE ? "to " + targetReplicas + " replicas"
-            : metric + " = " + value + " vs " + threshold) + ", since " + since + ", at " + at + '}';
+            : kind == Kind.DECISION ? metric : metric + " = " + value + " vs " + threshold)
+        + (kind != Kind.SCHEDULE && targetReplicas >= 0 ? ", to " + targetReplicas + " replicas" : "")
+        + ", since " + since + ", at " + at + '}';
   }
 }

@@ -17,7 +17,7 @@ final class ScheduleEvaluator {
     this.zone = schedule.zone().orElse(defaultZone);
   }
 
-  ScalingSignal evaluate(Instant wallNow, BiFunction<String, ScaleDirection, String> vetoes) {
+  ScalingSignal evaluate(Instant wallNow, BiFunction<String, ScaleDirection, String> holds) {
     java.time.ZonedDateTime local = wallNow.atZone(zone);
     boolean open = schedule.isActiveAt(local);
     if (open && !active) {
@@ -29,7 +29,7 @@ final class ScheduleEvaluator {
       due = false;
       return null;
     }
-    if (!due || vetoes.apply(schedule.service(), schedule.direction()) != null) {
+    if (!due || holds.apply(schedule.service(), schedule.direction()) != null) {
       return null;
     }
     due = false;

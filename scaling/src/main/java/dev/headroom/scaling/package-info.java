@@ -13,13 +13,25 @@
  *
  * <p><b>Shape.</b> Immutable settings built by builders ({@link dev.headroom.scaling.ScalingConfig},
  * {@link dev.headroom.scaling.ScalingRule}, {@link dev.headroom.scaling.VetoRule},
- * {@link dev.headroom.scaling.ScalingSchedule}, {@link dev.headroom.scaling.MetricSource}); package-private
+ * {@link dev.headroom.scaling.ScalingSchedule}, {@link dev.headroom.scaling.ScalingDecision},
+ * {@link dev.headroom.scaling.ServiceBounds}, {@link dev.headroom.scaling.MetricSource}); package-private
  * evaluators hold the state between samples: {@code MetricReader} (the history that rates, ratios and histogram
  * percentiles need, read as Prometheus would), {@code LevelTracker} (one threshold with hysteresis and its
  * "since"), {@code RuleEvaluator}, {@code VetoEvaluator} and {@code ScheduleEvaluator}. The advisor samples all of
  * them under one lock, one sample at a time, and publishes an immutable {@link dev.headroom.scaling.AdvisorState}
  * that readers (a health or info endpoint) take without blocking. Listeners run after the lock is released; one
  * that throws is logged and does not stop the others or the sampling.
+ *
+ * <p><b>Decisions and bounds.</b> A {@link dev.headroom.scaling.ScalingDecision} is a row of a decision matrix: the
+ * rules it names become its conditions and stop signalling alone, and of the rows of a service that match, the
+ * highest priority speaks ({@code DecisionEvaluator}, evaluated after the rules of the same sample so it sees their
+ * states of that sample). Why the rules fall silent rather than signal alongside: a matrix exists to say that a
+ * pair of conditions means something else than each alone ("high traffic with low latency: it copes, hold"); if
+ * the rules kept signalling, the row could only add signals, never hold one back. {@link
+ * dev.headroom.scaling.ServiceBounds} turn a direction into a target (current count one step on, clamped), and a
+ * signal that could not move the count is held back like one under a veto, so a listener never receives "scale up"
+ * for a service already at its maximum. The current count is read through {@link dev.headroom.scaling.ReplicaCounts}
+ * (a gauge by default), because the advisor does not own the deployment and must not guess it from its own signals.
  *
  * <p><b>Time.</b> "For" durations and cooldowns are measured on a {@code Ticker}, schedules on a wall
  * {@code Clock} derived from it, so a test or a simulation in virtual time fires rules exactly when the tables in

@@ -138,6 +138,7 @@ class SeedExamplesTest {
         .orElseThrow();
     assertThat(night.direction()).isEqualTo(ScaleDirection.DOWN);
     assertThat(night.replicas()).isEqualTo(2);
+    assertThat(config.bounds("app").orElseThrow().min()).isEqualTo(2);
     assertThat(config.vetoes()).noneMatch(v -> v.appliesTo("app"));
   }
 

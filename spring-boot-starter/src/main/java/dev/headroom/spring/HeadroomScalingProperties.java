@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
 
 /**
- * {@code headroom.scaling.*}: scaling rules, vetoes and schedules, from a file in the format of
- * {@code docs/scaling.md}, inline in the same shape, or both (names must be unique across them). A
+ * {@code headroom.scaling.*}: scaling rules, vetoes, schedules, decisions and service bounds, from a file in the
+ * format of {@code docs/scaling.md}, inline in the same shape, or both (names must be unique across them; an inline
+ * decision names inline rules, a file's decision the file's rules). A
  * {@link dev.headroom.scaling.ScalingAdvisor} evaluates them over the application's meters.
  *
  * <pre>
@@ -36,6 +37,8 @@ import org.springframework.boot.context.properties.bind.Name;
  * @param rules scaling rules
  * @param vetoes conditions that block a scaling direction
  * @param schedules wall-clock windows with a replica target
+ * @param decisions rows of a decision matrix over several rules
+ * @param services replica bounds and steps by service name
  */
 @ConfigurationProperties("headroom.scaling")
 public record HeadroomScalingProperties(
@@ -45,19 +48,49 @@ public record HeadroomScalingProperties(
     String zone,
     List<Rule> rules,
     List<Veto> vetoes,
-    List<Schedule> schedules) {
+    List<Schedule> schedules,
+    List<Decision> decisions,
+    Map<String, Service> services) {
 
   /** Copies the lists; absent ones become empty. */
   public HeadroomScalingProperties {
     rules = rules == null ? List.of() : List.copyOf(rules);
     vetoes = vetoes == null ? List.of() : List.copyOf(vetoes);
     schedules = schedules == null ? List.of() : List.copyOf(schedules);
+    decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    services = services == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
   }
 
-  /** Whether any rule, veto or schedule is written inline. */
+  /** Whether any rule, veto, schedule, decision or service bound is written inline. */
   public boolean hasInline() {
-    return !rules.isEmpty() || !vetoes.isEmpty() || !schedules.isEmpty();
+    return !rules.isEmpty() || !vetoes.isEmpty() || !schedules.isEmpty() || !decisions.isEmpty()
+        || !services.isEmpty();
   }
+
+  /**
+   * A decision: {@code headroom.scaling.decisions[i].*}.
+   *
+   * @param name unique among rules, vetoes, schedules and decisions
+   * @param description free text
+   * @param service the service it decides for
+   * @param when inline rules of that service that must all fire
+   * @param unless inline rules none of which may fire
+   * @param action up, down or hold
+   * @param priority the highest matching decision of a service wins; default 0
+   * @param cooldown the least time between two of its signals while it keeps winning
+   */
+  public record Decision(String name, String description, String service, List<String> when, List<String> unless,
+      String action, Integer priority, String cooldown) {}
+
+  /**
+   * A service's replica bounds: {@code headroom.scaling.services.<name>.*}.
+   *
+   * @param minReplicas the fewest replicas; default 1
+   * @param maxReplicas the most replicas; default unbounded
+   * @param stepUp replicas (2) or a percentage (50%) added by one scale-up signal; default 1
+   * @param stepDown replicas or a percentage removed by one scale-down signal; default 1
+   */
+  public record Service(Integer minReplicas, Integer maxReplicas, String stepUp, String stepDown) {}
 
   /**
    * A scaling rule: {@code headroom.scaling.rules[i].*}.

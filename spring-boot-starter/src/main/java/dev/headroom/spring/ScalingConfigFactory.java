@@ -34,13 +34,19 @@ final class ScalingConfigFactory {
     ScalingConfig inline = null;
     if (p.hasInline()) {
       checkEach(p);
-      inline = PropertyErrors.at(AT, () -> ScalingConfig.fromJson(json(p)));
+      try {
+        inline = PropertyErrors.at(AT, () -> ScalingConfig.fromJson(json(p)));
+      } catch (ConfigException e) {
+        throw decisionError(e, p);
+      }
     }
     for (ScalingConfig c : new ScalingConfig[] {file, inline}) {
       if (c != null) {
         c.rules().forEach(merged::rule);
         c.vetoes().forEach(merged::veto);
         c.schedules().forEach(merged::schedule);
+        c.decisions().forEach(merged::decision);
+        c.services().values().forEach(merged::service);
       }
     }
     if (p.sampleInterval() != null) {
@@ -61,11 +67,24 @@ final class ScalingConfigFactory {
       return merged.build();
     } catch (ConfigException e) {
       if (e.path().equals("rule name")) {
-        throw PropertyErrors.invalid(AT + (file != null ? ".file and " + AT + ".rules/vetoes/schedules" : ""),
-            e.value(), "must not use a rule, veto or schedule name twice");
+        throw PropertyErrors.invalid(AT + (file != null ? ".file and " + AT + ".rules/vetoes/schedules/decisions"
+            : ""), e.value(), "must not use a rule, veto, schedule or decision name twice");
       }
       throw PropertyErrors.translate(AT, e);
     }
+  }
+
+  /** A decision's cross-check (its rules exist and scale its service) renamed to its property. */
+  private static ConfigException decisionError(ConfigException e, HeadroomScalingProperties p) {
+    if (!(e.getCause() instanceof ConfigException original)) {
+      return e;
+    }
+    for (int i = 0; i < p.decisions().size(); i++) {
+      if (("decision '" + p.decisions().get(i).name() + "'").equals(original.subject())) {
+        return PropertyErrors.rename(AT + ".decisions[" + i + "]." + original.path(), original);
+      }
+    }
+    return e;
   }
 
   private static ScalingConfig load(String location, ResourceLoader loader) {
@@ -174,6 +193,11 @@ final class ScalingConfigFactory {
     list(root, "rules", p.rules(), ScalingConfigFactory::rule);
     list(root, "vetoes", p.vetoes(), ScalingConfigFactory::veto);
     list(root, "schedules", p.schedules(), ScalingConfigFactory::schedule);
+    list(root, "decisions", p.decisions(), ScalingConfigFactory::decision);
+    if (!p.services().isEmpty()) {
+      ObjectNode services = root.putObject("services");
+      p.services().forEach((name, bounds) -> services.set(name, service(bounds)));
+    }
     return root.toString();
   }
 
@@ -237,6 +261,47 @@ final class ScalingConfigFactory {
     }
     if (s.scaleUpTo() != null) {
       o.put("scaleUpTo", s.scaleUpTo());
+    }
+    return o;
+  }
+
+  private static ObjectNode decision(HeadroomScalingProperties.Decision d) {
+    ObjectNode o = JSON.createObjectNode();
+    put(o, "name", d.name());
+    put(o, "description", d.description());
+    put(o, "service", d.service());
+    for (String key : new String[] {"when", "unless"}) {
+      List<String> rules = key.equals("when") ? d.when() : d.unless();
+      if (rules != null) {
+        ArrayNode array = o.putArray(key);
+        rules.forEach(array::add);
+      }
+    }
+    put(o, "action", d.action());
+    if (d.priority() != null) {
+      o.put("priority", d.priority());
+    }
+    put(o, "cooldown", d.cooldown());
+    return o;
+  }
+
+  private static ObjectNode service(HeadroomScalingProperties.Service b) {
+    ObjectNode o = JSON.createObjectNode();
+    if (b.minReplicas() != null) {
+      o.put("minReplicas", b.minReplicas());
+    }
+    if (b.maxReplicas() != null) {
+      o.put("maxReplicas", b.maxReplicas());
+    }
+    for (String key : new String[] {"stepUp", "stepDown"}) {
+      String step = key.equals("stepUp") ? b.stepUp() : b.stepDown();
+      if (step != null) {
+        if (step.trim().matches("\\d+")) {
+          o.put(key, Integer.parseInt(step.trim()));
+        } else {
+          o.put(key, step);
+        }
+      }
     }
     return o;
   }

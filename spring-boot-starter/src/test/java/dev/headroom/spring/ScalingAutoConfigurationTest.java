@@ -119,6 +119,42 @@ class ScalingAutoConfigurationTest {
                   "error-rate", "ollama-busy");
           assertThat(advisor.config().vetoes()).isEmpty(); // seed 002's matrix puts no VRAM veto on the app
           assertThat(advisor.config().zone()).contains(ZoneId.of("UTC"));
+          assertThat(advisor.config().bounds("app")).as("the file's service bounds are kept")
+              .hasValueSatisfying(b -> assertThat(b.min()).isEqualTo(2));
+        });
+  }
+
+  @Test
+  void inlineDecisionsAndServiceBoundsReachTheAdvisor() {
+    runner.withPropertyValues(INLINE).withPropertyValues(
+        "headroom.scaling.decisions[0].name=busy-and-slow",
+        "headroom.scaling.decisions[0].service=ollama",
+        "headroom.scaling.decisions[0].when=ollama-busy,ollama-p95",
+        "headroom.scaling.decisions[0].action=up",
+        "headroom.scaling.decisions[0].priority=5",
+        "headroom.scaling.services.ollama.min-replicas=1",
+        "headroom.scaling.services.ollama.max-replicas=4",
+        "headroom.scaling.services.ollama.step-up=50%").run(context -> {
+          assertThat(context).hasNotFailed();
+          ScalingAdvisor advisor = context.getBean(ScalingAdvisor.class);
+          assertThat(advisor.config().decisions()).singleElement().satisfies(d -> {
+            assertThat(d.when()).containsExactly("ollama-busy", "ollama-p95");
+            assertThat(d.priority()).isEqualTo(5);
+          });
+          assertThat(advisor.config().bounds("ollama")).hasValueSatisfying(b -> {
+            assertThat(b.max()).isEqualTo(4);
+            assertThat(b.step(dev.headroom.scaling.ScaleDirection.UP, 4)).isEqualTo(2);
+          });
+        });
+    runner.withPropertyValues(INLINE).withPropertyValues(
+        "headroom.scaling.decisions[0].name=busy-and-slow",
+        "headroom.scaling.decisions[0].service=ollama",
+        "headroom.scaling.decisions[0].when=ollama-busy,nope",
+        "headroom.scaling.decisions[0].action=up").run(context -> {
+          assertThat(context).hasFailed();
+          ConfigException e = StartupFailures.find(context.getStartupFailure(), ConfigException.class);
+          assertThat(e.setting()).isEqualTo("headroom.scaling.decisions[0].when");
+          assertThat(e.getMessage()).contains("nope");
         });
   }
 
@@ -213,7 +249,7 @@ class ScalingAutoConfigurationTest {
         "headroom.scaling.rules[0].metric.gauge=g",
         "headroom.scaling.rules[0].above=1").run(context -> {
           ConfigException e = StartupFailures.find(context.getStartupFailure(), ConfigException.class);
-          assertThat(e.setting()).isEqualTo("headroom.scaling.file and headroom.scaling.rules/vetoes/schedules");
+          assertThat(e.setting()).isEqualTo("headroom.scaling.file and headroom.scaling.rules/vetoes/schedules/decisions");
           assertThat(e.value()).isEqualTo("error-rate");
         });
   }
