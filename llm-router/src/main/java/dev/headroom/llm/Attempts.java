@@ -33,22 +33,26 @@ final class Attempts {
   /** The whole answer to {@code request} from the endpoint of {@code lease}. */
   ChatResponse chat(Lease lease, ChatRequest request, ModelTarget target, RequestDeadline deadline)
       throws Exception {
-    return bound(lease, deadline, (tier, timeout, abort) -> chat(lease, request, target, tier, timeout, abort));
+    return bound(lease, deadline, target, (tier, timeout, abort) -> chat(lease, request, target, tier, timeout,
+        abort));
   }
 
   /** Embeddings of the request's texts from the endpoint of {@code lease}. */
   EmbedResponse embed(Lease lease, EmbedRequest request, ModelTarget target, RequestDeadline deadline)
       throws Exception {
-    return bound(lease, deadline, (tier, timeout, abort) -> embed(lease, request, target, tier, timeout, abort));
+    return bound(lease, deadline, target, (tier, timeout, abort) -> embed(lease, request, target, tier, timeout,
+        abort));
   }
 
   /**
    * Runs one exchange on {@code lease} bound to the request's deadline: what is left of it caps the exchange's
    * timeout, the router's watchdog can cut it, and {@link LlmRouter#close()} can too while it runs.
    */
-  private <T> T bound(Lease lease, RequestDeadline deadline, Exchange<T> exchange) throws Exception {
+  private <T> T bound(Lease lease, RequestDeadline deadline, ModelTarget target, Exchange<T> exchange)
+      throws Exception {
     String tier = tiers.tierOf(lease);
-    Abort abort = inFlight.start(lease.endpoint().id());
+    Abort abort = inFlight.start(lease.endpoint().id(), tier.equals(LlmRouter.CLOUD) ? target.cloudModel()
+        : target.key());
     deadline.bind(lease, abort, tier);
     try {
       return exchange.run(tier, deadline.cap(lease, deadline.timeout()), abort);

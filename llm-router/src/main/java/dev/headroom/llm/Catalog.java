@@ -128,6 +128,14 @@ final class Catalog {
     }
   }
 
+  /** {@code model} was unloaded from {@code node}'s memory (by the VRAM guard): its next request loads it cold. */
+  void unloaded(String node, String model) {
+    Node n = nodes.get(node);
+    if (n != null) {
+      n.loadedUntil.remove(model);
+    }
+  }
+
   /** Whether some node is known to have {@code model} on disk. */
   boolean anyHas(String model) {
     for (Node n : nodes.values()) {
@@ -170,10 +178,46 @@ final class Catalog {
     return loaded;
   }
 
+  /**
+   * Marks {@code node}'s VRAM use as at or above the warning level (or back below it): {@link ModelSelector} then
+   * places no cold load there while another node can take it.
+   */
+  void vramHigh(String node, boolean high) {
+    Node n = nodes.get(node);
+    if (n != null) {
+      n.vramHigh = high;
+    }
+  }
+
+  /** Whether {@code node}'s VRAM use was at or above the warning level at its last poll. */
+  boolean vramHigh(String node) {
+    Node n = nodes.get(node);
+    return n != null && n.vramHigh;
+  }
+
+  /**
+   * Whether a node other than {@code except} can take {@code model} without a cold load above the VRAM warning
+   * level: it has the model in memory, or on disk with its VRAM below the warning level.
+   */
+  boolean placeableElsewhere(String except, String model, long now) {
+    for (Map.Entry<String, Node> e : nodes.entrySet()) {
+      Node n = e.getValue();
+      if (e.getKey().equals(except) || !n.available.contains(model)) {
+        continue;
+      }
+      Long until = n.loadedUntil.get(model);
+      if (!n.vramHigh || until != null && until - now > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** One node's entries. */
   private static final class Node {
     volatile Set<String> available = Set.of();
     volatile boolean known;
+    volatile boolean vramHigh;
     final Map<String, Long> loadedUntil = new ConcurrentHashMap<>();
     final Map<String, Long> loadNanos = new ConcurrentHashMap<>();
   }

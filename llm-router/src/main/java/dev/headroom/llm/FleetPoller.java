@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the {@link Catalog} current in the background: every interval it reads {@code /api/tags} and
  * {@code /api/ps} of each node, on the router's worker threads (never on the scheduler's thread or the pick path).
  * A node that cannot be read keeps its last known models; its health is the pool's business. Nodes added at run
- * time are read at once ({@link #add}); a removed one is polled no more ({@link #remove}).
+ * time are read at once ({@link #add}); a removed one is polled no more ({@link #remove}). With a
+ * {@link VramPolicy}, each {@code /api/ps} also goes to the {@link VramGuard}.
  */
 final class FleetPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetPoller.class);
@@ -34,11 +35,12 @@ final class FleetPoller implements AutoCloseable {
   private final ExecutorService executor;
   private final Duration interval;
   private final Duration timeout;
+  private final VramGuard vram; // null without a VRAM policy
   private final Map<String, Scheduler.Cancellable> timers = new HashMap<>();
   private volatile boolean closed;
 
   FleetPoller(List<Endpoint> nodes, WireOllama client, Catalog catalog, Scheduler scheduler, Ticker ticker,
-      ExecutorService executor, Duration interval, Duration timeout) {
+      ExecutorService executor, Duration interval, Duration timeout, VramGuard vram) {
     nodes.forEach(node -> this.nodes.put(node.id(), node));
     this.client = client;
     this.catalog = catalog;
@@ -47,6 +49,7 @@ final class FleetPoller implements AutoCloseable {
     this.executor = executor;
     this.interval = interval;
     this.timeout = timeout;
+    this.vram = vram;
   }
 
   /** Starts the periodic polls. */
@@ -71,6 +74,9 @@ final class FleetPoller implements AutoCloseable {
   /** Stops polling a removed node. */
   void remove(String id) {
     nodes.remove(id);
+    if (vram != null) {
+      vram.forget(id);
+    }
     synchronized (timers) {
       Scheduler.Cancellable timer = timers.remove(id);
       if (timer != null) {
@@ -114,20 +120,23 @@ final class FleetPoller implements AutoCloseable {
   private void poll(Endpoint node) {
     try {
       catalog.tags(node.id(), client.tags(node.uri(), timeout));
-      Map<String, Instant> loaded = client.ps(node.uri(), timeout);
+      Map<String, WireOllama.Running> loaded = client.ps(node.uri(), timeout);
       long now = ticker.read();
       Instant wallNow = Instant.now();
       Map<String, Long> until = new HashMap<>();
-      loaded.forEach((model, expires) -> {
+      loaded.forEach((model, running) -> {
         long left;
         try {
-          left = Duration.between(wallNow, expires).toNanos();
+          left = Duration.between(wallNow, running.expires()).toNanos();
         } catch (ArithmeticException farFuture) { // keep_alive -1: loaded for ever
           left = Long.MAX_VALUE / 4;
         }
         until.put(model, now + Math.max(0, Math.min(left, Long.MAX_VALUE / 4)));
       });
       catalog.ps(node.id(), until);
+      if (vram != null && nodes.get(node.id()) == node) {
+        vram.observed(node, loaded);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -138,6 +147,9 @@ final class FleetPoller implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (vram != null) {
+      vram.close();
+    }
     synchronized (timers) {
       timers.values().forEach(Scheduler.Cancellable::cancel);
       timers.clear();

@@ -1,6 +1,7 @@
 package dev.headroom.llm;
 
 import dev.headroom.core.HeadroomException;
+import dev.headroom.core.time.Ticker;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,13 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * still has exchanges after its drain timeout cuts those ({@link #abortOn}).
  */
 final class InFlight {
-  private final Map<Abort, String> live = new ConcurrentHashMap<>();
+  private final Map<Abort, Key> live = new ConcurrentHashMap<>();
+  /** When each (endpoint, model) last started or ended an exchange, in ticker nanos: the VRAM guard's LRU. */
+  private final Map<Key, Long> lastUse = new ConcurrentHashMap<>();
+  private final Ticker ticker;
   private volatile boolean closed;
 
-  /** A new abort for an exchange with {@code endpoint}, tracked until {@link #end(Abort)}. */
-  Abort start(String endpoint) {
+  InFlight(Ticker ticker) {
+    this.ticker = ticker;
+  }
+
+  /** An exchange's endpoint and the model it runs (its normalized name, or the cloud model). */
+  private record Key(String endpoint, String model) {}
+
+  /** A new abort for an exchange with {@code endpoint} running {@code model}, tracked until {@link #end(Abort)}. */
+  Abort start(String endpoint, String model) {
     Abort abort = new Abort();
-    live.put(abort, endpoint);
+    Key key = new Key(endpoint, model);
+    live.put(abort, key);
+    lastUse.put(key, ticker.read());
     if (closed) {
       abort.fire(closedError());
     }
@@ -26,14 +39,39 @@ final class InFlight {
 
   /** The exchange of {@code abort} ended. */
   void end(Abort abort) {
-    live.remove(abort);
+    Key key = live.remove(abort);
+    if (key != null) {
+      lastUse.put(key, ticker.read());
+    }
+  }
+
+  /** How many exchanges run {@code model} on {@code endpoint} now. */
+  int running(String endpoint, String model) {
+    Key key = new Key(endpoint, model);
+    int n = 0;
+    for (Key k : live.values()) {
+      if (k.equals(key)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** When {@code model} last started or ended an exchange on {@code endpoint}; {@link Long#MIN_VALUE} if never. */
+  long lastUse(String endpoint, String model) {
+    return lastUse.getOrDefault(new Key(endpoint, model), Long.MIN_VALUE);
+  }
+
+  /** Forgets the use times of a removed endpoint. */
+  void forget(String endpoint) {
+    lastUse.keySet().removeIf(k -> k.endpoint().equals(endpoint));
   }
 
   /** Aborts every exchange in progress with {@code endpoint}; returns how many. */
   int abortOn(String endpoint, Throwable why) {
     int cut = 0;
-    for (Map.Entry<Abort, String> entry : live.entrySet()) {
-      if (entry.getValue().equals(endpoint)) {
+    for (Map.Entry<Abort, Key> entry : live.entrySet()) {
+      if (entry.getValue().endpoint().equals(endpoint)) {
         entry.getKey().fire(why);
         cut++;
       }

@@ -173,6 +173,7 @@ final class LlmMembers {
           "ollama node '" + id + "' was removed from the router before this request finished", "", null));
       poller.remove(id);
       catalog.forget(id);
+      inFlight.forget(id);
       stats.forget(id);
       removing.remove(id, this);
       if (cut > 0) {

@@ -20,5 +20,14 @@ public final class LlmMetricNames {
   /** Counter of streams that failed after their first chunk: tags tier, endpoint. */
   public static final String STREAMS_INTERRUPTED = "headroom.llm.stream.interrupted";
 
+  /** Gauge of the share of a node's VRAM capacity in use ({@link VramPolicy}): tag endpoint. */
+  public static final String VRAM_USAGE = "headroom.llm.vram.usage";
+  /** Gauge of the VRAM in bytes used by a node's loaded models ({@code size_vram} in {@code /api/ps}): tag endpoint. */
+  public static final String VRAM_USED = "headroom.llm.vram.used";
+  /** Gauge of a node's configured VRAM capacity in bytes: tag endpoint. */
+  public static final String VRAM_CAPACITY = "headroom.llm.vram.capacity";
+  /** Counter of models unloaded at a node's critical VRAM level: tags endpoint, model. */
+  public static final String VRAM_UNLOADS = "headroom.llm.vram.unloads";
+
   private LlmMetricNames() {}
 }

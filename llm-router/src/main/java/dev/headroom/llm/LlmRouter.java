@@ -261,6 +261,7 @@ public final class LlmRouter implements AutoCloseable {
     boolean strictNodeCaps;
     Duration drainTimeout = Duration.ofSeconds(60);
     SlowStart slowStart;
+    VramPolicy vram;
     boolean startEmpty;
 
     private Builder() {}
@@ -285,6 +286,16 @@ public final class LlmRouter implements AutoCloseable {
     /** Adds a node to the local pool (at least one is required unless {@link #startEmpty()}). */
     public Builder node(OllamaNode value) {
       nodes.add(Objects.requireNonNull(value, "node"));
+      return this;
+    }
+
+    /**
+     * Manages the nodes' GPU memory ({@link VramPolicy}): VRAM use per node from {@code /api/ps} at every fleet
+     * poll, no cold loads on a node above the warning level while another can take the request, and the least
+     * recently used idle model unloaded at the critical level. Off by default.
+     */
+    public Builder vram(VramPolicy value) {
+      this.vram = Objects.requireNonNull(value, "vram");
       return this;
     }
 

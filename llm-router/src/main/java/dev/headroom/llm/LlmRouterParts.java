@@ -28,10 +28,11 @@ final class LlmRouterParts implements AutoCloseable {
   final RequestRunner requests;
   final LlmMembers members;
   /** Every exchange in progress, cut by {@link LlmRouter#close()}. */
-  private final InFlight inFlight = new InFlight();
+  private final InFlight inFlight;
   private final Catalog catalog;
   private final NodeStats stats;
   private final FleetPoller poller;
+  private final VramGuard vram; // null without a VRAM policy
   private final String name;
   private final Ticker ticker;
   private final CloudConfig cloud; // null without a cloud tier
@@ -39,6 +40,7 @@ final class LlmRouterParts implements AutoCloseable {
   LlmRouterParts(LlmRouterSettings s) {
     this.name = s.name();
     this.ticker = s.ticker();
+    this.inFlight = new InFlight(ticker);
     this.cloud = s.cloud();
     this.workers = Executors.newCachedThreadPool(daemonThreads("headroom-llm-" + s.name()));
     HttpClient http = s.httpClient() != null ? s.httpClient() : HttpClient.newBuilder()
@@ -64,8 +66,10 @@ final class LlmRouterParts implements AutoCloseable {
             s.firstTokenTimeout()),
         tiers, inFlight);
     all.forEach(e -> catalog.register(e.id()));
+    this.vram = s.vram() == null ? null
+        : new VramGuard(s.vram(), catalog, inFlight, ollama, s.pollTimeout(), s.meterRegistry());
     this.poller = new FleetPoller(all, ollama, catalog, s.scheduler(), ticker, workers, s.pollInterval(),
-        s.pollTimeout());
+        s.pollTimeout(), vram);
     if (s.discoverOnBuild()) {
       poller.refreshNow(s.pollTimeout().plus(s.pollTimeout()));
     }
@@ -104,7 +108,8 @@ final class LlmRouterParts implements AutoCloseable {
         double ttft = stats.ttftNanos(s.id());
         all.add(new NodeStatus(s.id(), tier, s.inFlight(), s.limit(), s.health(now), catalog.available(s.id()),
             catalog.loaded(s.id(), now), Duration.ofNanos((long) Math.max(0, ttft)),
-            Math.max(0, stats.tokensPerSecond(s.id())), s.isDraining(), s.isWarming(now)));
+            Math.max(0, stats.tokensPerSecond(s.id())), s.isDraining(), s.isWarming(now),
+            vram == null ? Double.NaN : vram.usage(s.id()).orElse(Double.NaN)));
       }
     }
     return all;

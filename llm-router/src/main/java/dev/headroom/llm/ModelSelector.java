@@ -8,7 +8,8 @@ import dev.headroom.core.time.Ticker;
  * Model-aware routing for one request: only nodes that have the model on disk are eligible (never send a model to a
  * node that lacks it), nodes that have it in memory are preferred ({@code costFactor < 1}), and a node that would
  * have to load it pays the measured cold-load time on top of its cost, so that it is chosen only when the others'
- * queues are longer than a load.
+ * queues are longer than a load. A node whose GPU memory is above the warning level gets no cold load while another
+ * node can take the request.
  */
 final class ModelSelector implements Selector {
   private final Catalog catalog;
@@ -25,9 +26,22 @@ final class ModelSelector implements Selector {
     this.loadedPreference = loadedPreference;
   }
 
+  /**
+   * A node must have the model on disk; one whose VRAM is above the warning level ({@link VramPolicy}) must also
+   * have it in memory, unless no other node can take it without such a load (then a cold load there is still
+   * better than no answer).
+   */
   @Override
   public boolean accepts(EndpointState endpoint) {
-    return catalog.has(endpoint.id(), model);
+    String id = endpoint.id();
+    if (!catalog.has(id, model)) {
+      return false;
+    }
+    if (!catalog.vramHigh(id)) {
+      return true;
+    }
+    long now = ticker.read();
+    return catalog.loaded(id, model, now) || !catalog.placeableElsewhere(id, model, now);
   }
 
   @Override

@@ -20,10 +20,12 @@ import java.util.Set;
  *     {@link LlmRouter#drainNode(String)} and {@link LlmRouter#removeNode(String)})
  * @param warming whether it joined the running router and its slow start ({@link LlmRouter.Builder#slowStart}) has
  *     not brought it to its full share yet
+ * @param vramUsage the share of its VRAM capacity in use at its last poll ({@link VramPolicy}); NaN when unknown
+ *     (no capacity configured, not polled yet, or the cloud)
  */
 public record NodeStatus(String id, String tier, int inFlight, int limit, Health health, Set<String> modelsOnDisk,
     Set<String> modelsLoaded, Duration timeToFirstToken, double tokensPerSecond, boolean draining,
-    boolean warming) {
+    boolean warming, double vramUsage) {
   /** Copies the sets. */
   public NodeStatus {
     modelsOnDisk = Set.copyOf(modelsOnDisk);

@@ -51,7 +51,7 @@ final class StreamAttempts {
     String id = lease.endpoint().id();
     boolean toCloud = tier.equals(LlmRouter.CLOUD);
     SpendGuard.Reservation reservation = toCloud ? spend.reserve(target.cloudModel(), request) : null;
-    Abort abort = inFlight.start(lease.endpoint().id());
+    Abort abort = inFlight.start(lease.endpoint().id(), toCloud ? target.cloudModel() : target.key());
     pump.attach(abort);
     deadline.bind(lease, abort, tier);
     long start = ticker.read();

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Ollama's HTTP API: {@code /api/chat} and {@code /api/generate} (streamed NDJSON or one object),
- * {@code /api/embed}, {@code /api/tags}, {@code /api/ps}. Errors come as {@code {"error":"..."}}; a 503 "server busy"
+ * {@code /api/embed}, {@code /api/tags}, {@code /api/ps}, and unloading a model ({@code keep_alive: 0}). Errors come as {@code {"error":"..."}}; a 503 "server busy"
  * becomes a {@link ServerBusyException}, a 404 for a model a {@link ModelNotFoundException}, and an error object
  * inside a 200 stream a {@link BackendException}.
  */
@@ -97,10 +97,13 @@ final class WireOllama {
     return models;
   }
 
-  /** The models in memory and when they expire, from {@code /api/ps}. */
-  Map<String, Instant> ps(URI base, Duration timeout) throws IOException, InterruptedException {
+  /** A model in memory, from {@code /api/ps}: until when, and how much GPU memory it holds ({@code size_vram}). */
+  record Running(Instant expires, long sizeVram) {}
+
+  /** The models in memory, when they expire and their VRAM, from {@code /api/ps}. */
+  Map<String, Running> ps(URI base, Duration timeout) throws IOException, InterruptedException {
     JsonNode reply = get(base, "/api/ps", timeout);
-    Map<String, Instant> loaded = new HashMap<>();
+    Map<String, Running> loaded = new HashMap<>();
     for (JsonNode m : reply.path("models")) {
       String name = m.path("name").asText(m.path("model").asText(""));
       if (name.isEmpty()) {
@@ -112,9 +115,23 @@ final class WireOllama {
       } catch (DateTimeParseException e) {
         expires = Instant.now().plus(Duration.ofMinutes(5)); // Ollama's default keep_alive
       }
-      loaded.put(normalize(name), expires);
+      long vram = m.path("size_vram").asLong(0);
+      loaded.put(normalize(name), new Running(expires, Math.max(0, vram)));
     }
     return loaded;
+  }
+
+  /**
+   * Unloads {@code model} from the node's memory as Ollama's API documents it: a generate request with no prompt and
+   * {@code "keep_alive": 0} (the reply's {@code done_reason} is {@code unload}).
+   */
+  void unload(URI base, String model, Duration timeout) throws IOException, InterruptedException {
+    ObjectNode body = WireExchange.JSON.createObjectNode().put("model", model).put("keep_alive", 0);
+    JsonNode reply = call(post(base, "/api/generate", body, timeout), base, "/api/generate", timeout);
+    if (reply.has("error")) {
+      throw new BackendException(base.toString(), 200, "error in reply: " + reply.path("error").asText(),
+          reply.toString(), null);
+    }
   }
 
   /** Ollama's model-name convention: no tag means {@code :latest}. */
@@ -186,7 +203,13 @@ final class WireOllama {
   }
 
   private JsonNode get(URI base, String path, Duration timeout) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(WireExchange.at(base, path)).timeout(timeout).GET().build();
+    return call(HttpRequest.newBuilder(WireExchange.at(base, path)).timeout(timeout).GET().build(), base, path,
+        timeout);
+  }
+
+  /** One exchange of the fleet's housekeeping (polls, unloads), bounded as a whole, body included. */
+  private JsonNode call(HttpRequest request, URI base, String path, Duration timeout)
+      throws IOException, InterruptedException {
     Abort abort = new Abort();
     String id = base.toString();
     // the HTTP timeout stops at the headers: a node dripping its model list must not hold a poller thread

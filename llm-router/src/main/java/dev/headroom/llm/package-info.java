@@ -36,6 +36,13 @@
  *       router's {@link dev.headroom.core.discovery.MembershipTarget}): a new node joins the local core pool and is
  *       registered in the {@code Catalog} and read at once by the {@code FleetPoller}; a removed one is drained,
  *       then cut off in {@code InFlight} if its drain timeout passed, and forgotten by all three.
+ *   <li><b>GPU memory.</b> With a {@link dev.headroom.llm.VramPolicy}, the {@code FleetPoller} hands every
+ *       {@code /api/ps} to the {@code VramGuard}, which sums {@code size_vram}, flags the node in the
+ *       {@code Catalog} above the warning level (the {@code ModelSelector} then refuses it cold loads while the
+ *       catalog knows another node that can take the model without one: a soft rule, because an answer after a cold
+ *       load beats no answer), and above the critical level unloads the least recently used model that has no
+ *       exchange in flight ({@code InFlight} knows each exchange's node and model, and when each pair was last
+ *       used). One unload per poll: the next poll measures again rather than guessing what the unload freed.
  *   <li><b>Metrics.</b> {@code LlmMetricNames} holds the names; the package-private {@code LlmMetrics} records, and
  *       keeps each meter per tag set, so the request path does a map lookup, not a registry lookup.
  * </ul>

@@ -29,6 +29,11 @@ class Collector implements Flow.Subscriber<Chunk> {
     this.cancelAfter = cancelAfter;
   }
 
+  /** Cancels the subscription now. */
+  void cancel() {
+    subscription.cancel();
+  }
+
   @Override
   public void onSubscribe(Flow.Subscription s) {
     this.subscription = s;

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -139,6 +140,23 @@ class WireContractTest {
   }
 
   @Test
+  void unloadSendsTheDocumentedKeepAliveZeroRequestAndReadsItsReply() throws Exception {
+    // Ollama's API docs, "Unload a model": POST /api/generate {"model": "llama3.2", "keep_alive": 0}
+    server.stubFor(post(urlEqualTo("/api/generate"))
+        .withRequestBody(equalToJson("{\"model\":\"llama3.2\",\"keep_alive\":0}"))
+        .willReturn(aResponse().withStatus(200).withBody("""
+            {"model":"llama3.2","created_at":"2024-09-12T03:54:03.516566Z","response":"","done":true,
+             "done_reason":"unload"}""")));
+    ollama.unload(endpoint.uri(), "llama3.2", TIMEOUT);
+    server.verify(1, postRequestedFor(urlEqualTo("/api/generate")));
+
+    server.stubFor(post(urlEqualTo("/api/generate")).willReturn(aResponse().withStatus(404)
+        .withBody("{\"error\":\"model \\\"gone\\\" not found, try pulling it first\"}")));
+    assertThatThrownBy(() -> ollama.unload(endpoint.uri(), "gone", TIMEOUT))
+        .isInstanceOf(dev.headroom.core.BackendException.class).hasMessageContaining("not found");
+  }
+
+  @Test
   void tagsAndPsAreReadFromTheDocumentedShapesWithNormalizedNames() throws Exception {
     server.stubFor(get(urlEqualTo("/api/tags")).willReturn(aResponse().withStatus(200).withBody("""
         {"models":[{"name":"codellama:13b","modified_at":"2023-11-04T14:56:49.277302595-07:00","size":7365960935,
@@ -156,7 +174,8 @@ class WireContractTest {
 
     assertThat(ollama.tags(endpoint.uri(), TIMEOUT)).isEqualTo(Set.of("codellama:13b", "llama3:latest"));
     assertThat(ollama.ps(endpoint.uri(), TIMEOUT))
-        .isEqualTo(Map.of("mistral:latest", Instant.parse("2024-06-04T21:38:31.837530Z")));
+        .isEqualTo(Map.of("mistral:latest", new WireOllama.Running(Instant.parse("2024-06-04T21:38:31.837530Z"),
+            5_137_025_024L)));
   }
 
   @Test

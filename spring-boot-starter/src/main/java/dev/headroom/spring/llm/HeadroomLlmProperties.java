@@ -6,6 +6,7 @@ import dev.headroom.spring.discovery.DiscoveryProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -68,6 +69,8 @@ import org.springframework.util.unit.DataSize;
  * @param discovery members found at run time (DNS, Kubernetes, Spring Cloud), added to the configured ones; with
  *     a source the configured list may be empty
  * @param slowStart the window over which a member added at run time ramps up to its full share (none when unset)
+ * @param vram GPU memory management of the nodes (off when unset): VRAM use per node, no cold loads above the
+ *     warning level, the least recently used idle model unloaded at the critical level
  */
 @ConfigurationProperties("headroom.llm")
 public record HeadroomLlmProperties(
@@ -101,7 +104,26 @@ public record HeadroomLlmProperties(
     @DefaultValue PoolProperties.OutlierDetection outlierDetection,
     @DefaultValue("false") boolean strictNodeCaps,
     @DefaultValue DiscoveryProperties discovery,
-    Duration slowStart) {
+    Duration slowStart,
+    Vram vram) {
+
+  /**
+   * {@code headroom.llm.vram.*}: the nodes' VRAM capacities and the levels that act on them.
+   *
+   * @param capacity every node's VRAM capacity (e.g. 24GB) unless it has its own
+   * @param capacities capacities by node id
+   * @param warningLevel the share in use at which cold loads avoid the node; default 0.8
+   * @param criticalLevel the share in use at which the least recently used idle model is unloaded; default 0.95
+   * @param unload whether the critical level unloads models (else it is only reported); default true
+   */
+  public record Vram(DataSize capacity, Map<String, DataSize> capacities, @DefaultValue("0.8") double warningLevel,
+      @DefaultValue("0.95") double criticalLevel, @DefaultValue("true") boolean unload) {
+
+    /** Copies the capacities; absent ones become empty. */
+    public Vram {
+      capacities = capacities == null ? Map.of() : Map.copyOf(capacities);
+    }
+  }
 
   /** Copies the lists; absent ones become empty. */
   public HeadroomLlmProperties {

@@ -10,6 +10,7 @@ import dev.headroom.llm.ModelPrice;
 import dev.headroom.llm.OllamaNode;
 import dev.headroom.llm.ResponseCache;
 import dev.headroom.llm.SpendLimit;
+import dev.headroom.llm.VramPolicy;
 import dev.headroom.spring.PropertyErrors;
 import dev.headroom.spring.discovery.HeadroomDiscovery;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,9 @@ final class LlmRouterFactory {
     }
     if (p.slowStart() != null) {
       PropertyErrors.as(AT + ".slow-start", () -> b.slowStart(p.slowStart()));
+    }
+    if (p.vram() != null) {
+      b.vram(vram(AT + ".vram", p.vram()));
     }
     Map<String, String> ids = new HashMap<>();
     for (int i = 0; i < p.nodes().size(); i++) {
@@ -173,5 +177,22 @@ final class LlmRouterFactory {
     router.remotePool().ifPresent(pool -> into.put(pool.name(), pool));
     router.cloudPool().ifPresent(pool -> into.put(pool.name(), pool));
     return into;
+  }
+
+  private static VramPolicy vram(String at, HeadroomLlmProperties.Vram v) {
+    VramPolicy.Builder b = VramPolicy.builder();
+    if (v.capacity() != null) {
+      PropertyErrors.as(at + ".capacity", () -> b.capacity(v.capacity().toBytes()));
+    }
+    v.capacities().forEach((node, size) ->
+        PropertyErrors.as(at + ".capacities." + node, () -> b.capacity(node, size.toBytes())));
+    if (v.capacity() == null && v.capacities().isEmpty()) {
+      throw PropertyErrors.invalid(at + ".capacity", "(unset)", "must be set (or capacities.<node>) to manage VRAM");
+    }
+    b.warningLevel(v.warningLevel()).criticalLevel(v.criticalLevel());
+    if (!v.unload()) {
+      b.noUnloads();
+    }
+    return PropertyErrors.at(at, b::build);
   }
 }

@@ -101,6 +101,26 @@ class LlmAutoConfigurationTest {
   }
 
   @Test
+  void vramPropertiesMeasureEachNodesUseAndBadLevelsAreNamed() {
+    runner.withPropertyValues(fleet()).withPropertyValues("headroom.llm.vram.capacities.gpu-1=4GB",
+        "headroom.llm.vram.warning-level=0.7").run(context -> {
+          assertThat(context).hasNotFailed();
+          LlmRouter llm = context.getBean(LlmRouter.class);
+          // gpu-1 holds llama3.2 (2,019,393,189 bytes in its /api/ps) of 4 GiB; gpu-2 has no capacity
+          assertThat(llm.fleet()).filteredOn(n -> n.id().equals("gpu-1")).singleElement()
+              .satisfies(n -> assertThat(n.vramUsage()).isCloseTo(2_019_393_189.0 / (4L << 30),
+                  org.assertj.core.data.Offset.offset(1e-9)));
+          assertThat(llm.fleet()).filteredOn(n -> n.id().equals("gpu-2")).singleElement()
+              .satisfies(n -> assertThat(n.vramUsage()).isNaN());
+        });
+    runner.withPropertyValues(fleet()).withPropertyValues("headroom.llm.vram.capacity=24GB",
+        "headroom.llm.vram.critical-level=0.5").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).hasStackTraceContaining("headroom.llm.vram.critical-level");
+        });
+  }
+
+  @Test
   void theRouterComesFromThePropertiesAndServesLocallyThenFromTheCloud() throws Exception {
     String output = Output.of(() -> runner.withPropertyValues(fleet()).withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
       assertThat(context).hasNotFailed().hasSingleBean(LlmRouter.class);

@@ -55,6 +55,9 @@ public final class FakeOllama extends FakeServer {
   private final AtomicLong generations = new AtomicLong();
   private final AtomicLong busyReplies = new AtomicLong();
   private final Map<String, AtomicLong> perModel = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> generating = new ConcurrentHashMap<>();
+  private final List<String> unloads = new CopyOnWriteArrayList<>();
+  private final AtomicLong unloadsWhileGenerating = new AtomicLong();
   private final List<String> sentTexts = new CopyOnWriteArrayList<>();
 
   private FakeOllama(Builder b) {
@@ -65,7 +68,7 @@ public final class FakeOllama extends FakeServer {
     this.answerTokens = b.answerTokens;
     this.version = b.version;
     this.slots = new Semaphore(b.parallel, true);
-    this.models = new OllamaModels(b.models, b.loaded);
+    this.models = new OllamaModels(b.models, b.loaded, b.sizes);
     this.faults = new OllamaFaults(this, busyReplies);
     this.replies = new OllamaReplies(b.promptEval, b.tokensPerSecond, b.answerTokens, b.embeddingDims,
         () -> slowdown, faults, sentTexts);
@@ -102,6 +105,16 @@ public final class FakeOllama extends FakeServer {
   /** Unloads a model from memory (as {@code keep_alive: 0} would); its next request pays the cold load. */
   public void unload(String model) {
     models.unload(model);
+  }
+
+  /** The models unloaded through the API ({@code keep_alive: 0} with no prompt), in order. */
+  public List<String> apiUnloads() {
+    return List.copyOf(unloads);
+  }
+
+  /** API unloads of a model that had requests generating at that moment (a router must never cause one). */
+  public long unloadsWhileGenerating() {
+    return unloadsWhileGenerating.get();
   }
 
   /** Whether a model is loaded in memory now. */
@@ -200,6 +213,18 @@ public final class FakeOllama extends FakeServer {
       sendJson(exchange, 404, error("model \"" + model + "\" not found, try pulling it first"));
       return;
     }
+    if (isUnload(request, path)) { // Ollama's API: no prompt and keep_alive 0 unloads the model
+      AtomicInteger busy = generating.get(key);
+      if (busy != null && busy.get() > 0) {
+        unloadsWhileGenerating.incrementAndGet();
+      }
+      models.unload(key);
+      unloads.add(key);
+      sendJson(exchange, 200, JSON.createObjectNode().put("model", model)
+          .put("created_at", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString())
+          .put("response", "").put("done", true).put("done_reason", "unload"));
+      return;
+    }
     if (pending.incrementAndGet() > parallel + maxQueue) {
       pending.decrementAndGet();
       busyReplies.incrementAndGet();
@@ -221,6 +246,7 @@ public final class FakeOllama extends FakeServer {
     };
     try {
       maxInService.accumulateAndGet(inService.incrementAndGet(), Math::max);
+      generating.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
       long loadNanos = models.ensureLoaded(key, () -> (long) (coldLoad.toNanos() * slowdown));
       if (loadNanos < 0) {
         return; // killed while loading
@@ -233,10 +259,22 @@ public final class FakeOllama extends FakeServer {
         replies.generate(call, path.equals("/api/chat"));
       }
     } finally {
+      generating.get(key).decrementAndGet();
       endOfService.run();
       slots.release();
       pending.decrementAndGet();
     }
+  }
+
+  /** Whether {@code request} is Ollama's unload call: {@code keep_alive} 0 and nothing to generate. */
+  private static boolean isUnload(JsonNode request, String path) {
+    JsonNode keepAlive = request.get("keep_alive");
+    boolean zero = keepAlive != null && (keepAlive.isNumber() && keepAlive.asDouble() == 0
+        || keepAlive.isTextual() && keepAlive.asText().trim().matches("0+[a-z]*"));
+    if (!zero || path.equals("/api/embed")) {
+      return false;
+    }
+    return path.equals("/api/chat") ? request.path("messages").isEmpty() : request.path("prompt").asText("").isEmpty();
   }
 
   /** Ollama's error body. */
@@ -258,6 +296,7 @@ public final class FakeOllama extends FakeServer {
     private int embeddingDims = 8;
     private long seed = 1;
     private String version = "0.6.5";
+    private final Map<String, Long> sizes = new java.util.HashMap<>();
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -272,6 +311,19 @@ public final class FakeOllama extends FakeServer {
     /** Puts models on disk and in memory (listed by {@code /api/ps}, no cold load). */
     public Builder loaded(String... names) {
       loaded.addAll(List.of(names));
+      return this;
+    }
+
+    /**
+     * The size of {@code model} in bytes, reported by {@code /api/tags} as {@code size} and, while it is loaded, by
+     * {@code /api/ps} as {@code size} and {@code size_vram} (fully on the GPU); default 2,019,393,189 (llama3.2 3B
+     * Q4_K_M).
+     */
+    public Builder modelSize(String model, long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bytes must be >= 0 but was " + bytes);
+      }
+      sizes.put(normalize(model), bytes);
       return this;
     }
 

@@ -19,12 +19,17 @@ import java.util.function.LongSupplier;
  * listings. Model names are normalized as Ollama does ({@link FakeOllama#normalize(String)}).
  */
 final class OllamaModels {
+  /** The size of llama3.2 3B Q4_K_M, Ollama's default pull, as {@code /api/tags} reports it. */
+  static final long DEFAULT_SIZE = 2_019_393_189L;
+
   private final Set<String> onDisk = ConcurrentHashMap.newKeySet();
   private final Set<String> loaded = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Void>> loading = new ConcurrentHashMap<>();
   private final AtomicLong coldLoads = new AtomicLong();
+  private final Map<String, Long> sizes;
 
-  OllamaModels(List<String> models, List<String> loadedModels) {
+  OllamaModels(List<String> models, List<String> loadedModels, Map<String, Long> sizes) {
+    this.sizes = Map.copyOf(sizes);
     models.forEach(m -> onDisk.add(FakeOllama.normalize(m)));
     loadedModels.forEach(m -> {
       onDisk.add(FakeOllama.normalize(m));
@@ -91,12 +96,12 @@ final class OllamaModels {
 
   /** The body of {@code /api/tags}: the models on disk. */
   ObjectNode tags() {
-    return list(onDisk, false);
+    return list(onDisk, false, sizes);
   }
 
   /** The body of {@code /api/ps}: the models in memory. */
   ObjectNode ps() {
-    return list(loaded, true);
+    return list(loaded, true, sizes);
   }
 
   /** The names in memory, for {@code toString()}. */
@@ -105,7 +110,7 @@ final class OllamaModels {
     return loaded.toString();
   }
 
-  private static ObjectNode list(Set<String> names, boolean running) {
+  private static ObjectNode list(Set<String> names, boolean running, Map<String, Long> sizes) {
     ObjectNode root = FakeServer.JSON.createObjectNode();
     ArrayNode list = root.putArray("models");
     for (String model : new LinkedHashSet<>(names)) {
@@ -114,14 +119,15 @@ final class OllamaModels {
       if (!running) {
         m.put("modified_at", OffsetDateTime.now(ZoneOffset.UTC).minusDays(3).toString());
       }
-      m.put("size", 2_019_393_189L).put("digest", Integer.toHexString(model.hashCode()) + "a3dd734790bbbf58b8909a6");
+      long size = sizes.getOrDefault(model, DEFAULT_SIZE);
+      m.put("size", size).put("digest", Integer.toHexString(model.hashCode()) + "a3dd734790bbbf58b8909a6");
       ObjectNode details = m.putObject("details");
       details.put("parent_model", "").put("format", "gguf").put("family", "llama");
       details.putArray("families").add("llama");
       details.put("parameter_size", "3.2B").put("quantization_level", "Q4_K_M");
       if (running) {
         m.put("expires_at", OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(5).toString());
-        m.put("size_vram", 2_019_393_189L);
+        m.put("size_vram", size);
       }
     }
     return root;
