@@ -15,7 +15,11 @@ import java.util.Objects;
  *     .targetHitRate(0.60, 0.75).raiseFactor(1.5).lowerFactor(0.8)
  *     .build();
  * TtlPolicy fixed = TtlPolicy.fixed(Duration.ofMinutes(5));
+ * TtlPolicy creative = TtlPolicy.creative(); // the mode presets: fast(), balanced(), creative()
  * }</pre>
+ *
+ * <p>The mode presets carry seed 002's mode names. The seed gives one number for them, the creative mode's 30-minute
+ * TTL ({@link #creative()} starts there); everything else in the presets is Headroom's default, and says so.
  *
  * @param initialTtl the TTL before any tuning
  * @param minTtl the lowest TTL the tuner may choose
@@ -80,6 +84,37 @@ public record TtlPolicy(Duration initialTtl, Duration minTtl, Duration maxTtl, d
   /** A builder with the seed policy's defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The creative mode's starting TTL, 30 minutes: the number seed 002 gives for that mode. */
+  public static final Duration CREATIVE_TTL = Duration.ofMinutes(30);
+
+  /**
+   * The preset of the {@code creative} mode, as seed 002 names it: starts at the seed's {@link #CREATIVE_TTL} (30
+   * minutes) and is tuned by the seed's rule (×1.5 below a 60% hit rate, ×0.8 above 75%). The tuning bounds, 10
+   * minutes to 2 hours, are Headroom's choice, not the seed's: wide enough for the tuner to act, narrow enough that a
+   * creative answer neither vanishes within minutes nor outlives a working session.
+   */
+  public static TtlPolicy creative() {
+    return builder().initialTtl(CREATIVE_TTL).bounds(Duration.ofMinutes(10), Duration.ofHours(2)).build();
+  }
+
+  /**
+   * The preset of the {@code fast} mode, as seed 002 names it. Seed 002 gives no number for this mode: these are
+   * Headroom's defaults, the same as {@link #builder()}'s (a 5-minute start within 30 s to 1 h), tuned by the seed's
+   * rule (×1.5 below a 60% hit rate, ×0.8 above 75%).
+   */
+  public static TtlPolicy fast() {
+    return builder().build();
+  }
+
+  /**
+   * The preset of the {@code balanced} mode, as seed 002 names it. Seed 002 gives no number for this mode: these are
+   * Headroom's defaults, the same as {@link #builder()}'s (a 5-minute start within 30 s to 1 h), tuned by the seed's
+   * rule (×1.5 below a 60% hit rate, ×0.8 above 75%).
+   */
+  public static TtlPolicy balanced() {
+    return builder().build();
   }
 
   /** A fixed TTL (with the default ±10% jitter): no tuning. */

@@ -24,7 +24,7 @@ import org.springframework.util.unit.DataSize;
  *     read-from: replica-preferred
  *     namespaces:
  *       fast:     {l1: {max-size: 10000, ttl: 60s}, ttl: {initial: 5m, target-hit-rate: {low: 0.60, high: 0.75}}}
- *       creative: {ttl: {initial: 1m, min: 10s, max: 10m, tuning: false}}
+ *       creative: {ttl: {initial: 30m, min: 10m, max: 2h}}   # seed 002's 30 minutes, as TtlPolicy.creative()
  *     llm-responses: {enabled: true}
  * </pre>
  *
