@@ -2,7 +2,11 @@ package dev.headroom.redis;
 
 import dev.headroom.core.HeadroomException;
 
-/** A cache call got an argument it cannot take: a null key, value or loader, or a key that is empty or too long. */
+/**
+ * A cache call got an argument it cannot take: a null key, value, loader or map, a key that is empty or too long, a
+ * per-call TTL that is null, not positive or under a millisecond, a pattern that is null or empty. The message names
+ * the argument.
+ */
 public final class CacheArgumentException extends HeadroomException {
   private static final long serialVersionUID = 1L;
 

@@ -80,6 +80,9 @@ final class CacheLoads<K, V> {
         tuner.record(true);
       } else {
         tuner.record(false);
+        if (lookup.answered()) {
+          sync.missed(text);
+        }
         ReplicaFlight.Turn<V> turn = replicas.begin(text, lookup.answered());
         if (turn.value() != null) {
           envelope = turn.value(); // another replica loaded it

@@ -7,7 +7,10 @@ package dev.headroom.redis;
 public final class CacheMetricNames {
   /** Counter of lookups: tags tier ({@code l1}, {@code l2}), result ({@code hit}, {@code miss}). */
   public static final String GETS = "headroom.cache.gets";
-  /** Counter of loader calls: tag result ({@code success}, {@code failure}), kind ({@code miss}, {@code early}). */
+  /**
+   * Counter of loader calls: tag result ({@code success}, {@code failure}), kind ({@code miss}, {@code early}, and
+   * {@code warm}: one call of a {@code warmOnStartup} or {@code warmEvery} supplier).
+   */
   public static final String LOADS = "headroom.cache.loads";
   /** Timer of loader calls. */
   public static final String LOAD_TIME = "headroom.cache.load.time";
@@ -26,6 +29,13 @@ public final class CacheMetricNames {
   public static final String FLIGHT_WAIT = "headroom.cache.flight.wait";
   /** Gauge: callers of this process waiting now for another replica's load. */
   public static final String FLIGHTS_WAITING = "headroom.cache.flights.waiting";
+  /**
+   * Counter of reads that found their entry gone because its TTL passed ({@code ttl_expired}): an L2 lookup (after an
+   * L1 miss, including an L1 entry that expired with its L2 TTL) answered with a miss for a key whose last value this
+   * process wrote or read, whose expiry time has passed, and that was not invalidated since. Each such entry counts
+   * once. Evictions under {@code maxmemory} before the expiry, deletes and invalidations do not count.
+   */
+  public static final String TTL_EXPIRED = "headroom.cache.ttl.expired";
   /** Gauge: the namespace's current L2 TTL in seconds. */
   public static final String TTL = "headroom.cache.ttl";
   /** Gauge: the hit-rate target (the lower edge of the band). */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Cross-instance L1 invalidation over Redis 7 sharded pub/sub: one shard channel per namespace
  * ({@code <prefix>:inv:<namespace>}), served by the master of the channel's slot.
  *
- * <p>Every message is {@code <publisherId> <sequence> <key>}, with a sequence per publisher and channel that grows by
+ * <p>Every message is {@code <publisherId> <sequence> <key>} (or {@code <publisherId> <sequence>* <glob>} for a
+ * pattern invalidation, {@link #publishMatching}), with a sequence per publisher and channel that grows by
  * one per message. A receiver that sees a sequence jump, or a first message of a publisher that is not number 1, has
  * missed invalidations and clears that namespace's L1 (as it does when its subscription is re-established after a
  * reconnect, a failover or a slot move, because messages published meanwhile were lost). Pub/sub in Redis is
@@ -40,6 +41,8 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
   private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
   private static final int MAX_PUBLISHERS = 10_000;
   private static final long RESYNC = -1;
+  /** The mark after a sequence number that makes the message's text a glob rather than a key. */
+  private static final char PATTERN = '*';
   /** Publishes being retried at most (beyond that a failed publish is dropped: receivers see the gap). */
   static final int MAX_RETRYING = 10_000;
   /** How long a failed publish is retried: longer than a failover with Redis' default 15 s node timeout. */
@@ -132,6 +135,24 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     long sequence = channel.published.incrementAndGet();
     CompletableFuture<Boolean> first = new CompletableFuture<>();
     send(channel, instanceId + ' ' + sequence + ' ' + key, 1, first);
+    return first;
+  }
+
+  /**
+   * Publishes a pattern invalidation: receivers drop every L1 key that matches the Redis glob. The message is
+   * {@code <publisherId> <sequence>* <glob>} (the {@code *} after the sequence tells it from a key's message) and
+   * shares the sequence of the key messages, with the same retries and the same gap rule. A receiver that does not
+   * know pattern messages (older than this one) takes it as malformed, and then clears its L1 on the gap it sees at
+   * the publisher's next message.
+   */
+  CompletableFuture<Boolean> publishMatching(String namespace, String glob) {
+    Channel channel = channels.get(channelOf(namespace));
+    if (channel == null) {
+      return CompletableFuture.completedFuture(true);
+    }
+    long sequence = channel.published.incrementAndGet();
+    CompletableFuture<Boolean> first = new CompletableFuture<>();
+    send(channel, instanceId + ' ' + sequence + PATTERN + ' ' + glob, 1, first);
     return first;
   }
 
@@ -308,8 +329,9 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     }
     String publisher = message.substring(0, first);
     long sequence;
+    boolean pattern = message.charAt(second - 1) == PATTERN;
     try {
-      sequence = Long.parseLong(message.substring(first + 1, second));
+      sequence = Long.parseLong(message.substring(first + 1, pattern ? second - 1 : second));
     } catch (NumberFormatException e) {
       log.debug("ignoring malformed invalidation on {}", name);
       return;
@@ -336,6 +358,8 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
     }
     if (gap) {
       channel.subscriber.cleared(ClearReason.GAP);
+    } else if (pattern) {
+      channel.subscriber.invalidatedMatching(key);
     } else {
       channel.subscriber.invalidated(key);
     }
@@ -362,6 +386,9 @@ final class InvalidationBus extends RedisClusterPubSubAdapter<String, String> {
   interface Subscriber {
     /** Another instance changed or removed {@code key}. */
     void invalidated(String key);
+
+    /** Another instance removed every key that matches the Redis glob {@code glob}. */
+    void invalidatedMatching(String glob);
 
     /** Invalidations may have been missed: drop the whole L1. */
     void cleared(ClearReason reason);

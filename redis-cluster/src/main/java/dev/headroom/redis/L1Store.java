@@ -94,6 +94,14 @@ final class L1Store<V> {
     return dropped;
   }
 
+  /**
+   * For one window every read of the namespace goes to the masters (after a pattern invalidation, whose keys this L1
+   * need not have held: a replica may still have them).
+   */
+  void readFromMasters() {
+    masterReadsUntil = ticker.read() + masterWindowNanos;
+  }
+
   /** Drops everything; for one window every read of the namespace goes to the masters. */
   void clear() {
     masterReadsUntil = ticker.read() + masterWindowNanos;

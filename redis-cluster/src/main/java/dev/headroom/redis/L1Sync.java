@@ -24,21 +24,24 @@ final class L1Sync<V> implements AutoCloseable {
   private final L1Store<V> l1;
   private final NamespaceL2<V> l2;
   private final NamespaceMetrics metrics;
+  private final ExpiryWatch expiries;
   private final L2Health.Listener healthListener;
   private final Runnable maintenance;
   private final java.util.function.Consumer<java.util.BitSet> nodeRecovered;
 
   /**
    * Registers on the cluster and, when L2 is up, waits (at most a command timeout) until the channel is heard.
-   * {@code heard} also gets every key another instance announced (it must not block).
+   * {@code heard} also gets every key another instance announced (it must not block). {@code expiries} learns every
+   * value kept and forgets every key invalidated (for {@code ttl_expired}).
    */
   L1Sync(String namespace, CacheCluster cluster, L1Store<V> l1, NamespaceL2<V> l2, NamespaceMetrics metrics,
-      java.util.function.Consumer<String> heard) {
+      ExpiryWatch expiries, java.util.function.Consumer<String> heard) {
     this.namespace = namespace;
     this.cluster = cluster;
     this.l1 = l1;
     this.l2 = l2;
     this.metrics = metrics;
+    this.expiries = expiries;
     this.healthListener = new L2Health.Listener() {
       @Override
       public void up() {
@@ -63,7 +66,14 @@ final class L1Sync<V> implements AutoCloseable {
       public void invalidated(String key) {
         metrics.invalidationsReceived.increment();
         l1.invalidate(key);
+        expiries.forget(key);
         heard.accept(key);
+      }
+
+      @Override
+      public void invalidatedMatching(String glob) {
+        metrics.invalidationsReceived.increment();
+        dropMatching(new RedisGlob(glob));
       }
 
       @Override
@@ -94,9 +104,28 @@ final class L1Sync<V> implements AutoCloseable {
    * L1 is all there is for it, and it is dropped when that master or L2 comes back.)
    */
   void keep(String text, Envelope<V> envelope) {
+    expiries.seen(text, envelope.expiresAtMillis());
     if (!l2.usable(text) || cluster.bus().listening(namespace)) {
       l1.put(text, envelope);
     }
+  }
+
+  /** An L2 lookup of the key was answered with a miss: a {@code ttl_expired} read when its known expiry passed. */
+  void missed(String text) {
+    expiries.missed(text);
+  }
+
+  /** The key was invalidated here: dropped from L1 (refills read the master for a while), not an expiry any more. */
+  void dropped(String text) {
+    l1.invalidate(text);
+    expiries.forget(text);
+  }
+
+  /** Drops the L1 entries whose key matches (refills read the master for a while); returns how many. */
+  int dropMatching(RedisGlob glob) {
+    expiries.forgetIf(glob::matches);
+    l1.readFromMasters();
+    return l1.invalidateIf(glob::matches);
   }
 
   /** Stops listening for invalidations. */

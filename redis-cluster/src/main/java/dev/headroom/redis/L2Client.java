@@ -259,6 +259,108 @@ final class L2Client implements AutoCloseable {
     });
   }
 
+  /**
+   * One write of {@link #setAll}.
+   *
+   * @param key the Redis key
+   * @param value the bytes
+   * @param ttlMillis its TTL ({@code PX})
+   */
+  record Write(String key, byte[] value, long ttlMillis) {}
+
+  /**
+   * Many SETs with their TTLs, pipelined per slot: sorted by slot and sent back to back on the async API without
+   * waiting for replies (each slot's run goes down its master's connection in one stretch). With {@code replicas > 0}
+   * they go on each master's own connection followed by one {@code WAIT replicas timeout} that covers them all. One
+   * future per write, in the order given: true when written (and, durably, when enough replicas acknowledged).
+   */
+  List<CompletableFuture<Boolean>> setAll(List<Write> writes, int replicas, Duration timeout) {
+    List<CompletableFuture<Boolean>> results = new ArrayList<>(writes.size());
+    Connections c = connections;
+    if (c == null) {
+      writes.forEach(w -> results.add(notConnected()));
+      return results;
+    }
+    Integer[] order = new Integer[writes.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      results.add(null);
+    }
+    int[] slots = writes.stream().mapToInt(w -> SlotHash.getSlot(w.key())).toArray();
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> slots[i]));
+    if (replicas <= 0) {
+      for (int i : order) {
+        Write w = writes.get(i);
+        results.set(i, c.masters.async().set(w.key(), w.value(), SetArgs.Builder.px(w.ttlMillis()))
+            .toCompletableFuture().thenApply("OK"::equals));
+      }
+      return results;
+    }
+    Map<String, List<Integer>> byMaster = new java.util.LinkedHashMap<>();
+    for (int i : order) {
+      RedisClusterNode master = c.masters.getPartitions().getMasterBySlot(slots[i]);
+      if (master == null) {
+        results.set(i, CompletableFuture.failedFuture(new IllegalStateException("no master known for slot "
+            + slots[i])));
+      } else {
+        byMaster.computeIfAbsent(master.getNodeId(), id -> new ArrayList<>()).add(i);
+      }
+    }
+    byMaster.forEach((nodeId, indexes) -> {
+      CompletableFuture<List<Boolean>> sent = c.masters.getConnectionAsync(nodeId).thenCompose(node -> {
+        List<CompletableFuture<String>> sets = new ArrayList<>();
+        for (int i : indexes) {
+          Write w = writes.get(i);
+          sets.add(node.async().set(w.key(), w.value(), SetArgs.Builder.px(w.ttlMillis())).toCompletableFuture());
+        }
+        CompletableFuture<Long> wait = node.async().waitForReplication(replicas, timeout.toMillis())
+            .toCompletableFuture();
+        return CompletableFuture.allOf(sets.toArray(CompletableFuture[]::new)).thenCombine(wait, (ignored, acked) ->
+            sets.stream().map(set -> "OK".equals(set.join()) && acked >= replicas).toList());
+      });
+      for (int n = 0; n < indexes.size(); n++) {
+        int position = n;
+        results.set(indexes.get(n), sent.thenApply(oks -> oks.get(position)));
+      }
+    });
+    return results;
+  }
+
+  /** The live masters that serve slots now, from the topology the master connection routes by. */
+  List<RedisClusterNode> mastersWithSlots() {
+    Partitions partitions = partitions();
+    List<RedisClusterNode> masters = new ArrayList<>();
+    if (partitions != null) {
+      for (RedisClusterNode node : partitions) {
+        if (node.is(NodeFlag.UPSTREAM) && LIVE_NODES.test(node) && !node.getSlots().isEmpty()) {
+          masters.add(node);
+        }
+      }
+    }
+    return masters;
+  }
+
+  /** One {@code SCAN cursor MATCH match COUNT count} step on one master (by node id). */
+  CompletableFuture<io.lettuce.core.KeyScanCursor<String>> scan(String nodeId, io.lettuce.core.ScanCursor cursor,
+      String match, int count) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(match).limit(count);
+    return c.masters.getConnectionAsync(nodeId)
+        .thenCompose(node -> node.async().scan(cursor, args).toCompletableFuture());
+  }
+
+  /** {@code UNLINK} of keys on their masters (Lettuce sends one command per slot); completes with how many went. */
+  CompletableFuture<Long> unlink(List<String> keys) {
+    Connections c = connections;
+    if (c == null) {
+      return notConnected();
+    }
+    return c.masters.async().unlink(keys.toArray(String[]::new)).toCompletableFuture();
+  }
+
   /** DEL on the master. */
   CompletableFuture<Long> del(String key) {
     Connections c = connections;

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
 final class NamespaceL2<V> {
   private static final Logger log = LoggerFactory.getLogger(NamespaceL2.class);
   private static final int MAX_PENDING = 10_000;
+  /** SCAN's COUNT hint in pattern invalidations. */
+  static final int SCAN_COUNT = 1_000;
+  /** Keys per UNLINK in pattern invalidations. */
+  static final int UNLINK_BATCH = 500;
 
   private final String namespace;
   private final String keyPrefix;
@@ -41,6 +45,7 @@ final class NamespaceL2<V> {
   private final NamespaceMetrics metrics;
   private final long readTimeoutNanos;
   private final long writeTimeoutNanos;
+  private final long commandTimeoutNanos;
   private final int durableReplicas;
   private final Duration durableTimeout;
   private final int maxValueBytes;
@@ -66,6 +71,7 @@ final class NamespaceL2<V> {
     this.durableReplicas = durableReplicas;
     this.durableTimeout = durableTimeout;
     this.maxValueBytes = maxValueBytes;
+    this.commandTimeoutNanos = settings.commandTimeout().toNanos();
     this.writeTimeoutNanos = settings.commandTimeout().toNanos() + (durableReplicas > 0 ? durableTimeout.toNanos() : 0);
   }
 
@@ -115,8 +121,11 @@ final class NamespaceL2<V> {
     return handleRead(redisKey, node, reply);
   }
 
-  /** Reads many keys (one pipelined GETRANGE each); absent, failed and faulty keys, and down masters', are left out. */
-  Map<String, Envelope<V>> readAll(List<String> keys, List<String> fromMaster) {
+  /**
+   * Reads many keys (one pipelined GETRANGE each); absent, failed and faulty keys, and down masters', are left out.
+   * {@code missed} gets the keys that L2 answered as missing.
+   */
+  Map<String, Envelope<V>> readAll(List<String> keys, List<String> fromMaster, Set<String> missed) {
     Map<String, Envelope<V>> found = new HashMap<>();
     List<String> all = new ArrayList<>(keys.size() + fromMaster.size());
     all.addAll(keys);
@@ -134,7 +143,12 @@ final class NamespaceL2<V> {
     for (int i = 0; i < all.size(); i++) {
       if (replies.get(i) != null) {
         String key = all.get(i);
-        handleRead(redisKey(key), owners.get(i), replies.get(i)).found().ifPresent(e -> found.put(key, e));
+        Lookup<V> lookup = handleRead(redisKey(key), owners.get(i), replies.get(i));
+        if (lookup.found().isPresent()) {
+          found.put(key, lookup.found().get());
+        } else if (lookup.answered()) {
+          missed.add(key);
+        }
       }
     }
     return found;
@@ -342,6 +356,125 @@ final class NamespaceL2<V> {
       metrics.l2Unacknowledged.increment(); // written on the master, not yet on enough replicas
     }
     return reply.value() && published;
+  }
+
+  /**
+   * {@link #put} of many keys: the SETs pipelined per slot ({@link L2Client#setAll}; durably, one {@code WAIT} per
+   * master), then one invalidation per key, all within one write timeout. Returns whether every write was
+   * acknowledged and every invalidation published; a key whose write was not acknowledged is deleted from L2 later,
+   * as after a failed {@link #put}.
+   */
+  boolean putAll(List<String> keys, List<byte[]> values, long[] ttlMillis) {
+    boolean all = true;
+    List<Integer> sent = new ArrayList<>();
+    List<NodeHealth.Node> owners = new ArrayList<>();
+    List<L2Client.Write> writes = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
+      NodeHealth.Node node = nodes.owner(redisKey(key));
+      if (node == null || node.down()) {
+        remember(key);
+        all = false;
+      } else {
+        sent.add(i);
+        owners.add(node);
+        writes.add(new L2Client.Write(redisKey(key), values.get(i), ttlMillis[i]));
+      }
+    }
+    long deadline = System.nanoTime() + writeTimeoutNanos;
+    List<CompletableFuture<Boolean>> replies = l2.setAll(writes, durableReplicas, durableTimeout);
+    try {
+      CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // judged one by one below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<CompletableFuture<Boolean>> published = new ArrayList<>(keys.size());
+    keys.forEach(key -> published.add(publishLater(key)));
+    for (int n = 0; n < sent.size(); n++) {
+      String key = keys.get(sent.get(n));
+      Reply<Boolean> reply = outcome(replies.get(n), owners.get(n));
+      if (!reply.ok()) {
+        remember(key);
+        all = false;
+      } else {
+        pending.remove(key);
+        if (!reply.value()) {
+          metrics.l2Unacknowledged.increment();
+          all = false;
+        }
+      }
+    }
+    try {
+      CompletableFuture.allOf(published.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false; // still retried in the background
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return all && published.stream().allMatch(p -> Boolean.TRUE.equals(p.join()));
+  }
+
+  /** What {@link #deleteMatching} did: L2 keys removed, every slot scanned, the invalidation published. */
+  record Matching(long removed, boolean complete, boolean published) {}
+
+  /**
+   * Deletes every key of the namespace that matches {@code glob}: {@code SCAN} with {@code MATCH <prefix>:<ns>:<glob>}
+   * on every master that serves slots, {@code UNLINK} of what each step found (in batches), then one pattern
+   * invalidation on the namespace's channel. Each command waits at most the command timeout; a master that fails or
+   * does not answer leaves the result incomplete (its slots unscanned), the others are still done. Keys written while
+   * the scan runs may survive it.
+   */
+  Matching deleteMatching(RedisGlob glob) {
+    String match = RedisGlob.escape(keyPrefix) + glob.glob();
+    java.util.BitSet covered = new java.util.BitSet(io.lettuce.core.cluster.SlotHash.SLOT_COUNT);
+    long removed = 0;
+    boolean complete = true;
+    for (io.lettuce.core.cluster.models.partitions.RedisClusterNode master : l2.mastersWithSlots()) {
+      try {
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+          io.lettuce.core.KeyScanCursor<String> step = l2.scan(master.getNodeId(), cursor, match, SCAN_COUNT)
+              .get(commandTimeoutNanos, TimeUnit.NANOSECONDS);
+          List<String> found = step.getKeys();
+          for (int from = 0; from < found.size(); from += UNLINK_BATCH) {
+            List<String> batch = found.subList(from, Math.min(found.size(), from + UNLINK_BATCH));
+            removed += l2.unlink(batch).get(commandTimeoutNanos, TimeUnit.NANOSECONDS);
+          }
+          cursor = step;
+        } while (!cursor.isFinished());
+        master.getSlots().forEach(covered::set);
+      } catch (TimeoutException | ExecutionException e) {
+        complete = false;
+        log.warn("cache '{}': pattern invalidation '{}' could not scan master {}: {}", namespace, glob,
+            master.getUri(), e.getCause() == null ? e.toString() : e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        complete = false;
+        break;
+      }
+    }
+    complete &= covered.cardinality() == io.lettuce.core.cluster.SlotHash.SLOT_COUNT;
+    metrics.invalidationsSent.increment();
+    CompletableFuture<Boolean> publishing = bus.publishMatching(namespace, glob.glob()).whenComplete((ok, error) -> {
+      if (!Boolean.TRUE.equals(ok)) {
+        metrics.l2PublishFailed.increment();
+      }
+    });
+    boolean published;
+    try {
+      published = publishing.get(commandTimeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      published = false; // still retried in the background
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      published = false;
+    }
+    return new Matching(removed, complete, published);
   }
 
   /**

@@ -24,6 +24,9 @@ final class NamespaceMetrics {
   final Counter loadSuccess;
   final Counter loadFailure;
   final Counter earlyRefresh;
+  final Counter warmSuccess;
+  final Counter warmFailure;
+  final Counter ttlExpired;
   final Timer loadTime;
   final Counter coalesced;
   final Counter invalidationsSent;
@@ -57,6 +60,9 @@ final class NamespaceMetrics {
     loadSuccess = counter(CacheMetricNames.LOADS, RESULT, "success", KIND, "miss");
     loadFailure = counter(CacheMetricNames.LOADS, RESULT, "failure", KIND, "miss");
     earlyRefresh = counter(CacheMetricNames.LOADS, RESULT, "success", KIND, "early");
+    warmSuccess = counter(CacheMetricNames.LOADS, RESULT, "success", KIND, "warm");
+    warmFailure = counter(CacheMetricNames.LOADS, RESULT, "failure", KIND, "warm");
+    ttlExpired = counter(CacheMetricNames.TTL_EXPIRED);
     loadTime = Timer.builder(CacheMetricNames.LOAD_TIME).tags(tags).description("Time the loader took")
         .register(registry);
     coalesced = counter(CacheMetricNames.COALESCED);

@@ -1,20 +1,28 @@
 package dev.headroom.redis;
 
 import dev.headroom.core.Checks;
+import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One namespace of a two-tier cache: L1 in this JVM (Caffeine, bounded, entries live no longer than in L2) over L2 in
@@ -36,7 +44,12 @@ import java.util.regex.Pattern;
  *       reloads a hot key shortly before it expires (XFetch: when {@code now − δ·β·ln(rand) ≥ expiry}, δ being how
  *       long the load took), in the background.
  *   <li>{@link #put} and {@link #invalidate} publish an invalidation that drops the key from every other instance's
- *       L1; a refill within a short window reads from the master, never a lagging replica.
+ *       L1; a refill within a short window reads from the master, never a lagging replica. {@link #putAll} writes
+ *       many keys pipelined per slot, {@link #put(Object, Object, Duration)} takes a TTL of its own, and
+ *       {@link #invalidateMatching} removes every key matching a glob from L2 on every master and from every
+ *       instance's L1.
+ *   <li>{@link #warm(Map)}, {@link #warm(Collection, CacheLoader)}, {@link Builder#warmOnStartup} and
+ *       {@link Builder#warmEvery} fill the cache ahead of the reads.
  *   <li>When L2 is slow or down, reads wait at most the cluster's read timeout, then {@code get(key, loader)} serves
  *       from L1 or the loader and plain {@link #get(Object)} returns empty: degradation, never an outage.
  * </ul>
@@ -48,6 +61,7 @@ import java.util.regex.Pattern;
  * @param <V> the value type
  */
 public final class TieredCache<K, V> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_KEY_LENGTH = 1024;
   /** The default wait of {@link Builder#replicaSingleFlight(Duration)}: 5 s. */
@@ -67,6 +81,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Clock clock;
   private final L1Sync<V> sync;
   private final CacheLoads<K, V> loads;
+  private final Scheduler scheduler;
+  private final Executor warmExecutor;
+  private final Supplier<? extends Map<? extends K, ? extends V>> warmSource;
+  private final Duration warmInterval;
+  private final Object warmLock = new Object();
+  private Scheduler.Cancellable warmTask;
+  private boolean closed;
 
   private TieredCache(TieredCacheSettings<K, V> s) {
     this.namespace = s.namespace();
@@ -79,13 +100,30 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.tuner = TtlTuner.create(namespace, s.ttl(), ticker, cluster::memoryPressure, cluster::tunerFrozen,
         () -> ThreadLocalRandom.current().nextDouble());
     this.metrics = new NamespaceMetrics(cluster.registry(), cluster.name(), namespace, tuner, l1::size);
+    ExpiryWatch expiries = new ExpiryWatch(s.l1Enabled() ? s.l1MaximumSize() : 10_000, ticker, clock,
+        metrics.ttlExpired);
     this.l2 = new NamespaceL2<>(cluster, namespace, s.codec(), metrics, s.durableReplicas(), s.durableTimeout(),
         s.maxValueBytes());
     ReplicaFlight<V> replicas = new ReplicaFlight<>(s.replicaSingleFlightWait(), l2, metrics, ticker,
         cluster.instanceId());
-    this.sync = new L1Sync<>(namespace, cluster, l1, l2, metrics, replicas::wake);
+    this.sync = new L1Sync<>(namespace, cluster, l1, l2, metrics, expiries, replicas::wake);
     this.loads = new CacheLoads<>(namespace, l1, l2, replicas, sync, tuner, metrics, ticker, clock,
         s.earlyRefreshBeta(), s.refreshExecutor());
+    this.scheduler = settings.scheduler();
+    this.warmExecutor = s.refreshExecutor();
+    this.warmSource = s.warmEvery();
+    this.warmInterval = s.warmInterval();
+  }
+
+  /** Warms from the startup source (before build() returns) and schedules the periodic warming. */
+  private TieredCache<K, V> start(Supplier<? extends Map<? extends K, ? extends V>> onStartup) {
+    if (onStartup != null) {
+      warmFrom(onStartup, "startup");
+    }
+    if (warmSource != null) {
+      scheduleWarming();
+    }
+    return this;
   }
 
   /** A builder for the namespace {@code namespace} (letters, digits, {@code . _ -}) with String keys. */
@@ -109,8 +147,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
       return Optional.of(cached.value());
     }
     metrics.l1Miss.increment();
-    Optional<Envelope<V>> found = l2.read(text, l1.readFromMaster(text));
+    NamespaceL2.Lookup<V> lookup = l2.lookup(text, l1.readFromMaster(text));
+    Optional<Envelope<V>> found = lookup.found();
     found.ifPresent(e -> sync.keep(text, e));
+    if (found.isEmpty() && lookup.answered()) {
+      sync.missed(text);
+    }
     tuner.record(found.isPresent());
     return found.map(Envelope::value);
   }
@@ -137,7 +179,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     List<String> fromReplicas = new ArrayList<>();
     List<String> fromMasters = new ArrayList<>();
     missing.keySet().forEach(text -> (l1.readFromMaster(text) ? fromMasters : fromReplicas).add(text));
-    Map<String, Envelope<V>> found = l2.readAll(fromReplicas, fromMasters);
+    Set<String> missed = new HashSet<>();
+    Map<String, Envelope<V>> found = l2.readAll(fromReplicas, fromMasters, missed);
+    missed.forEach(sync::missed);
     missing.forEach((text, key) -> {
       Envelope<V> envelope = found.get(text);
       tuner.record(envelope != null);
@@ -183,11 +227,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   public boolean put(K key, V value) {
     String text = encode(key);
+    return write(text, value, tuner.ttlMillisForWrite());
+  }
+
+  /**
+   * {@link #put(Object, Object)} with this write's own TTL: {@code ttl} exactly (no jitter), instead of the tuned
+   * TTL, and not bounded by the policy's {@code [minTtl, maxTtl]}; the tuner is not changed. L1 keeps the entry for
+   * at most {@code min(l1 TTL, ttl)}. Throws {@link CacheArgumentException} when {@code ttl} is null, zero, negative
+   * or under a millisecond.
+   */
+  public boolean put(K key, V value, Duration ttl) {
+    String text = encode(key);
+    return write(text, value, ttlMillis(ttl));
+  }
+
+  private boolean write(String text, V value, long ttl) {
     if (value == null) {
       throw new CacheArgumentException(namespace, "value must not be null (key '" + excerpt(text) + "')");
     }
     long now = clock.millis();
-    long ttl = tuner.ttlMillisForWrite();
     Envelope<V> envelope = new Envelope<>(value, now, now + ttl, loads.loadMicrosEstimate());
     byte[] bytes = l2.encode(envelope); // fails before anything changes when the value cannot be encoded
     sync.keep(text, envelope);
@@ -196,13 +254,123 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
+   * Writes many entries (the cache's {@code set_many}), each with the tuned TTL (jittered per entry) like
+   * {@link #put(Object, Object)}: L1 at once, L2 with the SETs pipelined per slot on Lettuce's async API (with
+   * durable writes, one {@code WAIT} per master), then one invalidation per key so that the other instances drop
+   * their L1 copies, all within one write timeout. Every key and value is checked and encoded first: a null map, key
+   * or value, or a value over {@link Builder#maxValueBytes}, throws {@link CacheArgumentException} before anything
+   * changes. Returns true when every write was acknowledged and every invalidation published; false otherwise, with
+   * the same recovery as {@code put} per key.
+   */
+  public boolean putAll(Map<? extends K, ? extends V> entries) {
+    if (entries == null) {
+      throw new CacheArgumentException(namespace, "entries must not be null");
+    }
+    Map<String, V> byText = new LinkedHashMap<>();
+    entries.forEach((key, value) -> {
+      String text = encode(key);
+      if (value == null) {
+        throw new CacheArgumentException(namespace, "value must not be null (key '" + excerpt(text) + "')");
+      }
+      byText.put(text, value);
+    });
+    if (byText.isEmpty()) {
+      return true;
+    }
+    List<String> texts = new ArrayList<>(byText.size());
+    List<Envelope<V>> envelopes = new ArrayList<>(byText.size());
+    List<byte[]> bytes = new ArrayList<>(byText.size());
+    long[] ttls = new long[byText.size()];
+    long now = clock.millis();
+    long loadMicros = loads.loadMicrosEstimate();
+    byText.forEach((text, value) -> {
+      long ttl = tuner.ttlMillisForWrite();
+      Envelope<V> envelope = new Envelope<>(value, now, now + ttl, loadMicros);
+      bytes.add(l2.encode(envelope)); // all encoded before anything changes
+      ttls[texts.size()] = ttl;
+      texts.add(text);
+      envelopes.add(envelope);
+    });
+    for (int i = 0; i < texts.size(); i++) {
+      sync.keep(texts.get(i), envelopes.get(i));
+      l1.markChanged(texts.get(i));
+    }
+    return l2.putAll(texts, bytes, ttls);
+  }
+
+  /**
    * Removes {@code key} from L1 and L2 and from the other instances' L1. Returns true when L2 acknowledged the delete;
    * false when it is down, in which case the delete is retried once it is back.
    */
   public boolean invalidate(K key) {
     String text = encode(key);
-    l1.invalidate(text);
+    sync.dropped(text);
     return l2.delete(text);
+  }
+
+  /**
+   * Removes every key of this namespace whose text matches the Redis glob {@code pattern} ({@code *}, {@code ?},
+   * {@code [a-z]}, {@code [^a]}, {@code \} before a character to match it literally), from L2 on every master and
+   * from the L1 of every instance of the namespace. L2: {@code SCAN} with {@code MATCH <prefix>:<namespace>:<pattern>}
+   * on every master serving slots, {@code UNLINK} of what it finds in batches; then one pattern message on the
+   * namespace's invalidation channel, on which every other instance drops its matching L1 entries (matched by the
+   * same rule as Redis', on the keys' UTF-8 bytes). This instance drops its own before and after the scan.
+   *
+   * <p>Costs a full scan of the cluster's keyspace (the match filters on the servers): meant for purges, not for
+   * every request. Keys written while it runs may survive it. A master that fails or does not answer makes the result
+   * {@linkplain PatternInvalidation#complete() incomplete}; the other masters are still done. Throws
+   * {@link CacheArgumentException} when the pattern is null or empty, longer than a key may be, or not valid UTF-16.
+   */
+  public PatternInvalidation invalidateMatching(String pattern) {
+    if (pattern == null || pattern.isEmpty()) {
+      throw new CacheArgumentException(namespace, "pattern must not be " + (pattern == null ? "null" : "empty")
+          + " (\"*\" matches every key of the namespace)");
+    }
+    if (pattern.length() > MAX_KEY_LENGTH) {
+      throw new CacheArgumentException(namespace, "pattern is " + pattern.length() + " characters long; at most "
+          + MAX_KEY_LENGTH + " allowed");
+    }
+    int surrogate = unpairedSurrogate(pattern);
+    if (surrogate >= 0) {
+      throw new CacheArgumentException(namespace, "pattern has an unpaired UTF-16 surrogate at index " + surrogate);
+    }
+    RedisGlob glob = new RedisGlob(pattern);
+    int dropped = sync.dropMatching(glob);
+    NamespaceL2.Matching done = l2.deleteMatching(glob);
+    dropped += sync.dropMatching(glob); // what a concurrent read brought back from L2 during the scan
+    return new PatternInvalidation(pattern, done.removed(), dropped, done.complete(), done.published());
+  }
+
+  /**
+   * Warms the cache with values known to be wanted: {@link #putAll(Map)} of {@code entries} (so they replace what is
+   * cached, and the other instances drop their L1 copies). Returns what {@code putAll} returns.
+   */
+  public boolean warm(Map<? extends K, ? extends V> entries) {
+    return putAll(entries);
+  }
+
+  /**
+   * Warms the cache with {@code keys}: each key that neither L1 nor L2 holds is loaded by {@code loader} (as
+   * {@link #get(Object, CacheLoader)} does: one load per key at a time, across replicas too), the others are left as
+   * they are. Returns how many keys the loader was called for. The loader's exceptions reach the caller (the keys
+   * before the failing one stay warmed).
+   */
+  public int warm(Collection<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
+    if (keys == null) {
+      throw new CacheArgumentException(namespace, "keys must not be null");
+    }
+    if (loader == null) {
+      throw new CacheArgumentException(namespace, "loader must not be null");
+    }
+    AtomicInteger loaded = new AtomicInteger();
+    CacheLoader<K, V> counting = key -> {
+      loaded.incrementAndGet();
+      return loader.load(key);
+    };
+    for (K key : keys) {
+      get(key, counting);
+    }
+    return loaded.get();
   }
 
   /** The namespace. */
@@ -220,10 +388,66 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return l1.size();
   }
 
-  /** Stops listening for invalidations; the cluster stays open. */
+  /** Stops the periodic warming and listening for invalidations; the cluster stays open. */
   @Override
   public void close() {
+    synchronized (warmLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (warmTask != null) {
+        warmTask.cancel();
+      }
+    }
     sync.close();
+  }
+
+  /** One call of a warming source and a {@link #putAll} of what it gave; failures are counted and logged. */
+  private void warmFrom(Supplier<? extends Map<? extends K, ? extends V>> source, String when) {
+    try {
+      Map<? extends K, ? extends V> entries = source.get();
+      if (entries == null) {
+        throw new CacheArgumentException(namespace, "the " + when + " warming source returned null");
+      }
+      putAll(entries);
+      metrics.warmSuccess.increment();
+    } catch (RuntimeException e) {
+      metrics.warmFailure.increment();
+      log.warn("cache '{}': {} warming failed; the cache serves and loads as usual: {}", namespace, when,
+          e.toString());
+    }
+  }
+
+  /** The next periodic warming, after one interval; it runs on the refresh executor, then schedules the next. */
+  private void scheduleWarming() {
+    synchronized (warmLock) {
+      if (closed) {
+        return;
+      }
+      warmTask = scheduler.schedule(warmInterval, () -> {
+        try {
+          warmExecutor.execute(() -> {
+            try {
+              if (!isClosed()) {
+                warmFrom(warmSource, "periodic");
+              }
+            } finally {
+              scheduleWarming();
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          metrics.warmFailure.increment();
+          scheduleWarming();
+        }
+      });
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (warmLock) {
+      return closed;
+    }
   }
 
   // ---- for tests in this package
@@ -241,6 +465,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   // ----
+
+  private long ttlMillis(Duration ttl) {
+    if (ttl == null) {
+      throw new CacheArgumentException(namespace, "ttl must not be null");
+    }
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new CacheArgumentException(namespace, "ttl must be positive, was " + ttl);
+    }
+    if (ttl.toMillis() < 1) {
+      throw new CacheArgumentException(namespace, "ttl must be at least 1 ms (Redis' PX), was " + ttl);
+    }
+    return ttl.toMillis();
+  }
 
   private String encode(K key) {
     if (key == null) {
@@ -309,6 +546,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private Duration durableTimeout = Duration.ZERO;
     private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
     private Duration replicaSingleFlightWait = DEFAULT_REPLICA_SINGLE_FLIGHT_WAIT;
+    private Supplier<? extends Map<? extends K, ? extends V>> warmOnStartup;
+    private Supplier<? extends Map<? extends K, ? extends V>> warmEvery;
+    private Duration warmInterval;
 
     private Builder(CacheCluster cluster, String namespace, KeyCodec<K> keys, ValueCodec<V> codec) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -419,6 +659,33 @@ public final class TieredCache<K, V> implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Warms the cache when it is built: {@link #build()} calls {@code source} once and writes what it returns
+     * ({@link TieredCache#warm(Map)}) before it returns, so the first {@code get} already finds those entries. A
+     * source that throws or returns null does not fail the build: it is logged and counted
+     * ({@code headroom.cache.loads{kind=warm,result=failure}}), and the cache starts cold.
+     */
+    public Builder<K, V> warmOnStartup(Supplier<? extends Map<? extends K, ? extends V>> source) {
+      this.warmOnStartup = Objects.requireNonNull(source, "warmOnStartup");
+      return this;
+    }
+
+    /**
+     * Warms the cache every {@code interval} (the first time one interval after the build): the cluster's scheduler
+     * hands each round to the refresh executor ({@link #refreshExecutor}), which calls {@code source} and writes what
+     * it returns ({@link TieredCache#warm(Map)}: the values replace what is cached). A round that fails is logged and
+     * counted, and the next one still runs. {@link TieredCache#close()} stops it.
+     */
+    public Builder<K, V> warmEvery(Duration interval, Supplier<? extends Map<? extends K, ? extends V>> source) {
+      checks.positive("warmEvery.interval", interval);
+      if (interval.toMillis() < 1) {
+        throw checks.invalid("warmEvery.interval", interval, "must be at least 1 ms");
+      }
+      this.warmInterval = interval;
+      this.warmEvery = Objects.requireNonNull(source, "warmEvery");
+      return this;
+    }
+
     /** Validates and builds; subscribes to the namespace's invalidation channel. */
     public TieredCache<K, V> build() {
       if (cluster.bus().registered(namespace)) {
@@ -430,7 +697,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       return new TieredCache<>(new TieredCacheSettings<>(cluster, namespace, keys, codec, l1Enabled, l1MaximumSize,
           l1Ttl, ttl, earlyRefreshBeta, refreshExecutor, durableReplicas, durableTimeout, maxValueBytes,
-          replicaSingleFlightWait));
+          replicaSingleFlightWait, warmEvery, warmInterval)).start(warmOnStartup);
     }
   }
 }
