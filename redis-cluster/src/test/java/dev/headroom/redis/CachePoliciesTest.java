@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -229,8 +230,7 @@ class CachePoliciesTest {
     for (String key : entries.keySet()) {
       boolean matching = key.startsWith("user:");
       assertThat(existsInL2(a, key)).as(key).isEqualTo(!matching);
-      assertThat(a.get(key)).as(key).isEqualTo(matching ? java.util.Optional.empty()
-          : java.util.Optional.of(entries.get(key)));
+      assertThat(a.get(key)).as(key).isEqualTo(matching ? Optional.empty() : Optional.of(entries.get(key)));
     }
     assertThat(b.inL1("team:3")).as("non-matching keys stay in B's L1").isTrue();
     assertThat(b.get("user:3:profile")).isEmpty();
