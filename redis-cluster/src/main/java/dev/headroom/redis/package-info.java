@@ -26,6 +26,30 @@
  *       that are not valid UTF-16 are refused rather than colliding once encoded as UTF-8.
  * </ul>
  *
+ * <h2>Expiry, bulk writes, purges and warming</h2>
+ *
+ * <ul>
+ *   <li><b>{@code ttl_expired}</b> ({@code headroom.cache.ttl.expired{namespace}}) counts reads that found their entry
+ *       gone because its TTL passed. Definition: an L2 lookup (after an L1 miss, which includes an L1 entry that
+ *       expired with its L2 TTL) that Redis answered with a miss, for a key whose last value this process wrote or
+ *       read, whose expiry time (in the entry's header, the writer's wall clock) has passed, and that was not
+ *       invalidated since (here, or by a message on the invalidation channel). Cheap: one bounded map entry (key to
+ *       expiry, as many as L1 holds at most) per value written or read from L2, nothing on L1 hits; each entry counts
+ *       once. Not counted: keys never seen here, deletes and invalidations, evictions under {@code maxmemory} before
+ *       the expiry, L2 reads that failed, and reads much later than the expiry (more than the entry's remaining TTL
+ *       when it was seen, at least a minute).
+ *   <li><b>{@code putAll}</b> encodes every entry first (a bad one changes nothing), then pipelines the SETs per slot
+ *       on Lettuce's async API and publishes one invalidation per key.
+ *   <li><b>{@code invalidateMatching(glob)}</b> SCANs every master with {@code MATCH <prefix>:<namespace>:<glob>},
+ *       UNLINKs in batches, and publishes one pattern message ({@code <publisher> <sequence>* <glob>}, in the same
+ *       sequence as the key messages) on which the other instances drop their matching L1 entries, matched by a port
+ *       of Redis' own glob matcher ({@code RedisGlob}) on the same UTF-8 bytes.
+ *   <li><b>Warming</b> writes what a supplier returns through {@code putAll}, once at build time
+ *       ({@code warmOnStartup}) or every interval on the cluster's scheduler and the refresh executor
+ *       ({@code warmEvery}, stopped by {@code close()}); a failing supplier is counted
+ *       ({@code headroom.cache.loads{kind=warm}}) and logged, never fatal.
+ * </ul>
+ *
  * <h2>Construction and errors</h2>
  *
  * {@link dev.headroom.redis.CacheCluster.Builder#build()} and {@link dev.headroom.redis.TieredCache.Builder#build()}
