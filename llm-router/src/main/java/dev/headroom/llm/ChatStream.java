@@ -74,6 +74,7 @@ public final class ChatStream implements Flow.Publisher<Chunk> {
       subscriber.onError(e);
       return;
     }
+    runner.watch(request, result);
     subscriber.onSubscribe(pump);
     try {
       executor.execute(pump);

@@ -36,11 +36,12 @@ final class FleetPoller implements AutoCloseable {
   private final Duration interval;
   private final Duration timeout;
   private final VramGuard vram; // null without a VRAM policy
+  private final LlmMetrics metrics;
   private final Map<String, Scheduler.Cancellable> timers = new HashMap<>();
   private volatile boolean closed;
 
   FleetPoller(List<Endpoint> nodes, WireOllama client, Catalog catalog, Scheduler scheduler, Ticker ticker,
-      ExecutorService executor, Duration interval, Duration timeout, VramGuard vram) {
+      ExecutorService executor, Duration interval, Duration timeout, VramGuard vram, LlmMetrics metrics) {
     nodes.forEach(node -> this.nodes.put(node.id(), node));
     this.client = client;
     this.catalog = catalog;
@@ -50,6 +51,7 @@ final class FleetPoller implements AutoCloseable {
     this.interval = interval;
     this.timeout = timeout;
     this.vram = vram;
+    this.metrics = metrics;
   }
 
   /** Starts the periodic polls. */
@@ -77,6 +79,7 @@ final class FleetPoller implements AutoCloseable {
     if (vram != null) {
       vram.forget(id);
     }
+    metrics.forgetNode(id);
     synchronized (timers) {
       Scheduler.Cancellable timer = timers.remove(id);
       if (timer != null) {
@@ -134,6 +137,9 @@ final class FleetPoller implements AutoCloseable {
         until.put(model, now + Math.max(0, Math.min(left, Long.MAX_VALUE / 4)));
       });
       catalog.ps(node.id(), until);
+      if (nodes.get(node.id()) == node) {
+        metrics.loadedModels(node.id(), until.size());
+      }
       if (vram != null && nodes.get(node.id()) == node) {
         vram.observed(node, loaded);
       }

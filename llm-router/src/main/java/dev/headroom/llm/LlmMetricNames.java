@@ -20,6 +20,16 @@ public final class LlmMetricNames {
   /** Counter of streams that failed after their first chunk: tags tier, endpoint. */
   public static final String STREAMS_INTERRUPTED = "headroom.llm.stream.interrupted";
 
+  /**
+   * Counter of LLM requests by the model asked for (after aliases, normalized: {@code llama3.2:latest}): tags model,
+   * tier (local, remote, cloud, cache; none when nothing answered), outcome (success, failure, timeout,
+   * no_capacity, cancelled).
+   */
+  public static final String REQUESTS = "headroom.llm.requests";
+  /** Timer (histogram) of successful LLM requests, whole answer or whole stream: tags model, tier. */
+  public static final String LATENCY = "headroom.llm.latency";
+  /** Gauge of the models in memory on a node, from its last {@code /api/ps}: tag endpoint. */
+  public static final String MODELS_LOADED = "headroom.llm.models.loaded";
   /** Gauge of the share of a node's VRAM capacity in use ({@link VramPolicy}): tag endpoint. */
   public static final String VRAM_USAGE = "headroom.llm.vram.usage";
   /** Gauge of the VRAM in bytes used by a node's loaded models ({@code size_vram} in {@code /api/ps}): tag endpoint. */

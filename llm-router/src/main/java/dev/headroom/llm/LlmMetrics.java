@@ -4,6 +4,9 @@ import static dev.headroom.llm.LlmMetricNames.CACHE;
 import static dev.headroom.llm.LlmMetricNames.CLOUD_REFUSED;
 import static dev.headroom.llm.LlmMetricNames.CLOUD_SPEND;
 import static dev.headroom.llm.LlmMetricNames.COLD_LOADS;
+import static dev.headroom.llm.LlmMetricNames.LATENCY;
+import static dev.headroom.llm.LlmMetricNames.MODELS_LOADED;
+import static dev.headroom.llm.LlmMetricNames.REQUESTS;
 import static dev.headroom.llm.LlmMetricNames.STREAMS_INTERRUPTED;
 import static dev.headroom.llm.LlmMetricNames.TOKEN_RATE;
 import static dev.headroom.llm.LlmMetricNames.TTFT;
@@ -31,6 +34,15 @@ final class LlmMetrics {
   private final Map<SpendLimitExceededException.Kind, Counter> refused = new ConcurrentHashMap<>();
   private final Map<Boolean, Counter> cache = new ConcurrentHashMap<>();
   private volatile Counter spend; // registered at the first spend, as before the meters were kept
+  private final Map<RequestTags, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<Tags, Timer> latency = new ConcurrentHashMap<>();
+  private final Map<String, LoadedGauge> loaded = new ConcurrentHashMap<>();
+
+  /** The tags of a finished request: the model asked for, the tier that answered, the outcome. */
+  private record RequestTags(String model, String tier, String outcome) {}
+
+  /** A node's loaded-model count and its gauge. */
+  private record LoadedGauge(java.util.concurrent.atomic.AtomicInteger count, io.micrometer.core.instrument.Gauge gauge) {}
 
   LlmMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -84,6 +96,47 @@ final class LlmMetrics {
     if (registry != null) {
       refused.computeIfAbsent(kind, k -> Counter.builder(CLOUD_REFUSED)
           .tag("kind", k.name().toLowerCase(Locale.ROOT)).register(registry)).increment();
+    }
+  }
+
+  /**
+   * A request for {@code model} ended: {@code tier} answered it ({@code cache} for a cached answer, {@code none} when
+   * nothing did) with {@code outcome} ({@code success}, {@code failure}, {@code timeout}, {@code no_capacity},
+   * {@code cancelled}) after {@code nanos}.
+   */
+  void request(String model, String tier, String outcome, long nanos) {
+    if (registry == null) {
+      return;
+    }
+    requests.computeIfAbsent(new RequestTags(model, tier, outcome), t -> Counter.builder(REQUESTS)
+        .description("LLM requests by model, answering tier and outcome")
+        .tags("model", t.model(), "tier", t.tier(), "outcome", t.outcome()).register(registry)).increment();
+    if (outcome.equals("success") && nanos >= 0) {
+      latency.computeIfAbsent(new Tags(model, tier), t -> Timer.builder(LATENCY)
+          .description("Time of a successful LLM request, whole answer or whole stream")
+          .tags("model", t.first(), "tier", t.second()).publishPercentileHistogram().register(registry))
+          .record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** {@code endpoint} has {@code count} models in memory (its last {@code /api/ps}). */
+  void loadedModels(String endpoint, int count) {
+    if (registry == null) {
+      return;
+    }
+    loaded.computeIfAbsent(endpoint, id -> {
+      java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger();
+      return new LoadedGauge(value, io.micrometer.core.instrument.Gauge.builder(MODELS_LOADED, value,
+          java.util.concurrent.atomic.AtomicInteger::get).description("Models in memory on the node")
+          .tag("endpoint", id).strongReference(true).register(registry));
+    }).count().set(count);
+  }
+
+  /** Removes a removed node's loaded-model gauge. */
+  void forgetNode(String endpoint) {
+    LoadedGauge g = loaded.remove(endpoint);
+    if (g != null && registry != null) {
+      registry.remove(g.gauge());
     }
   }
 

@@ -64,12 +64,12 @@ final class LlmRouterParts implements AutoCloseable {
         new Attempts(tiers, ollama, openAi, spend, feedback, inFlight),
         new StreamAttempts(tiers, ollama, openAi, spend, feedback, inFlight, s.scheduler(), ticker,
             s.firstTokenTimeout()),
-        tiers, inFlight);
+        tiers, inFlight, metrics);
     all.forEach(e -> catalog.register(e.id()));
     this.vram = s.vram() == null ? null
         : new VramGuard(s.vram(), catalog, inFlight, ollama, s.pollTimeout(), s.meterRegistry());
     this.poller = new FleetPoller(all, ollama, catalog, s.scheduler(), ticker, workers, s.pollInterval(),
-        s.pollTimeout(), vram);
+        s.pollTimeout(), vram, metrics);
     if (s.discoverOnBuild()) {
       poller.refreshNow(s.pollTimeout().plus(s.pollTimeout()));
     }

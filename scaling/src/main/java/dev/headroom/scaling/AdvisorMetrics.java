@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,8 +20,18 @@ final class AdvisorMetrics {
   private final Map<String, AtomicInteger> desired = new ConcurrentHashMap<>();
 
   AdvisorMetrics(MeterRegistry registry, List<RuleEvaluator> rules, List<VetoEvaluator> vetoes,
-      List<DecisionEvaluator> decisions, Collection<String> boundedServices) {
+      List<DecisionEvaluator> decisions, Collection<String> boundedServices, Map<String, Integer> currentCounts) {
     this.registry = registry;
+    if (currentCounts != null) { // counts come from elsewhere than the app's gauge: export what was read
+      for (String service : boundedServices) {
+        meters.add(Gauge.builder(ScalingMetricNames.CURRENT_REPLICAS, currentCounts,
+                c -> c.containsKey(service) ? c.get(service) : Double.NaN)
+            .description("The replicas the service runs, as the advisor last read them")
+            .tags("service", service)
+            .strongReference(true)
+            .register(registry));
+      }
+    }
     for (DecisionEvaluator d : decisions) {
       meters.add(Gauge.builder(ScalingMetricNames.DECISION_ACTIVE, d, e -> e.active)
           .description("1 while the decision speaks for its service")
@@ -57,6 +68,19 @@ final class AdvisorMetrics {
     if (value != null) {
       value.set(target);
     }
+  }
+
+  void lag(String service, ScaleDirection direction, long nanos) {
+    Timer timer = Timer.builder(ScalingMetricNames.LAG)
+        .description("From a scaling signal to the replica count reaching its target")
+        .tags("service", service, "direction", direction.tag())
+        .register(registry);
+    synchronized (meters) {
+      if (!meters.contains(timer)) {
+        meters.add(timer);
+      }
+    }
+    timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   void signalled(ScalingSignal signal) {

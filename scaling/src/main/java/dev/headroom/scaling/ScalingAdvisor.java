@@ -64,6 +64,8 @@ public final class ScalingAdvisor implements AutoCloseable {
   private final Map<String, List<DecisionEvaluator>> decisionsByService = new LinkedHashMap<>();
   private final Set<RuleEvaluator> decided = new HashSet<>();
   private final ReplicaCounts replicaCounts;
+  private final Map<String, PendingTarget> pending = new HashMap<>();
+  private final Map<String, Integer> lastCounts = new java.util.concurrent.ConcurrentHashMap<>();
   private final AdvisorMetrics metrics;
   private final Object lock = new Object();
   private volatile AdvisorState state;
@@ -101,8 +103,10 @@ public final class ScalingAdvisor implements AutoCloseable {
       d.when().forEach(rule -> decided.add(byName.get(rule)));
     }
     this.replicaCounts = b.replicaCounts != null ? b.replicaCounts : ReplicaCounts.fromGauge(registry);
+    boolean appRegistersCounts = b.replicaCounts == null && b.export == registry;
     this.metrics = b.export == null ? null
-        : new AdvisorMetrics(b.export, rules, vetoes, decisions, config.services().keySet());
+        : new AdvisorMetrics(b.export, rules, vetoes, decisions, config.services().keySet(),
+            appRegistersCounts ? null : lastCounts);
     this.state = new AdvisorState(Instant.EPOCH, List.of(), List.of(), List.of(), List.of());
   }
 
@@ -217,6 +221,7 @@ public final class ScalingAdvisor implements AutoCloseable {
       }
     }
     Map<String, OptionalInt> replicas = new HashMap<>();
+    reachedTargets(now, replicas);
     BiFunction<String, ScaleDirection, String> holds = (service, direction) -> {
       String veto = vetoing(service, direction);
       return veto != null ? veto : atBound(service, direction, replicas);
@@ -250,7 +255,31 @@ public final class ScalingAdvisor implements AutoCloseable {
     if (metrics != null) {
       signals.forEach(metrics::signalled);
     }
+    for (ScalingSignal signal : signals) {
+      signal.targetReplicas().ifPresent(target -> pending.merge(signal.service(),
+          new PendingTarget(signal.direction(), target, now),
+          (old, fresh) -> old.direction() == fresh.direction() ? new PendingTarget(old.direction(), target, old.since())
+              : fresh));
+    }
+    config.services().keySet().forEach(service -> current(service, replicas));
     return signals;
+  }
+
+  /** A target a signal asked for and not reached yet: the start of a scaling lag. */
+  private record PendingTarget(ScaleDirection direction, int target, long since) {}
+
+  /** Records the scaling lag of every pending target the current counts have reached. */
+  private void reachedTargets(long now, Map<String, OptionalInt> replicas) {
+    pending.entrySet().removeIf(e -> {
+      OptionalInt current = current(e.getKey(), replicas);
+      PendingTarget p = e.getValue();
+      boolean reached = current.isPresent() && (p.direction() == ScaleDirection.UP
+          ? current.getAsInt() >= p.target() : current.getAsInt() <= p.target());
+      if (reached && metrics != null) {
+        metrics.lag(e.getKey(), p.direction(), now - p.since());
+      }
+      return reached;
+    });
   }
 
   /** {@code veto:NAME} of the first active veto blocking (service, direction), or null. */
@@ -266,12 +295,19 @@ public final class ScalingAdvisor implements AutoCloseable {
   /** The service's current replicas, read once per sample. */
   private OptionalInt current(String service, Map<String, OptionalInt> replicas) {
     return replicas.computeIfAbsent(service, s -> {
+      OptionalInt count;
       try {
-        return Objects.requireNonNullElse(replicaCounts.current(s), OptionalInt.empty());
+        count = Objects.requireNonNullElse(replicaCounts.current(s), OptionalInt.empty());
       } catch (RuntimeException e) {
         LOG.warn("scaling advisor: the replica count of '{}' could not be read", s, e);
-        return OptionalInt.empty();
+        count = OptionalInt.empty();
       }
+      if (count.isPresent()) {
+        lastCounts.put(s, count.getAsInt());
+      } else {
+        lastCounts.remove(s);
+      }
+      return count;
     });
   }
 

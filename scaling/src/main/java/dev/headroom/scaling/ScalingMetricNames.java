@@ -21,10 +21,17 @@ public final class ScalingMetricNames {
   /** Gauge per service with {@link ServiceBounds}: the target of its last rule or decision signal. Tag service. */
   public static final String DESIRED_REPLICAS = "headroom.scaling.replicas.desired";
   /**
-   * The gauge the application registers (not the advisor): the replicas a service runs now, tag service. Read by
-   * {@link ReplicaCounts#fromGauge}.
+   * Gauge of the replicas a service runs now, tag service: registered by the application and read by
+   * {@link ReplicaCounts#fromGauge} (the default), or, with any other {@link ReplicaCounts}, registered by the advisor
+   * for each service with bounds, from the count it read at its last sample.
    */
   public static final String CURRENT_REPLICAS = "headroom.scaling.replicas.current";
+  /**
+   * Timer of scaling lag: from a signal with a target to the first sample at which the service's current replica
+   * count reached it (at or above for up, at or below for down). Tags service, direction. Needs current counts
+   * ({@link ReplicaCounts}).
+   */
+  public static final String LAG = "headroom.scaling.lag";
 
   private ScalingMetricNames() {}
 }

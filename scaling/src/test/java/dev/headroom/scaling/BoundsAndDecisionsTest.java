@@ -103,6 +103,44 @@ class BoundsAndDecisionsTest {
   }
 
   @Test
+  void theScalingLagRunsFromTheSignalToTheSampleThatSeesTheTargetReached() {
+    SimpleMeterRegistry export = new SimpleMeterRegistry(SimpleConfig.DEFAULT, new VirtualMicrometerClock(time));
+    AtomicInteger deployment = new AtomicInteger(3);
+    advisor = ScalingAdvisor.builder(ScalingConfig.builder()
+            .service(ServiceBounds.builder("app").replicas(2, 10).stepUp(2).build())
+            .rule(rule("queue-high", "app.queue", 100, ScaleDirection.UP)).build(), registry)
+        .clock(time).sampleInterval(Duration.ofSeconds(1)).exportMetricsTo(export)
+        .replicaCounts(service -> java.util.OptionalInt.of(deployment.get()))
+        .listener(signals::add).build().start();
+    time.runDue();
+    assertThat(export.get(ScalingMetricNames.CURRENT_REPLICAS).tag("service", "app").gauge().value())
+        .as("counts read from a function are exported").isEqualTo(3.0);
+
+    queue.set(150.0);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(signals).singleElement().satisfies(s -> assertThat(s.targetReplicas()).hasValue(5));
+    time.advance(Duration.ofSeconds(60));
+    deployment.set(4); // on its way, not there yet
+    time.advance(Duration.ofSeconds(29));
+    assertThat(export.find(ScalingMetricNames.LAG).timer()).isNull();
+    deployment.set(5);
+    time.advance(Duration.ofSeconds(1));
+    io.micrometer.core.instrument.Timer lag = export.get(ScalingMetricNames.LAG).tag("service", "app")
+        .tag("direction", "up").timer();
+    assertThat(lag.count()).isEqualTo(1);
+    assertThat(lag.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(90.0);
+    assertThat(export.get(ScalingMetricNames.CURRENT_REPLICAS).tag("service", "app").gauge().value()).isEqualTo(5.0);
+  }
+
+  @Test
+  void withTheAppsOwnGaugeTheAdvisorRegistersNoSecondOneAndLeavesItOnClose() {
+    start(ScalingConfig.builder().service(ServiceBounds.builder("app").replicas(2, 10).build())
+        .rule(rule("queue-high", "app.queue", 100, ScaleDirection.UP)).build());
+    advisor.close();
+    assertThat(registry.find(ScalingMetricNames.CURRENT_REPLICAS).gauges()).hasSize(1);
+  }
+
+  @Test
   void percentStepsRoundUpAndTakeAtLeastOneReplica() {
     ServiceBounds bounds = ServiceBounds.builder("app").replicas(1, 100).stepUpPercent(50).stepDownPercent(10).build();
     assertThat(bounds.target(ScaleDirection.UP, 3)).as("3 + ceil(1.5)").isEqualTo(5);
