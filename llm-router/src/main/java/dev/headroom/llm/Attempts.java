@@ -82,7 +82,8 @@ final class Attempts {
       }
       spend.settle(reservation, reply.stats());
       return new ChatResponse(reply.text(), reply.model(), id, tier, reply.stats().promptTokens(),
-          reply.stats().evalCount(), Duration.ZERO, Duration.ZERO, 0, reply.doneReason());
+          reply.stats().evalCount(), Duration.ZERO, Duration.ZERO, 0, reply.doneReason(), reply.toolCalls(),
+          reply.thinking());
     }
     Reply reply;
     try {
@@ -97,7 +98,8 @@ final class Attempts {
     GenStats s = reply.stats();
     long ttft = feedback.answered(tier, id, target.key(), lease.elapsedNanos(), s);
     return new ChatResponse(reply.text(), reply.model(), id, tier, s.promptTokens(), s.evalCount(),
-        Duration.ofNanos(ttft), Duration.ofNanos(s.loadNanosOrZero()), s.tokensPerSecond(), reply.doneReason());
+        Duration.ofNanos(ttft), Duration.ofNanos(s.loadNanosOrZero()), s.tokensPerSecond(), reply.doneReason(),
+        reply.toolCalls(), reply.thinking());
   }
 
   private EmbedResponse embed(Lease lease, EmbedRequest request, ModelTarget target, String tier, Duration timeout,

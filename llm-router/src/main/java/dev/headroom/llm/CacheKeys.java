@@ -1,6 +1,5 @@
 package dev.headroom.llm;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,25 +7,17 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The deterministic {@link ResponseCache} key of a request: SHA-256 over a canonical JSON of what decides the
- * answer.
+ * The deterministic {@link ResponseCache} key of a request: SHA-256 over what decides the answer, which is what an
+ * Ollama node is sent for it (the request body, model name normalized, without {@code keep_alive}).
  */
 final class CacheKeys {
   private CacheKeys() {}
 
   static String key(ChatRequest request, String model) {
-    ObjectNode canonical = WireExchange.JSON.createObjectNode();
-    canonical.put("v", 1).put("kind", request.kind().name()).put("model", model);
-    if (request.kind() == ChatRequest.Kind.CHAT) {
-      ArrayNode messages = canonical.putArray("messages");
-      request.messages().forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
-    } else {
-      canonical.put("prompt", request.prompt());
-      request.system().ifPresent(s -> canonical.put("system", s));
-    }
-    request.temperature().ifPresent(t -> canonical.put("temperature", t));
-    request.seed().ifPresent(s -> canonical.put("seed", s));
-    request.maxTokens().ifPresent(n -> canonical.put("maxTokens", n));
+    // everything a node is sent decides the answer: messages, images, format, options, think
+    ObjectNode canonical = WireOllama.body(request, model, false);
+    canonical.remove("keep_alive"); // how long the model stays loaded does not change the answer
+    canonical.put("v", 2).put("kind", request.kind().name());
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -3,7 +3,10 @@ package dev.headroom.llm;
 import dev.headroom.core.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -24,7 +27,15 @@ import java.util.OptionalLong;
  *     .build();
  * }</pre>
  *
- * <p>A request is <em>deterministic</em> when its temperature is 0 or it sets a seed; only those are cached.
+ * <p>Beyond messages: {@link Builder#tool tools} the model may call (its calls come back in
+ * {@link ChatResponse#toolCalls()}), a {@link Builder#format format} (JSON, or JSON following a schema), images
+ * ({@link Message#user(String, List)}), model {@link Builder#option options} passed through untouched, and
+ * {@link Builder#keepAlive keep_alive} and {@link Builder#think think}. On overflow to an OpenAI-compatible cloud the
+ * same request is translated ({@code tools}, {@code response_format}, image parts, {@code stop}, {@code top_p},
+ * {@code max_tokens}) and the reply translated back.
+ *
+ * <p>A request is <em>deterministic</em> when its temperature is 0 or it sets a seed; only those without tools are
+ * cached, under a key of everything the node is sent.
  */
 public final class ChatRequest {
   /** The subject of a bad request's {@link dev.headroom.core.ConfigException}; paths are the builder's names. */
@@ -48,6 +59,12 @@ public final class ChatRequest {
   private final boolean idempotent;
   private final Duration maxQueueWait;
   private final Duration timeout;
+  private final List<Tool> tools;
+  private final ResponseFormat format;
+  private final Map<String, Object> options;
+  private final List<String> images;
+  private final Duration keepAlive;
+  private final Boolean think;
 
   private ChatRequest(Builder b) {
     this.kind = b.kind;
@@ -61,6 +78,12 @@ public final class ChatRequest {
     this.idempotent = b.idempotent;
     this.maxQueueWait = b.maxQueueWait;
     this.timeout = b.timeout;
+    this.tools = List.copyOf(b.tools);
+    this.format = b.format;
+    this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+    this.images = List.copyOf(b.images);
+    this.keepAlive = b.keepAlive;
+    this.think = b.think;
   }
 
   /** A chat request for {@code model} (a model name or an alias configured on the router). */
@@ -130,6 +153,41 @@ public final class ChatRequest {
     return Optional.ofNullable(timeout);
   }
 
+  /** The tools the model may call (empty: none). */
+  public List<Tool> tools() {
+    return tools;
+  }
+
+  /** The shape the answer must take; {@link ResponseFormat#text()} by default. */
+  public ResponseFormat format() {
+    return format;
+  }
+
+  /**
+   * Model options beyond temperature, seed and max tokens, as Ollama names them ({@code num_ctx}, {@code top_p},
+   * {@code top_k}, {@code stop}, {@code repeat_penalty}, ...), in the order set: sent to Ollama untouched; on
+   * overflow to the cloud, {@code top_p}, {@code stop}, {@code presence_penalty} and {@code frequency_penalty} are
+   * translated and the rest, which the OpenAI API does not know, are left out.
+   */
+  public Map<String, Object> options() {
+    return options;
+  }
+
+  /** The images of a generate request (base64); a chat's images are on its {@link Message}s. */
+  public List<String> images() {
+    return images;
+  }
+
+  /** How long the node should keep the model in memory after this request ({@code keep_alive}), if set. */
+  public Optional<Duration> keepAlive() {
+    return Optional.ofNullable(keepAlive);
+  }
+
+  /** Whether a thinking model should think first ({@code think}), if set. */
+  public Optional<Boolean> think() {
+    return Optional.ofNullable(think);
+  }
+
   /** Whether the answer is reproducible (temperature 0 or a fixed seed), so it may be cached. */
   public boolean deterministic() {
     return (temperature != null && temperature == 0.0) || seed != null;
@@ -162,6 +220,12 @@ public final class ChatRequest {
     b.idempotent = idempotent;
     b.maxQueueWait = maxQueueWait;
     b.timeout = timeout;
+    b.tools.addAll(tools);
+    b.format = format;
+    b.options.putAll(options);
+    b.images.addAll(images);
+    b.keepAlive = keepAlive;
+    b.think = think;
     return b;
   }
 
@@ -169,7 +233,10 @@ public final class ChatRequest {
   public String toString() {
     return "ChatRequest{" + kind + " " + model + ", " + (kind == Kind.CHAT ? messages.size() + " messages"
         : prompt().length() + " chars") + (temperature == null ? "" : ", temperature=" + temperature)
-        + (seed == null ? "" : ", seed=" + seed) + (maxTokens == null ? "" : ", maxTokens=" + maxTokens) + '}';
+        + (seed == null ? "" : ", seed=" + seed) + (maxTokens == null ? "" : ", maxTokens=" + maxTokens)
+        + (tools.isEmpty() ? "" : ", tools=" + tools.stream().map(Tool::name).toList())
+        + (format.kind() == ResponseFormat.Kind.TEXT ? "" : ", format=" + format.kind())
+        + (options.isEmpty() ? "" : ", options=" + options.keySet()) + '}';
   }
 
   /** Builds a {@link ChatRequest}. */
@@ -185,6 +252,12 @@ public final class ChatRequest {
     private boolean idempotent = true;
     private Duration maxQueueWait;
     private Duration timeout;
+    private final List<Tool> tools = new ArrayList<>();
+    private ResponseFormat format = ResponseFormat.text();
+    private final Map<String, Object> options = new LinkedHashMap<>();
+    private final List<String> images = new ArrayList<>();
+    private Duration keepAlive;
+    private Boolean think;
 
     private Builder(Kind kind, String model) {
       this.kind = kind;
@@ -253,6 +326,99 @@ public final class ChatRequest {
       Objects.requireNonNull(value, "timeout");
       this.timeout = CHECKS.positive("timeout", value);
       return this;
+    }
+
+    /** Adds a tool the model may call. */
+    public Builder tool(Tool value) {
+      tools.add(Objects.requireNonNull(value, "tool"));
+      return this;
+    }
+
+    /** The shape the answer must take (JSON, or JSON following a schema); default free text. */
+    public Builder format(ResponseFormat value) {
+      this.format = Objects.requireNonNull(value, "format");
+      return this;
+    }
+
+    /**
+     * Sets a model option by its Ollama name ({@code num_ctx}, {@code top_p}, {@code repeat_penalty}, ...), passed
+     * through untouched. The value is a number, a string, a boolean or a list of those. Temperature, seed and
+     * {@code num_predict} have their own setters, which win.
+     */
+    public Builder option(String key, Object value) {
+      CHECKS.nonBlank("option name", key);
+      options.put(key, optionValue(key, value));
+      return this;
+    }
+
+    /** Nucleus sampling ({@code top_p}), in (0, 1]. */
+    public Builder topP(double value) {
+      if (!(value > 0 && value <= 1)) {
+        throw CHECKS.invalid("topP", value, "must be in (0, 1]");
+      }
+      return option("top_p", value);
+    }
+
+    /** Top-k sampling ({@code top_k}), >= 1. */
+    public Builder topK(int value) {
+      return option("top_k", CHECKS.atLeast("topK", value, 1));
+    }
+
+    /** The context window in tokens ({@code num_ctx}), >= 1. */
+    public Builder numCtx(int value) {
+      return option("num_ctx", CHECKS.atLeast("numCtx", value, 1));
+    }
+
+    /** Sequences that end generation ({@code stop}). */
+    public Builder stop(String... sequences) {
+      for (String sequence : sequences) {
+        CHECKS.required("stop", sequence);
+        if (sequence.isEmpty()) {
+          throw CHECKS.invalid("stop", "\"\"", "must not be empty");
+        }
+      }
+      return option("stop", List.of(sequences));
+    }
+
+    /** Adds an image (base64) to a generate request; a chat's images go on its messages. */
+    public Builder image(String base64) {
+      if (kind != Kind.GENERATE) {
+        throw CHECKS.invalid("image", "(chat)", "goes on a message: Message.user(text, images)");
+      }
+      Message.user("", List.of(Objects.requireNonNull(base64, "image"))); // validates the base64
+      images.add(base64);
+      return this;
+    }
+
+    /** How long the node keeps the model in memory after this request ({@code keep_alive}); zero unloads it. */
+    public Builder keepAlive(Duration value) {
+      Objects.requireNonNull(value, "keepAlive");
+      this.keepAlive = CHECKS.nonNegative("keepAlive", value);
+      return this;
+    }
+
+    /** Whether a thinking model thinks first ({@code think}); its thoughts come in {@link ChatResponse#thinking()}. */
+    public Builder think(boolean value) {
+      this.think = value;
+      return this;
+    }
+
+    private static Object optionValue(String key, Object value) {
+      if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+        if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+          throw CHECKS.invalid("option " + key, value, "must be a finite number");
+        }
+        return value;
+      }
+      if (value instanceof List<?> list) {
+        for (Object item : list) {
+          if (!(item instanceof Number || item instanceof String || item instanceof Boolean)) {
+            throw CHECKS.invalid("option " + key, value, "must list numbers, strings or booleans");
+          }
+        }
+        return List.copyOf(list);
+      }
+      throw CHECKS.invalid("option " + key, value, "must be a number, a string, a boolean or a list of those");
     }
 
     /** Validates and builds. */

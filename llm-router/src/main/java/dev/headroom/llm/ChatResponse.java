@@ -1,6 +1,7 @@
 package dev.headroom.llm;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,10 +23,14 @@ import java.util.Objects;
  *     {@code finish_reason} - {@code "stop"} (a natural end), {@code "length"} (cut by
  *     {@link ChatRequest#maxTokens()} or the context), or another server value ({@code content_filter}, ...);
  *     empty when the server did not say, and for an answer from the cache
+ * @param toolCalls the tools the model asked to call (Ollama's {@code message.tool_calls}, the cloud's
+ *     {@code tool_calls}, streamed or not); answer them with {@link Message#tool(ToolCall, String)} in the next
+ *     request. Empty when it called none
+ * @param thinking what a thinking model thought before answering ({@code think}); empty when nothing
  */
 public record ChatResponse(String text, String model, String endpoint, String tier, int promptTokens,
     int completionTokens, Duration timeToFirstToken, Duration loadDuration, double tokensPerSecond,
-    String doneReason) {
+    String doneReason, List<ToolCall> toolCalls, String thinking) {
 
   /** Validates. */
   public ChatResponse {
@@ -36,6 +41,16 @@ public record ChatResponse(String text, String model, String endpoint, String ti
     Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
     Objects.requireNonNull(loadDuration, "loadDuration");
     Objects.requireNonNull(doneReason, "doneReason");
+    toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls"));
+    Objects.requireNonNull(thinking, "thinking");
+  }
+
+  /** A response without tool calls or thinking. */
+  public ChatResponse(String text, String model, String endpoint, String tier, int promptTokens,
+      int completionTokens, Duration timeToFirstToken, Duration loadDuration, double tokensPerSecond,
+      String doneReason) {
+    this(text, model, endpoint, tier, promptTokens, completionTokens, timeToFirstToken, loadDuration,
+        tokensPerSecond, doneReason, List.of(), "");
   }
 
   /** A response whose done reason is unknown (empty). */
@@ -48,6 +63,11 @@ public record ChatResponse(String text, String model, String endpoint, String ti
   /** Whether generation was cut by a token limit ({@code doneReason} is {@code "length"}). */
   public boolean truncated() {
     return doneReason.equals("length");
+  }
+
+  /** Whether the model asked to call tools (see {@link #toolCalls()}). */
+  public boolean hasToolCalls() {
+    return !toolCalls.isEmpty();
   }
 
   /** Whether the answer came from the response cache. */

@@ -1,15 +1,34 @@
 package dev.headroom.llm;
 
+import java.util.List;
+
 /**
- * One parsed piece of a streamed reply: new text, or the end with the server's stats, the model name it reported
- * (null when none) and why generation stopped (empty when not reported).
+ * One parsed piece of a streamed reply: new text (and thinking, and whole tool calls, which both APIs deliver in
+ * pieces the parsers put together), or the end with the server's stats, the model name it reported (null when none)
+ * and why generation stopped (empty when not reported).
  */
-record Delta(String text, boolean done, GenStats stats, String model, String doneReason) {
+record Delta(String text, boolean done, GenStats stats, String model, String doneReason, List<ToolCall> toolCalls,
+    String thinking) {
   static Delta text(String text) {
-    return new Delta(text, false, GenStats.NONE, null, "");
+    return new Delta(text, false, GenStats.NONE, null, "", List.of(), "");
+  }
+
+  static Delta of(String text, List<ToolCall> toolCalls, String thinking) {
+    return new Delta(text, false, GenStats.NONE, null, "", List.copyOf(toolCalls), thinking);
   }
 
   static Delta end(String text, GenStats stats, String model, String doneReason) {
-    return new Delta(text, true, stats, model, doneReason == null ? "" : doneReason);
+    return end(text, stats, model, doneReason, List.of(), "");
+  }
+
+  static Delta end(String text, GenStats stats, String model, String doneReason, List<ToolCall> toolCalls,
+      String thinking) {
+    return new Delta(text, true, stats, model, doneReason == null ? "" : doneReason, List.copyOf(toolCalls),
+        thinking);
+  }
+
+  /** Whether it carries anything for the caller: text, thinking or tool calls. */
+  boolean hasContent() {
+    return !text.isEmpty() || !toolCalls.isEmpty() || !thinking.isEmpty();
   }
 }

@@ -23,9 +23,13 @@ final class ResponseCacheStep {
     this.metrics = metrics;
   }
 
-  /** The cache key of {@code request}, or null when it is not answered from the cache. */
+  /**
+   * The cache key of {@code request}, or null when it is not answered from the cache: without a cache, when it is
+   * not deterministic, or when it offers tools (an answer that calls a tool is not a text to replay).
+   */
   String key(ChatRequest request, ModelTarget target) {
-    return cache != null && request.deterministic() ? CacheKeys.key(request, target.key()) : null;
+    return cache != null && request.deterministic() && request.tools().isEmpty()
+        ? CacheKeys.key(request, target.key()) : null;
   }
 
   /** The cached answer under {@code key}; empty on a miss or when the cache fails. */

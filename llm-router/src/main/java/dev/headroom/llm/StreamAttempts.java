@@ -67,7 +67,7 @@ final class StreamAttempts {
       Delta first;
       do {
         first = stream.next();
-      } while (first != null && first.text().isEmpty() && !first.done());
+      } while (first != null && !first.hasContent() && !first.done());
       if (first == null) {
         throw new BackendException(id, 200, "stream ended before its first token", "", null);
       }

@@ -3,6 +3,8 @@ package dev.headroom.llm;
 import dev.headroom.core.BackendException;
 import dev.headroom.core.route.FailureClassifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -142,10 +144,14 @@ final class StreamPump implements Flow.Subscription, Runnable {
 
   private void pump(OpenStream opened) {
     StringBuilder text = new StringBuilder();
+    StringBuilder thinking = new StringBuilder();
+    List<ToolCall> toolCalls = new ArrayList<>();
     int index = 0;
     Delta delta = opened.first();
     long idleNanos = runner.idleTimeout.toNanos();
     while (true) {
+      thinking.append(delta.thinking()); // thoughts and tool calls go to the result, not to the chunks
+      toolCalls.addAll(delta.toolCalls());
       if (!delta.text().isEmpty()) {
         if (!awaitDemand()) {
           stopEarly(opened);
@@ -162,7 +168,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
         text.append(delta.text());
       }
       if (delta.done()) {
-        complete(opened, text.toString(), delta);
+        complete(opened, text.toString(), delta, toolCalls, thinking.toString());
         return;
       }
       if (isCancelled()) {
@@ -194,16 +200,16 @@ final class StreamPump implements Flow.Subscription, Runnable {
     }
   }
 
-  private void complete(OpenStream opened, String text, Delta end) {
+  private void complete(OpenStream opened, String text, Delta end, List<ToolCall> toolCalls, String thinking) {
     GenStats stats = end.stats();
     runner.streams.completed(opened, target, stats);
-    if (cacheKey != null) {
+    if (cacheKey != null && toolCalls.isEmpty()) {
       runner.cache.put(cacheKey, text);
     }
     ChatResponse response = new ChatResponse(text, end.model() != null ? end.model() : opened.model(),
         opened.endpoint(), opened.tier(), stats.promptTokens(), stats.evalCount(),
         Duration.ofNanos(opened.ttftNanos()), Duration.ofNanos(stats.loadNanosOrZero()), stats.tokensPerSecond(),
-        end.doneReason());
+        end.doneReason(), toolCalls, thinking);
     result.complete(response);
     subscriber.onComplete();
   }

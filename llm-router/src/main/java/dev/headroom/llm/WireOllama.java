@@ -50,13 +50,16 @@ final class WireOllama {
       throw new BackendException(endpoint.id(), 200, "error in reply: " + reply.path("error").asText(),
           reply.toString(), null);
     }
-    String text = request.kind() == ChatRequest.Kind.CHAT ? reply.path("message").path("content").asText(null)
-        : reply.path("response").asText(null);
+    boolean chat = request.kind() == ChatRequest.Kind.CHAT;
+    String text = chat ? reply.path("message").path("content").asText(null) : reply.path("response").asText(null);
     if (text == null) {
       throw new BackendException(endpoint.id(), 200, "reply has no "
-          + (request.kind() == ChatRequest.Kind.CHAT ? "message.content" : "response"), reply.toString(), null);
+          + (chat ? "message.content" : "response"), reply.toString(), null);
     }
-    return new Reply(text, reply.path("model").asText(model), stats(reply), reply.path("done_reason").asText(""));
+    List<ToolCall> calls = chat ? toolCalls(reply.path("message"), endpoint.id()) : List.of();
+    String thinking = (chat ? reply.path("message").path("thinking") : reply.path("thinking")).asText("");
+    return new Reply(text, reply.path("model").asText(model), stats(reply), reply.path("done_reason").asText(""),
+        calls, thinking);
   }
 
   /** Opens a streamed answer; returns once the reply headers arrived. */
@@ -146,20 +149,81 @@ final class WireOllama {
     if (request.kind() == ChatRequest.Kind.CHAT) {
       ArrayNode messages = body.putArray("messages");
       for (Message m : request.messages()) {
-        messages.addObject().put("role", m.role()).put("content", m.content());
+        ObjectNode message = messages.addObject().put("role", m.role()).put("content", m.content());
+        if (!m.images().isEmpty()) {
+          ArrayNode images = message.putArray("images");
+          m.images().forEach(images::add);
+        }
+        if (!m.toolCalls().isEmpty()) {
+          ArrayNode calls = message.putArray("tool_calls");
+          for (ToolCall call : m.toolCalls()) {
+            calls.addObject().putObject("function").put("name", call.name())
+                .set("arguments", Json.parse(CHECKS, "arguments", call.arguments()));
+          }
+        }
+        if (!m.toolName().isEmpty()) {
+          message.put("tool_name", m.toolName());
+        }
       }
     } else {
       body.put("prompt", request.prompt());
       request.system().ifPresent(s -> body.put("system", s));
+      if (!request.images().isEmpty()) {
+        ArrayNode images = body.putArray("images");
+        request.images().forEach(images::add);
+      }
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (Tool tool : request.tools()) {
+        tools.addObject().put("type", "function").putObject("function").put("name", tool.name())
+            .put("description", tool.description())
+            .set("parameters", Json.parse(CHECKS, "parameters", tool.parameters()));
+      }
+    }
+    switch (request.format().kind()) {
+      case JSON -> body.put("format", "json");
+      case JSON_SCHEMA -> body.set("format", Json.parse(CHECKS, "format", request.format().schema().orElseThrow()));
+      default -> { }
     }
     body.put("stream", stream);
-    if (request.temperature().isPresent() || request.seed().isPresent() || request.maxTokens().isPresent()) {
+    if (!request.options().isEmpty() || request.temperature().isPresent() || request.seed().isPresent()
+        || request.maxTokens().isPresent()) {
       ObjectNode options = body.putObject("options");
+      request.options().forEach((key, value) -> options.set(key, WireExchange.JSON.valueToTree(value)));
       request.temperature().ifPresent(t -> options.put("temperature", t));
       request.seed().ifPresent(s -> options.put("seed", s));
       request.maxTokens().ifPresent(n -> options.put("num_predict", n));
     }
+    request.keepAlive().ifPresent(k -> body.put("keep_alive", k.toMillis() + "ms"));
+    request.think().ifPresent(t -> body.put("think", t));
     return body;
+  }
+
+  private static final dev.headroom.core.Checks CHECKS = dev.headroom.core.Checks.in("chat request");
+
+  /** The tool calls of a reply's {@code message} (Ollama gives arguments as an object, and ids only lately). */
+  static List<ToolCall> toolCalls(JsonNode message, String endpoint) {
+    JsonNode calls = message.path("tool_calls");
+    if (calls.isMissingNode() || calls.isNull()) {
+      return List.of();
+    }
+    if (!calls.isArray()) {
+      throw new BackendException(endpoint, 200, "tool_calls is not a list", message.toString(), null);
+    }
+    List<ToolCall> out = new java.util.ArrayList<>();
+    for (JsonNode call : calls) {
+      JsonNode function = call.path("function");
+      String name = function.path("name").asText("");
+      JsonNode arguments = function.path("arguments");
+      if (name.isEmpty() || !arguments.isObject()) {
+        throw new BackendException(endpoint, 200, "a tool call without a function name or an arguments object",
+            call.toString(), null);
+      }
+      String id = call.path("id").asText("");
+      out.add(new ToolCall(id.isEmpty() ? ToolCalls.newId() : id, name, arguments.toString()));
+    }
+    return out;
   }
 
   static Delta parseLine(String line, boolean chat, String endpoint) {
@@ -177,9 +241,12 @@ final class WireOllama {
           + (chat ? "message.content" : "response"), line, null);
     }
     String content = text.asText("");
+    List<ToolCall> calls = chat ? toolCalls(node.path("message"), endpoint) : List.of();
+    String thinking = (chat ? node.path("message").path("thinking") : node.path("thinking")).asText("");
     return node.path("done").asBoolean(false)
-        ? Delta.end(content, stats(node), node.path("model").asText(null), node.path("done_reason").asText(""))
-        : Delta.text(content);
+        ? Delta.end(content, stats(node), node.path("model").asText(null), node.path("done_reason").asText(""),
+            calls, thinking)
+        : Delta.of(content, calls, thinking);
   }
 
   static GenStats stats(JsonNode node) {

@@ -37,15 +37,18 @@ final class WireOpenAi {
     if (reply.has("error")) {
       throw error(endpoint.id(), 200, reply.toString(), null);
     }
-    JsonNode content = reply.path("choices").path(0).path("message").path("content");
-    if (!content.isTextual()) {
+    JsonNode message = reply.path("choices").path(0).path("message");
+    JsonNode content = message.path("content");
+    List<ToolCall> calls = toolCalls(message, endpoint.id(), this::redact);
+    if (!content.isTextual() && (calls.isEmpty() || !(content.isNull() || content.isMissingNode()))) {
       throw new BackendException(endpoint.id(), 200, "reply has no choices[0].message.content",
           redact(reply.toString()), null);
     }
     JsonNode usage = reply.path("usage");
-    return new Reply(content.asText(), reply.path("model").asText(model),
+    return new Reply(content.asText(""), reply.path("model").asText(model),
         GenStats.tokens(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)),
-        reply.path("choices").path(0).path("finish_reason").asText(""));
+        reply.path("choices").path(0).path("finish_reason").asText(""), calls,
+        message.path("reasoning_content").asText(""));
   }
 
   /** Opens a streamed answer; returns once the reply headers arrived. */
@@ -98,20 +101,115 @@ final class WireOpenAi {
     ArrayNode messages = body.putArray("messages");
     if (request.kind() == ChatRequest.Kind.CHAT) {
       for (Message m : request.messages()) {
-        messages.addObject().put("role", m.role()).put("content", m.content());
+        message(messages.addObject(), m);
       }
     } else {
       request.system().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
-      messages.addObject().put("role", "user").put("content", request.prompt());
+      message(messages.addObject(), Message.user(request.prompt(), request.images()));
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (Tool tool : request.tools()) {
+        tools.addObject().put("type", "function").putObject("function").put("name", tool.name())
+            .put("description", tool.description())
+            .set("parameters", Json.parse(CHECKS, "parameters", tool.parameters()));
+      }
+    }
+    switch (request.format().kind()) {
+      case JSON -> body.putObject("response_format").put("type", "json_object");
+      case JSON_SCHEMA -> body.putObject("response_format").put("type", "json_schema").putObject("json_schema")
+          .put("name", request.format().name().orElseThrow())
+          .put("strict", true)
+          .set("schema", Json.parse(CHECKS, "format", request.format().schema().orElseThrow()));
+      default -> { }
     }
     request.temperature().ifPresent(t -> body.put("temperature", t));
     request.seed().ifPresent(s -> body.put("seed", s));
     request.maxTokens().ifPresent(n -> body.put("max_tokens", n));
+    // the Ollama options the OpenAI API knows under a name of its own; the rest (num_ctx, top_k, ...) stay behind
+    request.options().forEach((key, value) -> {
+      String name = CLOUD_OPTIONS.get(key);
+      if (name != null) {
+        body.set(name, WireExchange.JSON.valueToTree(value));
+      }
+    });
     body.put("stream", stream);
     if (stream) {
       body.putObject("stream_options").put("include_usage", true);
     }
     return body;
+  }
+
+  private static final dev.headroom.core.Checks CHECKS = dev.headroom.core.Checks.in("chat request");
+  /** Ollama option names and the OpenAI API's names for the same thing. */
+  private static final java.util.Map<String, String> CLOUD_OPTIONS = java.util.Map.of("top_p", "top_p",
+      "stop", "stop", "presence_penalty", "presence_penalty", "frequency_penalty", "frequency_penalty");
+
+  /** One message in the OpenAI API's shape: images as content parts, tool calls, a tool result's call id. */
+  private static void message(ObjectNode out, Message m) {
+    out.put("role", m.role());
+    if (m.images().isEmpty()) {
+      out.put("content", m.content());
+    } else {
+      ArrayNode parts = out.putArray("content");
+      parts.addObject().put("type", "text").put("text", m.content());
+      for (String image : m.images()) {
+        parts.addObject().put("type", "image_url").putObject("image_url")
+            .put("url", "data:" + mediaType(image) + ";base64," + image);
+      }
+    }
+    if (!m.toolCalls().isEmpty()) {
+      ArrayNode calls = out.putArray("tool_calls");
+      for (ToolCall call : m.toolCalls()) {
+        calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
+            .put("name", call.name()).put("arguments", call.arguments());
+      }
+    }
+    if (!m.toolCallId().isEmpty()) {
+      out.put("tool_call_id", m.toolCallId());
+    }
+  }
+
+  /** The media type of a base64 image from its first bytes (PNG, JPEG, GIF, WebP; PNG when unknown). */
+  static String mediaType(String base64) {
+    String head = base64.length() > 16 ? base64.substring(0, 16) : base64;
+    if (head.startsWith("/9j/")) {
+      return "image/jpeg";
+    }
+    if (head.startsWith("R0lGOD")) {
+      return "image/gif";
+    }
+    if (head.startsWith("UklGR")) {
+      return "image/webp";
+    }
+    return "image/png"; // iVBORw0KGgo, and the default
+  }
+
+  /** The tool calls of a reply's {@code message}: arguments come as JSON text. */
+  static List<ToolCall> toolCalls(JsonNode message, String endpoint, java.util.function.UnaryOperator<String> redact) {
+    JsonNode calls = message.path("tool_calls");
+    if (calls.isMissingNode() || calls.isNull()) {
+      return List.of();
+    }
+    if (!calls.isArray()) {
+      throw new BackendException(endpoint, 200, "tool_calls is not a list", redact.apply(message.toString()), null);
+    }
+    List<ToolCall> out = new java.util.ArrayList<>();
+    for (JsonNode call : calls) {
+      out.add(toolCall(call.path("id").asText(""), call.path("function").path("name").asText(""),
+          call.path("function").path("arguments").asText(""), endpoint, redact));
+    }
+    return out;
+  }
+
+  private static ToolCall toolCall(String id, String name, String arguments, String endpoint,
+      java.util.function.UnaryOperator<String> redact) {
+    try {
+      return new ToolCall(id.isEmpty() ? ToolCalls.newId() : id, name, arguments.isBlank() ? "{}" : arguments);
+    } catch (dev.headroom.core.ConfigException e) {
+      throw new BackendException(endpoint, 200, "malformed tool call '" + name + "': " + e.requirement(),
+          redact.apply(arguments), null);
+    }
   }
 
   /** Parses server-sent events: {@code data: {...}} lines, ended by {@code data: [DONE]}. */
@@ -120,6 +218,8 @@ final class WireOpenAi {
     private GenStats usage = GenStats.NONE;
     private String model;
     private String finishReason = "";
+    /** Streamed tool calls by index: the id and name come first, the arguments in pieces. */
+    private final java.util.TreeMap<Integer, String[]> calls = new java.util.TreeMap<>();
 
     SseParser(String endpoint) {
       this.endpoint = endpoint;
@@ -131,7 +231,11 @@ final class WireOpenAi {
       }
       String data = line.substring(5).strip();
       if (data.equals("[DONE]")) {
-        return Delta.end("", usage, model, finishReason);
+        List<ToolCall> done = new java.util.ArrayList<>();
+        for (String[] call : calls.values()) {
+          done.add(toolCall(call[0], call[1], call[2], endpoint, WireOpenAi.this::redact));
+        }
+        return Delta.end("", usage, model, finishReason, done, "");
       }
       JsonNode node;
       try {
@@ -154,8 +258,24 @@ final class WireOpenAi {
       if (u.isObject()) {
         usage = GenStats.tokens(u.path("prompt_tokens").asInt(0), u.path("completion_tokens").asInt(0));
       }
-      JsonNode content = node.path("choices").path(0).path("delta").path("content");
-      return content.isTextual() && !content.asText().isEmpty() ? Delta.text(content.asText()) : null;
+      JsonNode delta = node.path("choices").path(0).path("delta");
+      for (JsonNode call : delta.path("tool_calls")) {
+        String[] parts = calls.computeIfAbsent(call.path("index").asInt(calls.size()), i -> new String[] {"", "", ""});
+        if (call.path("id").isTextual()) {
+          parts[0] = call.path("id").asText();
+        }
+        JsonNode function = call.path("function");
+        if (function.path("name").isTextual()) {
+          parts[1] = parts[1] + function.path("name").asText();
+        }
+        if (function.path("arguments").isTextual()) {
+          parts[2] = parts[2] + function.path("arguments").asText();
+        }
+      }
+      JsonNode content = delta.path("content");
+      String thinking = delta.path("reasoning_content").asText("");
+      String text = content.isTextual() ? content.asText() : "";
+      return text.isEmpty() && thinking.isEmpty() ? null : Delta.of(text, List.of(), thinking);
     }
   }
 

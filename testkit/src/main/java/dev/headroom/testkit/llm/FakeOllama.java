@@ -57,6 +57,7 @@ public final class FakeOllama extends FakeServer {
   private final Map<String, AtomicLong> perModel = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> generating = new ConcurrentHashMap<>();
   private final List<String> unloads = new CopyOnWriteArrayList<>();
+  private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
   private final AtomicLong unloadsWhileGenerating = new AtomicLong();
   private final List<String> sentTexts = new CopyOnWriteArrayList<>();
 
@@ -105,6 +106,11 @@ public final class FakeOllama extends FakeServer {
   /** Unloads a model from memory (as {@code keep_alive: 0} would); its next request pays the cold load. */
   public void unload(String model) {
     models.unload(model);
+  }
+
+  /** The bodies of the chat, generate and embed requests that arrived, in order. */
+  public List<JsonNode> bodies() {
+    return List.copyOf(bodies);
   }
 
   /** The models unloaded through the API ({@code keep_alive: 0} with no prompt), in order. */
@@ -198,6 +204,7 @@ public final class FakeOllama extends FakeServer {
       sendJson(exchange, 400, error("invalid character in request body"));
       return;
     }
+    bodies.add(request);
     String model = request.path("model").asText("");
     if (model.isEmpty()) {
       sendJson(exchange, 400, error("model is required"));

@@ -145,16 +145,34 @@ public final class FakeOpenAi extends FakeServer {
       embeddings(exchange, request, model, fault);
       return;
     }
-    String prompt = prompt(request.path("messages"));
+    JsonNode messages = request.path("messages");
+    String prompt = prompt(messages);
     int limit = request.has("max_completion_tokens") ? request.path("max_completion_tokens").asInt()
         : request.path("max_tokens").asInt(answerTokens);
     List<String> tokens = TextGen.tokens(model, prompt, 0, Math.min(answerTokens, limit <= 0 ? answerTokens : limit));
     String finish = limit > 0 && limit < answerTokens ? "length" : "stop"; // the API's finish_reason
+    String lastRole = messages.isEmpty() ? "user" : messages.get(messages.size() - 1).path("role").asText();
+    ObjectNode toolCall = null;
+    if (ModelBehaviour.callsTool(request.path("tools"), lastRole)) {
+      JsonNode function = request.path("tools").get(0).path("function");
+      toolCall = JSON.createObjectNode().put("id", "call_fake" + ids.incrementAndGet()).put("type", "function");
+      toolCall.putObject("function").put("name", function.path("name").asText())
+          .put("arguments", ModelBehaviour.arguments(function.path("parameters"), prompt).toString());
+      tokens = List.of();
+      finish = "tool_calls";
+    } else {
+      JsonNode format = request.path("response_format");
+      String type = format.path("type").asText("text");
+      if (type.equals("json_object") || type.equals("json_schema")) {
+        tokens = ModelBehaviour.pieces(ModelBehaviour.json(type.equals("json_schema")
+            ? format.path("json_schema").path("schema") : null, String.join("", tokens)), 8);
+      }
+    }
     String id = "chatcmpl-fake" + ids.incrementAndGet();
     long created = System.currentTimeMillis() / 1000;
     int promptTokens = TextGen.approxTokens(prompt);
     if (!request.path("stream").asBoolean(false)) {
-      whole(exchange, fault, id, created, model, tokens, promptTokens, finish);
+      whole(exchange, fault, id, created, model, tokens, promptTokens, finish, toolCall);
       return;
     }
     OutputStream out = startStream(exchange, "text/event-stream; charset=utf-8");
@@ -176,6 +194,19 @@ public final class FakeOpenAi extends FakeServer {
     if (fault != null && fault.afterTokens() >= tokens.size() && midStreamFault(out, fault, model)) {
       return;
     }
+    if (toolCall != null) { // the API streams a call in pieces: id and name first, then the arguments in parts
+      String arguments = toolCall.path("function").path("arguments").asText();
+      ObjectNode head = JSON.createObjectNode();
+      ObjectNode first = head.putArray("tool_calls").addObject().put("index", 0).put("id", toolCall.path("id").asText())
+          .put("type", "function");
+      first.putObject("function").put("name", toolCall.path("function").path("name").asText()).put("arguments", "");
+      writeFlush(out, event(chunk(id, created, model, head, null)));
+      for (String piece : ModelBehaviour.pieces(arguments, 5)) {
+        ObjectNode part = JSON.createObjectNode();
+        part.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", piece);
+        writeFlush(out, event(chunk(id, created, model, part, null)));
+      }
+    }
     writeFlush(out, event(chunk(id, created, model, JSON.createObjectNode(), finish)));
     if (request.path("stream_options").path("include_usage").asBoolean(false)) {
       ObjectNode usage = JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
@@ -189,7 +220,7 @@ public final class FakeOpenAi extends FakeServer {
   }
 
   private void whole(HttpExchange exchange, LlmFault fault, String id, long created, String model,
-      List<String> tokens, int promptTokens, String finish) throws IOException {
+      List<String> tokens, int promptTokens, String finish, ObjectNode toolCall) throws IOException {
     if (fault != null && replacedWhole(exchange, fault, model)) {
       return;
     }
@@ -200,8 +231,14 @@ public final class FakeOpenAi extends FakeServer {
         .put("model", model);
     ObjectNode choice = reply.putArray("choices").addObject();
     choice.put("index", 0);
-    choice.putObject("message").put("role", "assistant").put("content", String.join("", tokens))
-        .putNull("refusal");
+    ObjectNode message = choice.putObject("message").put("role", "assistant");
+    if (toolCall == null) {
+      message.put("content", String.join("", tokens));
+    } else {
+      message.putNull("content");
+      message.putArray("tool_calls").add(toolCall);
+    }
+    message.putNull("refusal");
     choice.putNull("logprobs");
     choice.put("finish_reason", finish);
     reply.set("usage", usage(promptTokens, tokens.size()));
@@ -322,9 +359,21 @@ public final class FakeOpenAi extends FakeServer {
     return root;
   }
 
+  /** All message texts joined by newlines; a content of parts gives its text parts. */
   private static String prompt(JsonNode messages) {
     List<String> parts = new ArrayList<>();
-    messages.forEach(m -> parts.add(m.path("content").asText("")));
+    for (JsonNode m : messages) {
+      JsonNode content = m.path("content");
+      if (content.isArray()) {
+        content.forEach(part -> {
+          if (part.path("type").asText().equals("text")) {
+            parts.add(part.path("text").asText(""));
+          }
+        });
+      } else {
+        parts.add(content.asText(""));
+      }
+    }
     return String.join("\n", parts);
   }
 

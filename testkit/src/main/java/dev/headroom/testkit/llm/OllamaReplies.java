@@ -55,6 +55,18 @@ final class OllamaReplies {
 
   /** Answers a chat ({@code chat} true) or generate request. */
   void generate(Call call, boolean chat) throws IOException {
+    JsonNode body = call.body();
+    List<JsonNode> imageLists = new ArrayList<>();
+    body.path("messages").forEach(m -> imageLists.add(m.path("images")));
+    imageLists.add(body.path("images"));
+    for (JsonNode images : imageLists) {
+      String bad = ModelBehaviour.badImage(images);
+      if (bad != null) {
+        call.endOfService().run();
+        sendJson(call.exchange(), 400, FakeOllama.error(bad));
+        return;
+      }
+    }
     new Generation(call, chat).run();
   }
 
@@ -111,6 +123,10 @@ final class OllamaReplies {
     private final List<String> tokens;
     /** Ollama's {@code done_reason}: "length" when {@code num_predict} cut the answer, else "stop". */
     private final String doneReason;
+    /** The tool call it answers with (Ollama's shape), or null for a text answer. */
+    private final ObjectNode toolCall;
+    /** What a thinking model thought ({@code "think": true}), or empty. */
+    private final String thinking;
 
     Generation(Call call, boolean chat) {
       JsonNode request = call.body();
@@ -125,8 +141,27 @@ final class OllamaReplies {
       this.prompt = chat ? chatPrompt(request.path("messages")) : request.path("prompt").asText("");
       JsonNode options = request.path("options");
       int limit = options.path("num_predict").asInt(answerTokens);
-      this.tokens = TextGen.tokens(FakeOllama.normalize(model), prompt, options.path("seed").asLong(0),
+      List<String> words = TextGen.tokens(FakeOllama.normalize(model), prompt, options.path("seed").asLong(0),
           Math.min(answerTokens, limit <= 0 ? answerTokens : limit));
+      JsonNode messages = request.path("messages");
+      String lastRole = messages.isEmpty() ? "user" : messages.get(messages.size() - 1).path("role").asText();
+      JsonNode tools = request.path("tools");
+      if (chat && ModelBehaviour.callsTool(tools, lastRole)) {
+        JsonNode function = tools.get(0).path("function");
+        this.toolCall = JSON.createObjectNode();
+        toolCall.putObject("function").put("name", function.path("name").asText())
+            .set("arguments", ModelBehaviour.arguments(function.path("parameters"), prompt));
+        words = List.of();
+      } else {
+        this.toolCall = null;
+      }
+      JsonNode format = request.path("format");
+      if (toolCall == null && (format.isObject() || format.asText("").equals("json"))) {
+        words = ModelBehaviour.pieces(ModelBehaviour.json(format.isObject() ? format : null, String.join("", words)),
+            8);
+      }
+      this.tokens = words;
+      this.thinking = request.path("think").asBoolean(false) ? "The question is simple; answer briefly." : "";
       this.doneReason = limit > 0 && limit < answerTokens ? "length" : "stop";
     }
 
@@ -144,6 +179,12 @@ final class OllamaReplies {
       long tokenNanos = (long) (1e9 / tokensPerSecond * slowdown.getAsDouble());
       StringBuilder sent = new StringBuilder();
       long genStart = System.nanoTime();
+      if (!thinking.isEmpty() || toolCall != null) { // Ollama streams thoughts first, and a tool call whole
+        if (!pause(tokenNanos)) {
+          return;
+        }
+        writeFlush(out, line("", false, 0, 0, true));
+      }
       try {
         for (int i = 0; i < tokens.size(); i++) {
           if (fault != null && i == fault.afterTokens() && faults.endedStream(out, fault, model)) {
@@ -182,16 +223,31 @@ final class OllamaReplies {
       }
       String text = String.join("", tokens);
       endOfService.run();
-      sendJson(exchange, 200, finalLine(promptNanos, System.nanoTime() - genStart, text).strip());
+      sendJson(exchange, 200, line(text, true, promptNanos, System.nanoTime() - genStart, true).strip());
       sentTexts.add(text);
     }
 
     private String line(String content, boolean done, long promptNanos, long evalNanos) throws IOException {
+      return line(content, done, promptNanos, evalNanos, false);
+    }
+
+    /** A reply line; {@code extras}: with the thinking and the tool call. */
+    private String line(String content, boolean done, long promptNanos, long evalNanos, boolean extras)
+        throws IOException {
       ObjectNode node = JSON.createObjectNode().put("model", model).put("created_at", now());
       if (chat) {
-        node.putObject("message").put("role", "assistant").put("content", content);
+        ObjectNode message = node.putObject("message").put("role", "assistant").put("content", content);
+        if (extras && !thinking.isEmpty()) {
+          message.put("thinking", thinking);
+        }
+        if (extras && toolCall != null) {
+          message.putArray("tool_calls").add(toolCall);
+        }
       } else {
         node.put("response", content);
+        if (extras && !thinking.isEmpty()) {
+          node.put("thinking", thinking);
+        }
       }
       node.put("done", done);
       if (done) {
