@@ -89,6 +89,7 @@ class PropertiesTableTest {
     walk("headroom", HeadroomProperties.class, docs, rows, seen);
     walk("headroom.scaling", HeadroomScalingProperties.class, docs, rows, seen);
     walk("headroom.llm", HeadroomLlmProperties.class, docs, rows, seen);
+    walk("headroom.llm.spring-ai", dev.headroom.spring.springai.HeadroomSpringAiProperties.class, docs, rows, seen);
     walk("headroom.browser", HeadroomBrowserProperties.class, docs, rows, seen);
     walk("headroom.sql", HeadroomSqlProperties.class, docs, rows, seen);
     walk("headroom.npu", HeadroomNpuProperties.class, docs, rows, seen);

@@ -1,13 +1,13 @@
 package dev.headroom.examples.spring;
 
 import dev.headroom.core.NoCapacityException;
-import dev.headroom.llm.ChatRequest;
-import dev.headroom.llm.ChatResponse;
-import dev.headroom.llm.LlmRouter;
 import dev.headroom.llm.SpendLimitExceededException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -17,34 +17,33 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /chat}: the prompt (the request body) through the LLM router of {@code headroom.llm}: the least-loaded
- * Ollama node that has the model, or the cloud when the nodes are full, down or failing; the answer says who served
- * it. With {@code ?temperature=0} the answer is deterministic, so the router caches it in the Redis Cluster of
+ * {@code POST /chat}: the prompt (the request body) through Spring AI's {@link ChatClient}, on the {@link ChatModel}
+ * the starter makes of the LLM router of {@code headroom.llm} (headroom-spring-ai): the least-loaded Ollama node that
+ * has the model, or the cloud when the nodes are full, down or failing; the answer says who served it. With
+ * {@code ?temperature=0} the answer is deterministic, so the router caches it in the Redis Cluster of
  * {@code headroom.cache} ({@code llm-responses}): every instance of the app then serves it from there.
  */
 @RestController
 class ChatController {
-  private final LlmRouter llm;
-  private final String model;
+  private final ChatClient chat;
 
-  ChatController(LlmRouter llm, @Value("${sample.chat-model:llama3.2}") String model) {
-    this.llm = llm;
-    this.model = model;
+  ChatController(ChatModel chatModel) {
+    this.chat = ChatClient.create(chatModel);
   }
 
   @PostMapping("/chat")
   Map<String, Object> chat(@RequestBody(required = false) String prompt,
       @RequestParam(name = "temperature", required = false) Double temperature) {
-    ChatRequest.Builder request = ChatRequest.chat(model).user(prompt == null ? "" : prompt);
+    ChatClient.ChatClientRequestSpec request = chat.prompt().user(prompt == null || prompt.isEmpty() ? " " : prompt);
     if (temperature != null) {
-      request.temperature(temperature);
+      request = request.options(ChatOptions.builder().temperature(temperature));
     }
-    ChatResponse answer = llm.chat(request.build());
+    ChatResponse answer = request.call().chatResponse();
     Map<String, Object> reply = new LinkedHashMap<>();
-    reply.put("tier", answer.tier());
-    reply.put("endpoint", answer.endpoint());
-    reply.put("model", answer.model());
-    reply.put("reply", answer.text());
+    reply.put("tier", answer.getMetadata().get("headroom.tier"));
+    reply.put("endpoint", answer.getMetadata().get("headroom.endpoint"));
+    reply.put("model", answer.getMetadata().getModel());
+    reply.put("reply", answer.getResult().getOutput().getText());
     return reply;
   }
 

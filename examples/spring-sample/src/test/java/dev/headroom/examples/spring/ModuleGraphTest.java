@@ -26,6 +26,7 @@ import org.w3c.dom.NodeList;
  * <pre>
  * core ← {scaling, llm-router, npu, browser-pool, redis-cluster, sql} ← spring-boot-starter
  * core ← discovery ← spring-boot-starter   (DNS and Kubernetes discovery sources)
+ * core ← llm-router ← spring-ai ← spring-boot-starter   (Spring AI's models on the LLM router)
  * core ← testkit            (the library modules use testkit in their tests only)
  * examples, spring-sample, benchmarks: leaves, may use anything
  * </pre>
@@ -46,9 +47,10 @@ class ModuleGraphTest {
     add("sql", "dev.headroom.sql", "core");
     add("discovery", "dev.headroom.discovery", "core");
     add("spring-http", "dev.headroom.springhttp", "core");
+    add("spring-ai", "dev.headroom.springai", "core", "llm-router");
     add("testkit", "dev.headroom.testkit", "core");
     add("spring-boot-starter", "dev.headroom.spring", "core", "scaling", "llm-router", "npu", "browser-pool",
-        "redis-cluster", "sql", "discovery");
+        "redis-cluster", "sql", "discovery", "spring-ai");
   }
 
   private static JavaClasses classes;
