@@ -65,6 +65,7 @@ public final class ChatRequest {
   private final List<String> images;
   private final Duration keepAlive;
   private final Boolean think;
+  private final String conversation;
 
   private ChatRequest(Builder b) {
     this.kind = b.kind;
@@ -84,6 +85,7 @@ public final class ChatRequest {
     this.images = List.copyOf(b.images);
     this.keepAlive = b.keepAlive;
     this.think = b.think;
+    this.conversation = b.conversation;
   }
 
   /** A chat request for {@code model} (a model name or an alias configured on the router). */
@@ -188,6 +190,11 @@ public final class ChatRequest {
     return Optional.ofNullable(think);
   }
 
+  /** The conversation this request belongs to, for {@link ConversationAffinity}, if set. */
+  public Optional<String> conversation() {
+    return Optional.ofNullable(conversation);
+  }
+
   /** Whether the answer is reproducible (temperature 0 or a fixed seed), so it may be cached. */
   public boolean deterministic() {
     return (temperature != null && temperature == 0.0) || seed != null;
@@ -226,6 +233,7 @@ public final class ChatRequest {
     b.images.addAll(images);
     b.keepAlive = keepAlive;
     b.think = think;
+    b.conversation = conversation;
     return b;
   }
 
@@ -258,6 +266,7 @@ public final class ChatRequest {
     private final List<String> images = new ArrayList<>();
     private Duration keepAlive;
     private Boolean think;
+    private String conversation;
 
     private Builder(Kind kind, String model) {
       this.kind = kind;
@@ -400,6 +409,16 @@ public final class ChatRequest {
     /** Whether a thinking model thinks first ({@code think}); its thoughts come in {@link ChatResponse#thinking()}. */
     public Builder think(boolean value) {
       this.think = value;
+      return this;
+    }
+
+    /**
+     * The conversation this request belongs to (a session or thread id): with {@link ConversationAffinity} its turns
+     * go back to the node that served it last while that node's load allows. Without it a chat is known by its first
+     * system and user messages.
+     */
+    public Builder conversation(String key) {
+      this.conversation = CHECKS.nonBlank("conversation", key);
       return this;
     }
 

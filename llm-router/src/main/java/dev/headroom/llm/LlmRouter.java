@@ -262,6 +262,7 @@ public final class LlmRouter implements AutoCloseable {
     Duration drainTimeout = Duration.ofSeconds(60);
     SlowStart slowStart;
     VramPolicy vram;
+    ConversationAffinity affinity;
     boolean startEmpty;
 
     private Builder() {}
@@ -296,6 +297,16 @@ public final class LlmRouter implements AutoCloseable {
      */
     public Builder vram(VramPolicy value) {
       this.vram = Objects.requireNonNull(value, "vram");
+      return this;
+    }
+
+    /**
+     * Sends the turns of a conversation back to the node that served it last, where its prompt is cached, while that
+     * node's load stays within the bound ({@link ConversationAffinity}). Off by default: every request is placed by
+     * least-loaded picking alone.
+     */
+    public Builder conversationAffinity(ConversationAffinity value) {
+      this.affinity = Objects.requireNonNull(value, "affinity");
       return this;
     }
 

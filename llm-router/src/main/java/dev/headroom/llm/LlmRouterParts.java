@@ -59,7 +59,9 @@ final class LlmRouterParts implements AutoCloseable {
     CloudSpend spend = new CloudSpend(guard, metrics);
     CatalogFeedback feedback = new CatalogFeedback(catalog, stats, metrics, ticker);
     List<Endpoint> all = tiers.ollamaEndpoints();
-    this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost),
+    Affinity affinity = s.affinity() == null ? null : new Affinity(s.affinity(), () -> tiers.pools().stream()
+        .filter(pool -> !tiers.tierOf(pool).equals(LlmRouter.CLOUD)).map(Pool::endpoints).toList());
+    this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost, affinity),
         new ResponseCacheStep(s.responseCache(), s.cacheTtl(), metrics),
         new Attempts(tiers, ollama, openAi, spend, feedback, inFlight),
         new StreamAttempts(tiers, ollama, openAi, spend, feedback, inFlight, s.scheduler(), ticker,

@@ -21,7 +21,7 @@ import java.util.Set;
  * The validated, immutable settings of an {@link LlmRouter}, made by {@link LlmRouter.Builder#build()}: everything
  * inside the router reads these, never the builder, so changing a builder after {@code build()} changes nothing.
  * Nullable: {@code cloud}, {@code healthCheckInterval} (probes off), {@code responseCache}, {@code slowStart} (off),
- * {@code vram} (no VRAM management),
+ * {@code vram} (no VRAM management), {@code affinity} (no conversation affinity),
  * {@code retryBudget}
  * (core's default), {@code meterRegistry} and {@code httpClient} (a default one).
  */
@@ -34,7 +34,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     OutlierDetection outlierDetection, MeterRegistry meterRegistry, Ticker ticker, Scheduler scheduler,
     RandomSource random, HttpClient httpClient, boolean discoverOnBuild, FleetCoordinator coordinator,
     boolean strictNodeCaps, Duration drainTimeout, SlowStart slowStart, ObservationRegistry observationRegistry,
-    VramPolicy vram) {
+    VramPolicy vram, ConversationAffinity affinity) {
 
   /**
    * Validates {@code b} and copies its settings. Every bad setting is a {@link dev.headroom.core.ConfigException}
@@ -80,7 +80,8 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
         Map.copyOf(b.aliases), b.responseCache, b.cacheTtl, b.maxBodyBytes, b.maxLineBytes, b.expectedTokens,
         b.loadedPreference, b.defaultColdLoad, b.keepAlive, b.maxAttempts, b.maxWaiters, b.retryBudget,
         b.outlierDetection, b.meterRegistry, b.ticker, b.scheduler, b.random, b.httpClient, b.discoverOnBuild,
-        b.coordinator, b.strictNodeCaps, b.drainTimeout, b.slowStart, b.observationRegistry, b.vram);
+        b.coordinator, b.strictNodeCaps, b.drainTimeout, b.slowStart, b.observationRegistry, b.vram,
+        b.affinity);
   }
 
   /** Whether probes of {@code /api/version} run. */

@@ -33,8 +33,9 @@ final class ModelResolver {
   private final LlmCost cost;
   private final Ticker ticker;
   private final double loadedPreference;
+  private final Affinity affinity; // null without conversation affinity
 
-  ModelResolver(LlmRouterSettings settings, Catalog catalog, LlmCost cost) {
+  ModelResolver(LlmRouterSettings settings, Catalog catalog, LlmCost cost, Affinity affinity) {
     this.router = settings.name();
     this.aliases = settings.aliases();
     this.cloudModels = settings.cloud() == null ? Map.of() : settings.cloud().models();
@@ -42,6 +43,7 @@ final class ModelResolver {
     this.cost = cost;
     this.ticker = settings.ticker();
     this.loadedPreference = settings.loadedPreference();
+    this.affinity = affinity;
   }
 
   /** The target of {@code requested}: its alias resolved, its catalog key, and its cloud model if mapped. */
@@ -65,8 +67,17 @@ final class ModelResolver {
    * @throws ModelNotFoundException when no node lists the model and no cloud model maps it
    */
   RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout) {
+    return options(target, idempotent, timeout, null);
+  }
+
+  /**
+   * As {@link #options(ModelTarget, boolean, Duration)}, for a request of the conversation {@code conversation}
+   * (null: none): with conversation affinity, its last node is preferred while its load is within the bound.
+   */
+  RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout, String conversation) {
     requireModel(target);
-    ModelSelector selector = new ModelSelector(catalog, cost, ticker, target.key(), loadedPreference);
+    Selector model = new ModelSelector(catalog, cost, ticker, target.key(), loadedPreference);
+    Selector selector = affinity == null || conversation == null ? model : affinity.selector(conversation, model);
     return RouteOptions.builder()
         .idempotent(idempotent)
         .timeout(timeout)
@@ -74,6 +85,18 @@ final class ModelResolver {
         .selector(LlmRouter.REMOTE, selector)
         .selector(LlmRouter.CLOUD, target.cloudModel() != null ? Selector.any() : NONE)
         .build();
+  }
+
+  /** The conversation key of {@code request} for {@code target}, or null without conversation affinity. */
+  String conversation(ChatRequest request, ModelTarget target) {
+    return affinity == null ? null : Affinity.key(request, target.key());
+  }
+
+  /** {@code endpoint} of {@code tier} answered the conversation {@code key} (null: none). */
+  void served(String key, String tier, String endpoint) {
+    if (affinity != null && key != null && (tier.equals(LlmRouter.LOCAL) || tier.equals(LlmRouter.REMOTE))) {
+      affinity.served(key, endpoint);
+    }
   }
 
   /**

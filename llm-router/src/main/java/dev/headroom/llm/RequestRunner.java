@@ -70,15 +70,17 @@ final class RequestRunner {
       }
     }
     ChatResponse response;
+    String conversation = models.conversation(request, target);
     try {
-      response = router(request).execute(models.options(target, request.idempotent(), deadline.timeout()),
-          lease -> attempts.chat(lease, request, target, deadline));
+      response = router(request).execute(models.options(target, request.idempotent(), deadline.timeout(),
+          conversation), lease -> attempts.chat(lease, request, target, deadline));
     } catch (RuntimeException e) {
       RuntimeException typed = deadline.typed(e);
       failed(target, typed);
       throw typed;
     }
     metrics.request(target.key(), response.tier(), "success", ticker.read() - start);
+    models.served(conversation, response.tier(), response.endpoint());
     if (key != null) {
       cache.put(key, response.text());
     }
@@ -88,10 +90,13 @@ final class RequestRunner {
   /** Records a stream's end in the per-model meters when {@code result} completes. */
   void watch(ChatRequest request, CompletableFuture<ChatResponse> result) {
     long start = ticker.read();
-    String model = models.resolve(request.model()).key();
+    ModelTarget target = models.resolve(request.model());
+    String model = target.key();
+    String conversation = models.conversation(request, target);
     result.whenComplete((response, error) -> {
       if (error == null) {
         metrics.request(model, response.tier(), "success", ticker.read() - start);
+        models.served(conversation, response.tier(), response.endpoint());
       } else if (!(unwrap(error) instanceof ModelNotFoundException)) {
         metrics.request(model, "none", outcome(error), -1);
       }

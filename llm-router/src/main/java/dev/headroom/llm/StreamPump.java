@@ -118,7 +118,8 @@ final class StreamPump implements Flow.Subscription, Runnable {
     Throwable failure = null;
     try {
       opened = runner.router(request).execute(
-          runner.models.options(target, request.idempotent(), deadline.timeout()),
+          runner.models.options(target, request.idempotent(), deadline.timeout(),
+              runner.models.conversation(request, target)),
           lease -> runner.streams.open(lease, request, target, this, deadline));
     } catch (Throwable e) {
       failure = e;

@@ -71,7 +71,8 @@ public final class FakeOllama extends FakeServer {
     this.slots = new Semaphore(b.parallel, true);
     this.models = new OllamaModels(b.models, b.loaded, b.sizes);
     this.faults = new OllamaFaults(this, busyReplies);
-    this.replies = new OllamaReplies(b.promptEval, b.tokensPerSecond, b.answerTokens, b.embeddingDims,
+    this.replies = new OllamaReplies(b.promptEval, b.promptEvalPerToken, b.cacheSlots > 0 ? b.cacheSlots : b.parallel,
+        b.tokensPerSecond, b.answerTokens, b.embeddingDims,
         () -> slowdown, faults, sentTexts);
   }
 
@@ -111,6 +112,11 @@ public final class FakeOllama extends FakeServer {
   /** The bodies of the chat, generate and embed requests that arrived, in order. */
   public List<JsonNode> bodies() {
     return List.copyOf(bodies);
+  }
+
+  /** Prompt tokens that the slots' prompt caches spared from evaluation (a conversation back on its slot). */
+  public long cachedPromptTokens() {
+    return replies.cachedPromptTokens();
   }
 
   /** The models unloaded through the API ({@code keep_alive: 0} with no prompt), in order. */
@@ -299,6 +305,8 @@ public final class FakeOllama extends FakeServer {
     private double tokensPerSecond = 200;
     private Duration promptEval = Duration.ofMillis(20);
     private Duration coldLoad = Duration.ofMillis(800);
+    private Duration promptEvalPerToken = Duration.ZERO;
+    private int cacheSlots;
     private int answerTokens = 12;
     private int embeddingDims = 8;
     private long seed = 1;
@@ -364,6 +372,25 @@ public final class FakeOllama extends FakeServer {
     /** Time to evaluate the prompt before the first token, on a loaded model; default 20 ms. */
     public Builder promptEval(Duration value) {
       this.promptEval = Objects.requireNonNull(value, "promptEval");
+      return this;
+    }
+
+    /**
+     * Prompt evaluation time per token that no slot's prompt cache holds (on top of {@link #promptEval}); default 0.
+     * Each slot caches the conversation it last answered, so the next turn of that conversation on the same node
+     * evaluates only its new messages, as Ollama's prompt cache does.
+     */
+    public Builder promptEvalPerToken(Duration value) {
+      this.promptEvalPerToken = Objects.requireNonNull(value, "promptEvalPerToken");
+      return this;
+    }
+
+    /** How many conversations the node's prompt caches hold; default one per parallel slot. */
+    public Builder promptCacheSlots(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("promptCacheSlots must be >= 1 but was " + value);
+      }
+      this.cacheSlots = value;
       return this;
     }
 

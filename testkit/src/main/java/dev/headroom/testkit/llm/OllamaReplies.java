@@ -27,6 +27,9 @@ import java.util.function.DoubleSupplier;
  */
 final class OllamaReplies {
   private final Duration promptEval;
+  private final long promptTokenNanos;
+  private final PromptCache promptCache;
+  private final java.util.concurrent.atomic.AtomicLong cachedTokens = new java.util.concurrent.atomic.AtomicLong();
   private final double tokensPerSecond;
   private final int answerTokens;
   private final int embeddingDims;
@@ -34,9 +37,11 @@ final class OllamaReplies {
   private final OllamaFaults faults;
   private final List<String> sentTexts;
 
-  OllamaReplies(Duration promptEval, double tokensPerSecond, int answerTokens, int embeddingDims,
-      DoubleSupplier slowdown, OllamaFaults faults, List<String> sentTexts) {
+  OllamaReplies(Duration promptEval, Duration promptEvalPerToken, int cacheSlots, double tokensPerSecond,
+      int answerTokens, int embeddingDims, DoubleSupplier slowdown, OllamaFaults faults, List<String> sentTexts) {
     this.promptEval = promptEval;
+    this.promptTokenNanos = promptEvalPerToken.toNanos();
+    this.promptCache = new PromptCache(cacheSlots);
     this.tokensPerSecond = tokensPerSecond;
     this.answerTokens = answerTokens;
     this.embeddingDims = embeddingDims;
@@ -52,6 +57,11 @@ final class OllamaReplies {
    */
   record Call(HttpExchange exchange, JsonNode body, String model, long arrived, long loadNanos, LlmFault fault,
       Runnable endOfService) {}
+
+  /** Prompt tokens the slots' caches spared from evaluation so far. */
+  long cachedPromptTokens() {
+    return cachedTokens.get();
+  }
 
   /** Answers a chat ({@code chat} true) or generate request. */
   void generate(Call call, boolean chat) throws IOException {
@@ -127,6 +137,11 @@ final class OllamaReplies {
     private final ObjectNode toolCall;
     /** What a thinking model thought ({@code "think": true}), or empty. */
     private final String thinking;
+    /** The prefix hashes of the chat's messages, for the prompt cache. */
+    private final List<Long> prefixes;
+    /** Prompt evaluation: the base time plus each token no slot had cached. */
+    private final long promptNanos;
+    private final int evaluatedTokens;
 
     Generation(Call call, boolean chat) {
       JsonNode request = call.body();
@@ -162,6 +177,17 @@ final class OllamaReplies {
       }
       this.tokens = words;
       this.thinking = request.path("think").asBoolean(false) ? "The question is simple; answer briefly." : "";
+      this.prefixes = chat ? PromptCache.prefixes(messages) : List.of();
+      int cachedMessages = chat ? promptCache.cachedMessages(prefixes) : 0;
+      int cached = 0;
+      for (int i = 0; i < cachedMessages; i++) {
+        cached += TextGen.approxTokens(messages.get(i).path("content").asText(""));
+      }
+      int total = TextGen.approxTokens(prompt);
+      cachedTokens.addAndGet(Math.min(cached, total));
+      // at least the last token is evaluated, as Ollama does with a prompt it has wholly cached
+      this.evaluatedTokens = total == 0 ? 0 : Math.max(1, total - cached);
+      this.promptNanos = promptEval.toNanos() + promptTokenNanos * evaluatedTokens;
       this.doneReason = limit > 0 && limit < answerTokens ? "length" : "stop";
     }
 
@@ -172,7 +198,7 @@ final class OllamaReplies {
       }
       OutputStream out = startStream(exchange, "application/x-ndjson");
       long evalStart = System.nanoTime();
-      if (!pause((long) (promptEval.toNanos() * slowdown.getAsDouble()))) {
+      if (!pause((long) (this.promptNanos * slowdown.getAsDouble()))) {
         return;
       }
       long promptNanos = System.nanoTime() - evalStart;
@@ -200,6 +226,7 @@ final class OllamaReplies {
           return;
         }
         long evalNanos = System.nanoTime() - genStart;
+        remember(sent.toString());
         endOfService.run();
         writeFlush(out, finalLine(promptNanos, evalNanos, ""));
         out.close();
@@ -213,7 +240,7 @@ final class OllamaReplies {
         return;
       }
       long evalStart = System.nanoTime();
-      if (!pause((long) (promptEval.toNanos() * slowdown.getAsDouble()))) {
+      if (!pause((long) (this.promptNanos * slowdown.getAsDouble()))) {
         return;
       }
       long promptNanos = System.nanoTime() - evalStart;
@@ -222,6 +249,7 @@ final class OllamaReplies {
         return;
       }
       String text = String.join("", tokens);
+      remember(text);
       endOfService.run();
       sendJson(exchange, 200, line(text, true, promptNanos, System.nanoTime() - genStart, true).strip());
       sentTexts.add(text);
@@ -229,6 +257,13 @@ final class OllamaReplies {
 
     private String line(String content, boolean done, long promptNanos, long evalNanos) throws IOException {
       return line(content, done, promptNanos, evalNanos, false);
+    }
+
+    /** The slot that answered now holds this conversation, answer included. */
+    private void remember(String answer) {
+      if (!prefixes.isEmpty()) {
+        promptCache.remember(prefixes, PromptCache.withAnswer(prefixes.get(prefixes.size() - 1), answer));
+      }
     }
 
     /** A reply line; {@code extras}: with the thinking and the tool call. */
@@ -256,7 +291,7 @@ final class OllamaReplies {
           node.putArray("context").add(1).add(2).add(3);
         }
         node.put("total_duration", System.nanoTime() - arrived).put("load_duration", loadNanos)
-            .put("prompt_eval_count", TextGen.approxTokens(prompt)).put("prompt_eval_duration", promptNanos)
+            .put("prompt_eval_count", evaluatedTokens).put("prompt_eval_duration", promptNanos)
             .put("eval_count", tokens.size()).put("eval_duration", Math.max(1, evalNanos));
       }
       return JSON.writeValueAsString(node) + "\n";
