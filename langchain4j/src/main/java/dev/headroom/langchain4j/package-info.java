@@ -1,7 +1,7 @@
 /**
  * LangChain4j over Headroom's LLM router: {@link dev.headroom.langchain4j.HeadroomChatModel},
- * {@link dev.headroom.langchain4j.HeadroomStreamingChatModel} and {@link dev.headroom.langchain4j.HeadroomEmbeddingModel}
- * implement LangChain4j's {@code ChatModel}, {@code StreamingChatModel} and {@code EmbeddingModel}, so an application
+ * {@link dev.headroom.langchain4j.HeadroomStreamingChatModel} and
+ * {@link dev.headroom.langchain4j.HeadroomEmbeddingModel} implement LangChain4j's {@code ChatModel}, {@code StreamingChatModel} and {@code EmbeddingModel}, so an application
  * built on LangChain4j (AI services, tools, structured output, RAG) changes one line to route across an Ollama fleet
  * with cloud overflow.
  *
