@@ -27,6 +27,7 @@ import org.w3c.dom.NodeList;
  * core ← {scaling, llm-router, npu, browser-pool, redis-cluster, sql} ← spring-boot-starter
  * core ← discovery ← spring-boot-starter   (DNS and Kubernetes discovery sources)
  * core ← llm-router ← spring-ai ← spring-boot-starter   (Spring AI's models on the LLM router)
+ * core ← llm-router ← langchain4j          (LangChain4j's model interfaces over the LLM router)
  * core ← testkit            (the library modules use testkit in their tests only)
  * examples, spring-sample, benchmarks: leaves, may use anything
  * </pre>
@@ -48,6 +49,7 @@ class ModuleGraphTest {
     add("discovery", "dev.headroom.discovery", "core");
     add("spring-http", "dev.headroom.springhttp", "core");
     add("spring-ai", "dev.headroom.springai", "core", "llm-router");
+    add("langchain4j", "dev.headroom.langchain4j", "core", "llm-router");
     add("testkit", "dev.headroom.testkit", "core");
     add("spring-boot-starter", "dev.headroom.spring", "core", "scaling", "llm-router", "npu", "browser-pool",
         "redis-cluster", "sql", "discovery", "spring-ai");
