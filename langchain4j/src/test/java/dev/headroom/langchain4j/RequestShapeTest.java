@@ -8,6 +8,8 @@ import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
@@ -17,6 +19,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +122,26 @@ class RequestShapeTest {
         ImageContent.from("data:image/png;base64," + PNG)));
 
     assertThat(fleet.lastNodeBody().path("messages").get(0).path("images").get(0).asText()).isEqualTo(PNG);
+  }
+
+  @Test
+  void listenersHearTheRequestWithTheDefaultModelAndTheResponse() {
+    List<ChatModelResponseContext> heard = new CopyOnWriteArrayList<>();
+    ChatModelListener listener = new ChatModelListener() {
+      @Override
+      public void onResponse(ChatModelResponseContext context) {
+        heard.add(context);
+      }
+    };
+    HeadroomChatModel model = HeadroomChatModel.builder(fleet.router).defaultModel(Fleet.MODEL)
+        .listeners(List.of(listener)).build();
+
+    String answer = model.chat("Hello");
+
+    assertThat(heard).singleElement().satisfies(context -> {
+      assertThat(context.chatRequest().parameters().modelName()).isEqualTo(Fleet.MODEL);
+      assertThat(context.chatResponse().aiMessage().text()).isEqualTo(answer);
+    });
   }
 
   @Test
