@@ -9,7 +9,10 @@ import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a Headroom {@link ChatResponse} into LangChain4j's: the message, the token counts and why it stopped. */
+/**
+ * Turns a Headroom {@link ChatResponse} into LangChain4j's: the message, the token counts, why it stopped, and where
+ * it was answered ({@link HeadroomChatResponseMetadata}).
+ */
 final class ResponseMapper {
   private ResponseMapper() {}
 
@@ -28,9 +31,14 @@ final class ResponseMapper {
     }
     return dev.langchain4j.model.chat.response.ChatResponse.builder()
         .aiMessage(message.build())
-        .modelName(response.model())
-        .tokenUsage(tokenUsage(response))
-        .finishReason(finishReason(response))
+        .metadata(HeadroomChatResponseMetadata.builder()
+            .modelName(response.model())
+            .tokenUsage(tokenUsage(response))
+            .finishReason(finishReason(response))
+            .endpoint(response.endpoint())
+            .tier(response.tier())
+            .timeToFirstToken(response.timeToFirstToken())
+            .build())
         .build();
   }
 

@@ -12,7 +12,7 @@
  * module. The mapping is one-way per direction and has one class per job: {@code MessageMapper} (messages),
  * {@code SchemaJson} (LangChain4j's JSON Schema model to JSON Schema text, written as given, without the OpenAI
  * "strict" rewriting), {@code RequestMapper} (parameters, tools, response format), {@code ResponseMapper} (the
- * reply, token usage, finish reason) and {@code StreamBridge} (a {@code ChatStream} subscriber for a LangChain4j
+ * reply, token usage, finish reason, the metadata) and {@code StreamBridge} (a {@code ChatStream} subscriber for a LangChain4j
  * handler). Errors are not translated: the router has already retried within its budget, and its typed errors
  * ({@link dev.headroom.core.RequestTimeoutException}, {@link dev.headroom.llm.ModelNotFoundException},
  * {@link dev.headroom.llm.StreamInterruptedException} with the text delivered, ...) say more than LangChain4j's.
@@ -24,7 +24,8 @@
  * schemas as JSON Schema), tool choice {@code AUTO} and {@code NONE} (no tools offered), and JSON or JSON-schema
  * response formats. Back: the text, tool calls with their ids (made up by the router for Ollama), thinking, the
  * server's model name, token counts and the finish reason (tool calls, else {@code stop}, {@code length},
- * {@code tool_calls}, {@code content_filter}; any other server value is {@code OTHER}, none is {@code null}).
+ * {@code tool_calls}, {@code content_filter}; any other server value is {@code OTHER}, none is {@code null}), in a
+ * {@link dev.headroom.langchain4j.HeadroomChatResponseMetadata} that also names the endpoint and tier that answered.
  *
  * <h2>What does not map</h2>
  * Refused with LangChain4j's {@code UnsupportedFeatureException}, never silently dropped: images by http(s) URL

@@ -79,5 +79,10 @@ class AiServicesToolsTest {
     });
     assertThat(response.tokenUsage().inputTokenCount()).isPositive();
     assertThat(response.modelName()).isEqualTo(Fleet.MODEL);
+    assertThat(response.metadata()).isInstanceOfSatisfying(HeadroomChatResponseMetadata.class, where -> {
+      assertThat(where.tier()).isEqualTo("local");
+      assertThat(where.endpoint()).isEqualTo("gpu");
+      assertThat(where.timeToFirstToken()).isPositive();
+    });
   }
 }

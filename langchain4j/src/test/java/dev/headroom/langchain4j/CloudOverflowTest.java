@@ -87,6 +87,7 @@ class CloudOverflowTest {
     ChatResponse response = done.get(30, TimeUnit.SECONDS);
     assertThat(String.join("", partials)).isEqualTo(response.aiMessage().text()).isNotBlank();
     assertThat(response.modelName()).startsWith(Fleet.CLOUD_MODEL);
+    assertThat(((HeadroomChatResponseMetadata) response.metadata()).tier()).isEqualTo("cloud");
     assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
     assertThat(fleet.lastCloudBody().path("stream").asBoolean()).isTrue();
   }

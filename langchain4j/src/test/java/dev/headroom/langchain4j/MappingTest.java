@@ -67,6 +67,17 @@ class MappingTest {
   }
 
   @Test
+  void headroomsMetadataSurvivesToBuilderAndEquals() {
+    HeadroomChatResponseMetadata metadata = HeadroomChatResponseMetadata.builder().modelName("m")
+        .finishReason(FinishReason.STOP).endpoint("gpu-1").tier("local").timeToFirstToken(Duration.ofMillis(40))
+        .build();
+    assertThat(metadata.toBuilder().build()).isEqualTo(metadata).hasSameHashCodeAs(metadata);
+    assertThat(metadata.toBuilder().tier("cloud").build()).isNotEqualTo(metadata);
+    assertThat(metadata).hasToString("HeadroomChatResponseMetadata{modelName='m', tokenUsage=null, "
+        + "finishReason=STOP, endpoint='gpu-1', tier='local', timeToFirstToken=PT0.04S}");
+  }
+
+  @Test
   void schemasWithReferencesArraysAndEnumsAreWrittenAsJsonSchema() {
     JsonObjectSchema schema = JsonObjectSchema.builder()
         .addProperty("tags", JsonArraySchema.builder().items(JsonEnumSchema.builder().enumValues("a", "b").build())
