@@ -1,9 +1,9 @@
 /**
  * LangChain4j over Headroom's LLM router: {@link dev.headroom.langchain4j.HeadroomChatModel},
  * {@link dev.headroom.langchain4j.HeadroomStreamingChatModel} and
- * {@link dev.headroom.langchain4j.HeadroomEmbeddingModel} implement LangChain4j's {@code ChatModel}, {@code StreamingChatModel} and {@code EmbeddingModel}, so an application
- * built on LangChain4j (AI services, tools, structured output, RAG) changes one line to route across an Ollama fleet
- * with cloud overflow.
+ * {@link dev.headroom.langchain4j.HeadroomEmbeddingModel} implement LangChain4j's {@code ChatModel},
+ * {@code StreamingChatModel} and {@code EmbeddingModel}, so an application built on LangChain4j (AI services, tools,
+ * structured output, RAG) changes one line to route across an Ollama fleet with cloud overflow.
  *
  * <h2>Why the mapping lives here</h2>
  * The router speaks its own small request model ({@link dev.headroom.llm.ChatRequest}) so that it depends on no AI
@@ -12,9 +12,9 @@
  * module. The mapping is one-way per direction and has one class per job: {@code MessageMapper} (messages),
  * {@code SchemaJson} (LangChain4j's JSON Schema model to JSON Schema text, written as given, without the OpenAI
  * "strict" rewriting), {@code RequestMapper} (parameters, tools, response format), {@code ResponseMapper} (the
- * reply, token usage, finish reason, the metadata) and {@code StreamBridge} (a {@code ChatStream} subscriber for a LangChain4j
- * handler). Errors are not translated: the router has already retried within its budget, and its typed errors
- * ({@link dev.headroom.core.RequestTimeoutException}, {@link dev.headroom.llm.ModelNotFoundException},
+ * reply, token usage, finish reason, the metadata) and {@code StreamBridge} (a {@code ChatStream} subscriber for a
+ * LangChain4j handler). Errors are not translated: the router has already retried within its budget, and its
+ * typed errors ({@link dev.headroom.core.RequestTimeoutException}, {@link dev.headroom.llm.ModelNotFoundException},
  * {@link dev.headroom.llm.StreamInterruptedException} with the text delivered, ...) say more than LangChain4j's.
  *
  * <h2>What maps</h2>
