@@ -2,6 +2,7 @@ package dev.headroom.langchain4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.headroom.llm.CloudConfig;
+import dev.headroom.llm.InMemoryResponseCache;
 import dev.headroom.llm.LlmRouter;
 import dev.headroom.llm.OllamaNode;
 import dev.headroom.testkit.llm.FakeOllama;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * One fake Ollama node with {@link #MODEL} loaded, a fake OpenAI-compatible cloud that serves it as
- * {@link #CLOUD_MODEL}, and a router over both (the llm-router tests' setup), all closed together.
+ * {@link #CLOUD_MODEL}, and a router over both with a response cache (the llm-router tests' setup), all closed
+ * together.
  */
 final class Fleet implements AutoCloseable {
   static final String MODEL = "llama3.2";
@@ -28,6 +30,7 @@ final class Fleet implements AutoCloseable {
       .firstTokenTimeout(Duration.ofSeconds(10))
       .idleTimeout(Duration.ofSeconds(10))
       .requestTimeout(Duration.ofSeconds(30))
+      .responseCache(InMemoryResponseCache.create(100)) // deterministic requests only (temperature 0)
       .build();
 
   /** The body of the last request the node was sent. */
