@@ -90,7 +90,7 @@ final class Affinity {
    * Whether the request should go to {@code node}: it is still there, serves the model, is not draining or broken,
    * and with one more request it holds no more than its capacity: {@code ceil((1 + epsilon) * m / n)} of bounded
    * loads, where m counts the requests in flight on the pool's nodes that serve the model, this one included, and n
-   * is their slots, scaled to the node's slots (with a finite epsilon it must also have a free slot).
+   * is their slots, scaled to the node's slots; and it must have a free slot now.
    */
   private boolean withinBound(String node, Selector selector) {
     for (List<EndpointState> pool : pools.get()) {
@@ -117,6 +117,8 @@ final class Affinity {
         // the paper's capacity, ceil((1 + epsilon) * m / n) with this request counted in m, in the node's share
         // of the slots: a node may take it while it holds no more than its capacity with it
         double capacity = Math.ceil((1 + epsilon) * (inFlight + 1.0) * Math.max(1, sticky.limit()) / slots);
+        // and a free slot: queueing for its own slot instead was measured to cut the median but lengthen the tail
+        // (benchmarks/RESULTS.md, "Conversations")
         return sticky.hasCapacity() && sticky.inFlight() + 1 <= capacity;
       }
     }
