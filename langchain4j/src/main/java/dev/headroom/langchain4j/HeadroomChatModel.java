@@ -1,6 +1,5 @@
 package dev.headroom.langchain4j;
 
-import dev.headroom.core.Checks;
 import dev.headroom.llm.LlmRouter;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
@@ -8,9 +7,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -27,16 +24,10 @@ import java.util.Set;
  * }</pre>
  */
 public final class HeadroomChatModel implements ChatModel {
-  private final LlmRouter router;
-  private final String defaultModel;
-  private final ChatRequestParameters defaults;
-  private final List<ChatModelListener> listeners;
+  private final ModelSetup setup;
 
-  private HeadroomChatModel(Builder b) {
-    this.router = b.router;
-    this.defaultModel = b.defaultModel;
-    this.defaults = ChatRequestParameters.builder().modelName(b.defaultModel).build();
-    this.listeners = List.copyOf(b.listeners);
+  private HeadroomChatModel(ModelSetup setup) {
+    this.setup = setup;
   }
 
   /** A builder of a model that sends its requests through {@code router}. */
@@ -47,62 +38,59 @@ public final class HeadroomChatModel implements ChatModel {
   /** Sends the request through the router and waits for the whole answer. */
   @Override
   public ChatResponse doChat(ChatRequest chatRequest) {
-    return ResponseMapper.map(router.chat(RequestMapper.map(chatRequest, defaultModel)));
+    return ResponseMapper.map(setup.router().chat(RequestMapper.map(chatRequest, setup.defaultModel())));
   }
 
   /** The model name of requests that name none. */
   @Override
   public ChatRequestParameters defaultRequestParameters() {
-    return defaults;
+    return setup.defaults();
   }
 
   /** JSON-schema response formats: Ollama's {@code format} and the cloud's {@code json_schema} both take them. */
   @Override
   public Set<Capability> supportedCapabilities() {
-    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+    return ModelSetup.CAPABILITIES;
   }
 
   @Override
   public List<ChatModelListener> listeners() {
-    return listeners;
+    return setup.listeners();
   }
 
   /** The model of requests that name none. */
   public String defaultModel() {
-    return defaultModel;
+    return setup.defaultModel();
   }
 
   @Override
   public String toString() {
-    return "HeadroomChatModel{" + defaultModel + " via " + router + '}';
+    return "HeadroomChatModel{" + setup.defaultModel() + " via " + setup.router() + '}';
   }
 
   /** Builds a {@link HeadroomChatModel}. */
   public static final class Builder {
-    private final LlmRouter router;
-    private String defaultModel;
-    private final List<ChatModelListener> listeners = new ArrayList<>();
+    private final ModelSetup.Builder setup;
 
     private Builder(LlmRouter router) {
-      this.router = Objects.requireNonNull(router, "router");
+      this.setup = new ModelSetup.Builder(router);
     }
 
     /** The model (a name or a router alias) of requests that name none; required. */
     public Builder defaultModel(String value) {
-      this.defaultModel = value;
+      setup.defaultModel(value);
       return this;
     }
 
     /** Adds listeners that LangChain4j tells of each request, reply and error. */
     public Builder listeners(List<ChatModelListener> values) {
-      values.forEach(l -> listeners.add(Objects.requireNonNull(l, "listener")));
+      setup.listeners(values);
       return this;
     }
 
     /** Validates and builds. */
     public HeadroomChatModel build() {
-      Checks.in("langchain4j chat model").nonBlank("defaultModel", defaultModel);
-      return new HeadroomChatModel(this);
+      return new HeadroomChatModel(setup.build("langchain4j chat model"));
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.headroom.langchain4j;
 
-import dev.headroom.core.Checks;
 import dev.headroom.llm.ChatStream;
 import dev.headroom.llm.LlmRouter;
 import dev.langchain4j.model.chat.Capability;
@@ -9,9 +8,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -27,16 +24,10 @@ import java.util.Set;
  * }</pre>
  */
 public final class HeadroomStreamingChatModel implements StreamingChatModel {
-  private final LlmRouter router;
-  private final String defaultModel;
-  private final ChatRequestParameters defaults;
-  private final List<ChatModelListener> listeners;
+  private final ModelSetup setup;
 
-  private HeadroomStreamingChatModel(Builder b) {
-    this.router = b.router;
-    this.defaultModel = b.defaultModel;
-    this.defaults = ChatRequestParameters.builder().modelName(b.defaultModel).build();
-    this.listeners = List.copyOf(b.listeners);
+  private HeadroomStreamingChatModel(ModelSetup setup) {
+    this.setup = setup;
   }
 
   /** A builder of a model that streams its requests through {@code router}. */
@@ -49,7 +40,7 @@ public final class HeadroomStreamingChatModel implements StreamingChatModel {
   public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
     ChatStream stream;
     try {
-      stream = router.stream(RequestMapper.map(chatRequest, defaultModel));
+      stream = setup.router().stream(RequestMapper.map(chatRequest, setup.defaultModel()));
     } catch (RuntimeException e) {
       handler.onError(e);
       return;
@@ -60,56 +51,53 @@ public final class HeadroomStreamingChatModel implements StreamingChatModel {
   /** The model name of requests that name none. */
   @Override
   public ChatRequestParameters defaultRequestParameters() {
-    return defaults;
+    return setup.defaults();
   }
 
   /** JSON-schema response formats, as {@link HeadroomChatModel#supportedCapabilities()}. */
   @Override
   public Set<Capability> supportedCapabilities() {
-    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+    return ModelSetup.CAPABILITIES;
   }
 
   @Override
   public List<ChatModelListener> listeners() {
-    return listeners;
+    return setup.listeners();
   }
 
   /** The model of requests that name none. */
   public String defaultModel() {
-    return defaultModel;
+    return setup.defaultModel();
   }
 
   @Override
   public String toString() {
-    return "HeadroomStreamingChatModel{" + defaultModel + " via " + router + '}';
+    return "HeadroomStreamingChatModel{" + setup.defaultModel() + " via " + setup.router() + '}';
   }
 
   /** Builds a {@link HeadroomStreamingChatModel}. */
   public static final class Builder {
-    private final LlmRouter router;
-    private String defaultModel;
-    private final List<ChatModelListener> listeners = new ArrayList<>();
+    private final ModelSetup.Builder setup;
 
     private Builder(LlmRouter router) {
-      this.router = Objects.requireNonNull(router, "router");
+      this.setup = new ModelSetup.Builder(router);
     }
 
     /** The model (a name or a router alias) of requests that name none; required. */
     public Builder defaultModel(String value) {
-      this.defaultModel = value;
+      setup.defaultModel(value);
       return this;
     }
 
     /** Adds listeners that LangChain4j tells of each request, reply and error. */
     public Builder listeners(List<ChatModelListener> values) {
-      values.forEach(l -> listeners.add(Objects.requireNonNull(l, "listener")));
+      setup.listeners(values);
       return this;
     }
 
     /** Validates and builds. */
     public HeadroomStreamingChatModel build() {
-      Checks.in("langchain4j streaming chat model").nonBlank("defaultModel", defaultModel);
-      return new HeadroomStreamingChatModel(this);
+      return new HeadroomStreamingChatModel(setup.build("langchain4j streaming chat model"));
     }
   }
 }

@@ -158,7 +158,7 @@ final class WireOllama {
           ArrayNode calls = message.putArray("tool_calls");
           for (ToolCall call : m.toolCalls()) {
             calls.addObject().putObject("function").put("name", call.name())
-                .set("arguments", Json.parse(CHECKS, "arguments", call.arguments()));
+                .set("arguments", Json.parse(Json.REQUEST, "arguments", call.arguments()));
           }
         }
         if (!m.toolName().isEmpty()) {
@@ -173,17 +173,10 @@ final class WireOllama {
         request.images().forEach(images::add);
       }
     }
-    if (!request.tools().isEmpty()) {
-      ArrayNode tools = body.putArray("tools");
-      for (Tool tool : request.tools()) {
-        tools.addObject().put("type", "function").putObject("function").put("name", tool.name())
-            .put("description", tool.description())
-            .set("parameters", Json.parse(CHECKS, "parameters", tool.parameters()));
-      }
-    }
+    Json.putTools(body, request.tools());
     switch (request.format().kind()) {
       case JSON -> body.put("format", "json");
-      case JSON_SCHEMA -> body.set("format", Json.parse(CHECKS, "format", request.format().schema().orElseThrow()));
+      case JSON_SCHEMA -> body.set("format", Json.parse(Json.REQUEST, "format", request.format().schema().orElseThrow()));
       default -> { }
     }
     body.put("stream", stream);
@@ -200,7 +193,6 @@ final class WireOllama {
     return body;
   }
 
-  private static final dev.headroom.core.Checks CHECKS = dev.headroom.core.Checks.in("chat request");
 
   /** The tool calls of a reply's {@code message} (Ollama gives arguments as an object, and ids only lately). */
   static List<ToolCall> toolCalls(JsonNode message, String endpoint) {

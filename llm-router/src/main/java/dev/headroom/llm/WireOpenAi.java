@@ -107,20 +107,13 @@ final class WireOpenAi {
       request.system().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
       message(messages.addObject(), Message.user(request.prompt(), request.images()));
     }
-    if (!request.tools().isEmpty()) {
-      ArrayNode tools = body.putArray("tools");
-      for (Tool tool : request.tools()) {
-        tools.addObject().put("type", "function").putObject("function").put("name", tool.name())
-            .put("description", tool.description())
-            .set("parameters", Json.parse(CHECKS, "parameters", tool.parameters()));
-      }
-    }
+    Json.putTools(body, request.tools());
     switch (request.format().kind()) {
       case JSON -> body.putObject("response_format").put("type", "json_object");
       case JSON_SCHEMA -> body.putObject("response_format").put("type", "json_schema").putObject("json_schema")
           .put("name", request.format().name().orElseThrow())
           .put("strict", true)
-          .set("schema", Json.parse(CHECKS, "format", request.format().schema().orElseThrow()));
+          .set("schema", Json.parse(Json.REQUEST, "format", request.format().schema().orElseThrow()));
       default -> { }
     }
     request.temperature().ifPresent(t -> body.put("temperature", t));
@@ -140,7 +133,6 @@ final class WireOpenAi {
     return body;
   }
 
-  private static final dev.headroom.core.Checks CHECKS = dev.headroom.core.Checks.in("chat request");
   /** Ollama option names and the OpenAI API's names for the same thing. */
   private static final java.util.Map<String, String> CLOUD_OPTIONS = java.util.Map.of("top_p", "top_p",
       "stop", "stop", "presence_penalty", "presence_penalty", "frequency_penalty", "frequency_penalty");
