@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
  * informational alert, with the metrics as Micrometer's Prometheus registry names them ({@code headroom.queue.depth}
  * → {@code headroom_queue_depth}, a timer's histogram {@code headroom_latency_seconds_bucket}, a counter
  * {@code headroom_requests_total}). Load the text with Prometheus' {@code rule_files}; {@code promtool check rules}
- * accepts it. A rule's cooldown has no Prometheus equivalent and is written into the alert's description.
+ * accepts it. A rule's cooldown has no Prometheus equivalent and is written into the alert's description. A
+ * {@link ScalingDecision} becomes an alert over the rules' own alerts ({@code ALERTS{alertstate="firing"}}), so each
+ * rule keeps its {@code for}: it fires while all its {@code when} rules fire, none of its {@code unless} rules does,
+ * and no decision of the same service that wins over it (higher priority, or equal and earlier) matches.
  *
  * <pre>{@code
  * String yaml = PrometheusRules.from(ScalingConfig.load(Path.of("docs/scaling/seed-002-app.yaml")), "seed-002-app");
@@ -23,8 +26,8 @@ import java.util.stream.Collectors;
 public final class PrometheusRules {
   /** Meters that Headroom registers as timers: their counts are {@code _seconds_count}, not {@code _total}. */
   private static final Set<String> TIMERS = Set.of("headroom.latency", "headroom.queue.wait", "headroom.llm.ttft",
-      "headroom.browser.lease.wait", "headroom.cache.load.time", "headroom.cache.flight.wait",
-      "headroom.sql.replica.wait");
+      "headroom.llm.latency", "headroom.browser.lease.wait", "headroom.cache.load.time", "headroom.cache.flight.wait",
+      "headroom.sql.replica.wait", "headroom.scaling.lag");
 
   private PrometheusRules() {}
 
@@ -63,6 +66,23 @@ public final class PrometheusRules {
                 + "', critical level)");
       }
     }
+    List<ScalingDecision> decisions = config.decisions();
+    for (int i = 0; i < decisions.size(); i++) {
+      ScalingDecision d = decisions.get(i);
+      StringBuilder condition = new StringBuilder(matches(d));
+      for (int j = 0; j < decisions.size(); j++) {
+        ScalingDecision other = decisions.get(j);
+        boolean wins = other.priority() > d.priority() || other.priority() == d.priority() && j < i;
+        if (j != i && other.service().equals(d.service()) && wins) {
+          condition.append(" unless on() (").append(matches(other)).append(')');
+        }
+      }
+      alert(out, alertName("HeadroomDecision", d.name()), condition.toString(), Duration.ZERO,
+          Map.of("severity", "warning", "service", d.service(), "action", d.action().tag()),
+          "Decision for " + d.service() + ": " + d.action().tag() + " (" + d.name() + ")",
+          String.join(" + ", d.when()) + (d.unless().isEmpty() ? "" : " unless " + String.join(", ", d.unless()))
+              + " (decision '" + d.name() + "', priority " + d.priority() + ")");
+    }
     for (VetoRule veto : config.vetoes()) {
       String condition = expr(veto.metric()) + ' ' + veto.comparison().symbol() + ' ' + number(veto.threshold());
       alert(out, alertName("HeadroomVeto", veto.name()), condition, veto.forDuration(),
@@ -85,6 +105,18 @@ public final class PrometheusRules {
     out.append("        annotations:\n");
     out.append("          summary: ").append(quote(summary)).append('\n');
     out.append("          description: ").append(quote(description)).append('\n');
+  }
+
+  /** Whether {@code d}'s rules hold: its when rules' alerts all firing, none of its unless rules' alerts. */
+  private static String matches(ScalingDecision d) {
+    String when = "count(" + firing(d.when()) + ") == " + d.when().size();
+    return d.unless().isEmpty() ? when
+        : "((" + when + ") unless on() (count(" + firing(d.unless()) + ") > 0))";
+  }
+
+  private static String firing(List<String> rules) {
+    String names = rules.stream().map(r -> alertName("Headroom", r)).collect(Collectors.joining("|"));
+    return "ALERTS{alertname=~\"" + names + "\",alertstate=\"firing\"}";
   }
 
   /** The PromQL of a metric source, as Micrometer's Prometheus registry exports the meters. */

@@ -60,6 +60,35 @@ class PrometheusRulesTest {
   }
 
   @Test
+  void aDecisionMatrixBecomesAlertsOverTheRulesAlertsThatPromtoolAccepts() throws Exception {
+    ScalingConfig config = ScalingConfig.fromYaml("""
+        rules:
+          - {name: queue-high, service: app, metric: {gauge: headroom.queue.depth}, above: 100, for: 3m}
+          - {name: latency-high, service: app, metric: {timer: headroom.latency, percentile: 0.95}, above: 2s}
+        decisions:
+          - {name: both, service: app, when: [queue-high, latency-high], action: up, priority: 10}
+          - {name: coping, service: app, when: [queue-high], unless: [latency-high], action: hold}
+        """);
+    String rules = PrometheusRules.from(config, "matrix");
+    assertThat(rules).contains("      - alert: HeadroomDecisionBoth\n"
+        + "        expr: \"count(ALERTS{alertname=~\\\"HeadroomQueueHigh|HeadroomLatencyHigh\\\","
+        + "alertstate=\\\"firing\\\"}) == 2\"\n");
+    assertThat(rules).as("the lower-priority row yields to the higher one").contains(
+        "- alert: HeadroomDecisionCoping\n        expr: \"((count(ALERTS{alertname=~\\\"HeadroomQueueHigh\\\","
+            + "alertstate=\\\"firing\\\"}) == 1) unless on() (count(ALERTS{alertname=~\\\"HeadroomLatencyHigh"
+            + "\\\",alertstate=\\\"firing\\\"}) > 0)) unless on() (count(ALERTS{alertname=~\\\""
+            + "HeadroomQueueHigh|HeadroomLatencyHigh\\\",alertstate=\\\"firing\\\"}) == 2)\"");
+    Path file = Path.of("target/decision-rules.yaml");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, rules, StandardCharsets.UTF_8);
+    Process check = new ProcessBuilder("/usr/bin/promtool", "check", "rules", file.toAbsolutePath().toString())
+        .redirectErrorStream(true).start();
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(check.exitValue()).as(output).isZero();
+  }
+
+  @Test
   void theCommittedRulesAreTheGeneratorsOutput() throws IOException {
     String generated = generated();
     Files.createDirectories(Path.of("target"));
