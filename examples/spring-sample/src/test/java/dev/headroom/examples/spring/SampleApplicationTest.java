@@ -147,22 +147,26 @@ class SampleApplicationTest {
   }
 
   @Test
-  void theGrafanaDashboardsCacheAndBrowserPanelsQueryMetersThisAppExports() throws Exception {
+  void theGrafanaDashboardsModulePanelsQueryMetersThisAppExports() throws Exception {
     get("/cached/report-7"); // a namespace with its TTL tuner
+    http.send(HttpRequest.newBuilder(URI.create(base + "/chat")).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("a question for the dashboard")).build(),
+        HttpResponse.BodyHandlers.ofString()); // an LLM request: per-model meters, TTFT
     String page = app.getBean(FakeBackends.class).page("/page?title=dashboard");
     http.send(HttpRequest.newBuilder(URI.create(base + "/screenshot?url=" + URLEncoder.encode(page,
         StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofByteArray()); // a browser lease
     String prometheus = get("/actuator/prometheus").body();
     String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("basedir", "."))
         .resolve("../../docs/grafana/headroom-dashboard.json").normalize());
-    java.util.regex.Matcher metric = java.util.regex.Pattern.compile("(headroom_(?:cache|browser)_[a-z0-9_]+)")
+    java.util.regex.Matcher metric = java.util.regex.Pattern.compile(
+        "(headroom_(?:cache|browser|llm|scaling)_[a-z0-9_]+)")
         .matcher(dashboard);
     int checked = 0;
     while (metric.find()) {
       assertThat(prometheus).as("the dashboard queries %s", metric.group(1)).contains(metric.group(1) + "{");
       checked++;
     }
-    assertThat(checked).as("cache and browser panels").isGreaterThanOrEqualTo(3);
+    assertThat(checked).as("cache, browser, LLM and scaling panels").isGreaterThanOrEqualTo(10);
   }
 
   @Test
