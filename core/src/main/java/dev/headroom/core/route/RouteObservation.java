@@ -69,14 +69,19 @@ class RouteObservation {
       this.tier = tier;
       this.endpoint = lease.endpoint().id();
       this.attempts = number;
-      attempt = Observation.createNotStarted(ATTEMPT, registry)
-          .contextualName("attempt " + number + " on " + endpoint)
-          .parentObservation(request)
-          .lowCardinalityKeyValue("headroom.router", router)
-          .lowCardinalityKeyValue("headroom.tier", tier)
-          .lowCardinalityKeyValue("headroom.endpoint", endpoint)
-          .lowCardinalityKeyValue("headroom.attempt", Integer.toString(number))
-          .start();
+      // started with the request as the thread's current observation: Micrometer Tracing takes the current span over
+      // an explicit parent, so without this scope the attempt's span would be a sibling of the request's (both
+      // children of, say, the server span) instead of its child
+      try (Observation.Scope scope = request.openScope()) {
+        attempt = Observation.createNotStarted(ATTEMPT, registry)
+            .contextualName("attempt " + number + " on " + endpoint)
+            .parentObservation(request)
+            .lowCardinalityKeyValue("headroom.router", router)
+            .lowCardinalityKeyValue("headroom.tier", tier)
+            .lowCardinalityKeyValue("headroom.endpoint", endpoint)
+            .lowCardinalityKeyValue("headroom.attempt", Integer.toString(number))
+            .start();
+      }
     }
 
     @Override

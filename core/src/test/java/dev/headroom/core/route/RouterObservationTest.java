@@ -88,6 +88,38 @@ class RouterObservationTest {
   }
 
   @Test
+  void anAttemptStartsWithItsRequestAsTheCurrentObservationEvenInsideAnOuterOne() {
+    // Micrometer Tracing prefers the thread's current span to an explicit parent: inside a server request's scope
+    // the attempt would otherwise become the server span's child, beside the request's span
+    List<String> currentAtAttemptStart = new CopyOnWriteArrayList<>();
+    registry.observationConfig().observationHandler(new ObservationHandler<>() {
+      @Override
+      public void onStart(Observation.Context context) {
+        if (context.getName().equals(RouteObservation.ATTEMPT)) {
+          Observation current = registry.getCurrentObservation();
+          currentAtAttemptStart.add(current == null ? "none" : current.getContext().getName());
+        }
+      }
+
+      @Override
+      public boolean supportsContext(Observation.Context context) {
+        return true;
+      }
+    });
+    Router router = Router.builder("chat").tier("local", pool("local", "a"), Duration.ZERO)
+        .observationRegistry(registry).build();
+    Observation server = Observation.start("http.server.requests", registry);
+    try (Observation.Scope scope = server.openScope()) {
+      String answer = router.execute(RouteOptions.builder().build(), lease -> "ok");
+      assertThat(answer).isEqualTo("ok");
+      assertThat(registry.getCurrentObservation()).as("the outer scope is back").isSameAs(server);
+    } finally {
+      server.stop();
+    }
+    assertThat(currentAtAttemptStart).containsExactly(RouteObservation.REQUEST);
+  }
+
+  @Test
   void aSpillToTheNextTierIsAnEventAndTheRequestsSpillReason() {
     Pool local = pool("local", "a");
     Lease held = local.tryAcquire(dev.headroom.core.Selector.any()).orElseThrow(); // local is full
