@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.browser.BrowserPool;
 import dev.headroom.browser.HostStatus;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,16 +21,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Starts the sample on a random port on its fakes (with a real headless Chromium, the real embedding model and a real
- * Redis Cluster) and calls each endpoint.
+ * Redis Cluster) and calls each endpoint. The {@code test} profile samples every trace, and the spans go to an
+ * in-memory exporter as well.
  */
 class SampleApplicationTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -37,8 +48,18 @@ class SampleApplicationTest {
 
   @BeforeAll
   static void start() {
-    app = new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0");
+    app = new SpringApplicationBuilder(SampleApplication.class, SpanCapture.class).profiles("fakes", "test")
+        .run("--server.port=0");
     base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+  }
+
+  /** Boot's OpenTelemetry tracing hands every finished span to each {@code SpanExporter} bean. */
+  @Configuration(proxyBeanMethods = false)
+  static class SpanCapture {
+    @Bean
+    InMemorySpanExporter spans() {
+      return InMemorySpanExporter.create();
+    }
   }
 
   @AfterAll
@@ -66,6 +87,67 @@ class SampleApplicationTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"tier\":\"local\"").containsPattern("\"endpoint\":\"ollama-[12]\"")
         .contains("\"model\":\"llama3.2").contains("\"reply\":\"");
+  }
+
+  @Test
+  void aChatIsTracedAsAHeadroomRouteSpanWithTheAttemptAsItsChildUnderTheServerSpan() throws Exception {
+    HttpResponse<String> response = post("/chat", "text/plain", "trace this chat");
+    assertThat(response.statusCode()).isEqualTo(200);
+    String endpoint = JSON.readTree(response.body()).get("endpoint").asText();
+    InMemorySpanExporter spans = app.getBean(InMemorySpanExporter.class);
+
+    // a local chat served by that node: its route span with the attempt that answered as a child
+    SpanData route = await().atMost(Duration.ofSeconds(10))
+        .until(() -> routeSpan(spans.getFinishedSpanItems(), endpoint), Optional::isPresent).orElseThrow();
+    List<SpanData> trace = spans.getFinishedSpanItems().stream()
+        .filter(span -> span.getTraceId().equals(route.getTraceId())).toList();
+    assertThat(route.getName()).isEqualTo("route chat");
+    assertThat(tags(route)).containsEntry("headroom.router", "chat").containsEntry("headroom.tier", "local")
+        .containsEntry("headroom.endpoint", endpoint).containsEntry("headroom.outcome", "success")
+        .containsKeys("headroom.attempts", "headroom.spill.reason");
+    SpanData attempt = trace.stream().filter(span -> span.getParentSpanId().equals(route.getSpanId()))
+        .filter(span -> endpoint.equals(tags(span).get("headroom.endpoint"))).findFirst().orElseThrow();
+    assertThat(attempt.getName()).matches("attempt \\d+ on " + endpoint);
+    assertThat(tags(attempt)).containsEntry("headroom.router", "chat").containsEntry("headroom.tier", "local")
+        .containsEntry("headroom.endpoint", endpoint).containsEntry("headroom.outcome", "success")
+        .containsEntry("headroom.attempt", attempt.getName().split(" ")[1]);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+        .anyMatch(span -> span.getTraceId().equals(route.getTraceId()) && span.getKind() == SpanKind.SERVER));
+    List<SpanData> all = spans.getFinishedSpanItems().stream()
+        .filter(span -> span.getTraceId().equals(route.getTraceId())).toList();
+    SpanData server = all.stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+    assertThat(server.getName()).as("the trace's root").contains("/chat");
+    assertThat(ancestors(route, all)).as("the route span sits under the request's server span")
+        .contains(server.getSpanId());
+  }
+
+  /** The span of a local route that {@code endpoint} answered, once its attempt span is there too. */
+  private static Optional<SpanData> routeSpan(List<SpanData> spans, String endpoint) {
+    return spans.stream()
+        .filter(span -> tags(span).containsKey("headroom.attempts")) // headroom.route's, not the attempt's
+        .filter(span -> "local".equals(tags(span).get("headroom.tier"))
+            && endpoint.equals(tags(span).get("headroom.endpoint")))
+        .filter(route -> spans.stream().anyMatch(span -> span.getParentSpanId().equals(route.getSpanId())
+            && endpoint.equals(tags(span).get("headroom.endpoint"))))
+        .findFirst();
+  }
+
+  private static Map<String, String> tags(SpanData span) {
+    Map<String, String> tags = new TreeMap<>();
+    span.getAttributes().forEach((key, value) -> tags.put(key.getKey(), String.valueOf(value)));
+    return tags;
+  }
+
+  private static Set<String> ancestors(SpanData span, List<SpanData> trace) {
+    Set<String> ancestors = new HashSet<>();
+    String parent = span.getParentSpanId();
+    while (ancestors.add(parent)) {
+      String id = parent;
+      parent = trace.stream().filter(s -> s.getSpanId().equals(id)).map(SpanData::getParentSpanId).findFirst()
+          .orElse(parent);
+    }
+    return ancestors;
   }
 
   @Test
@@ -199,8 +281,12 @@ class SampleApplicationTest {
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    return post(path, "application/json", json);
+  }
+
+  private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static double dot(float[] a, float[] b) {
