@@ -90,6 +90,8 @@ class PropertiesTableTest {
     walk("headroom.scaling", HeadroomScalingProperties.class, docs, rows, seen);
     walk("headroom.llm", HeadroomLlmProperties.class, docs, rows, seen);
     walk("headroom.llm.spring-ai", dev.headroom.spring.springai.HeadroomSpringAiProperties.class, docs, rows, seen);
+    walk("headroom.llm.langchain4j", dev.headroom.spring.langchain4j.HeadroomLangChain4jProperties.class, docs, rows,
+        seen);
     walk("headroom.browser", HeadroomBrowserProperties.class, docs, rows, seen);
     walk("headroom.sql", HeadroomSqlProperties.class, docs, rows, seen);
     walk("headroom.npu", HeadroomNpuProperties.class, docs, rows, seen);

@@ -52,7 +52,7 @@ class ModuleGraphTest {
     add("langchain4j", "dev.headroom.langchain4j", "core", "llm-router");
     add("testkit", "dev.headroom.testkit", "core");
     add("spring-boot-starter", "dev.headroom.spring", "core", "scaling", "llm-router", "npu", "browser-pool",
-        "redis-cluster", "sql", "discovery", "spring-ai");
+        "redis-cluster", "sql", "discovery", "spring-ai", "langchain4j");
   }
 
   private static JavaClasses classes;
