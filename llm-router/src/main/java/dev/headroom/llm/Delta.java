@@ -9,16 +9,8 @@ import java.util.List;
  */
 record Delta(String text, boolean done, GenStats stats, String model, String doneReason, List<ToolCall> toolCalls,
     String thinking) {
-  static Delta text(String text) {
-    return new Delta(text, false, GenStats.NONE, null, "", List.of(), "");
-  }
-
   static Delta of(String text, List<ToolCall> toolCalls, String thinking) {
     return new Delta(text, false, GenStats.NONE, null, "", List.copyOf(toolCalls), thinking);
-  }
-
-  static Delta end(String text, GenStats stats, String model, String doneReason) {
-    return end(text, stats, model, doneReason, List.of(), "");
   }
 
   static Delta end(String text, GenStats stats, String model, String doneReason, List<ToolCall> toolCalls,

@@ -11,8 +11,4 @@ import java.util.List;
  * @param thinking what a thinking model thought before answering (empty: nothing)
  */
 record Reply(String text, String model, GenStats stats, String doneReason, List<ToolCall> toolCalls,
-    String thinking) {
-  Reply(String text, String model, GenStats stats, String doneReason) {
-    this(text, model, stats, doneReason, List.of(), "");
-  }
-}
+    String thinking) {}

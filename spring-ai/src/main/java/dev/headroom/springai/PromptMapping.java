@@ -12,11 +12,8 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
-import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.content.Media;
-import org.springframework.ai.model.tool.StructuredOutputChatOptions;
-import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 
@@ -102,18 +99,5 @@ final class PromptMapping {
       return text; // already base64, as Spring AI's own Ollama model takes it
     }
     return Base64.getEncoder().encodeToString(media.getDataAsByteArray());
-  }
-
-  /** Options from any {@link ChatOptions}, for {@link HeadroomChatModel.Builder#defaultOptions}. */
-  static HeadroomChatOptions copy(ChatOptions options) {
-    return HeadroomChatOptions.builder().combineWith(options).build();
-  }
-
-  static boolean hasTools(ChatOptions options) {
-    return options instanceof ToolCallingChatOptions t && !t.getToolCallbacks().isEmpty();
-  }
-
-  static boolean hasSchema(ChatOptions options) {
-    return options instanceof StructuredOutputChatOptions s && s.getOutputSchema() != null;
   }
 }
