@@ -1,14 +1,9 @@
 package dev.headroom.langchain4j;
 
 import dev.headroom.llm.LlmRouter;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.util.List;
-import java.util.Set;
 
 /**
  * LangChain4j's {@link ChatModel} over a Headroom {@link LlmRouter}: every call is routed to the least-loaded Ollama
@@ -23,11 +18,9 @@ import java.util.Set;
  * Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(new WeatherTools()).build();
  * }</pre>
  */
-public final class HeadroomChatModel implements ChatModel {
-  private final ModelSetup setup;
-
+public final class HeadroomChatModel extends RouterChatModel implements ChatModel {
   private HeadroomChatModel(ModelSetup setup) {
-    this.setup = setup;
+    super(setup);
   }
 
   /** A builder of a model that sends its requests through {@code router}. */
@@ -41,56 +34,20 @@ public final class HeadroomChatModel implements ChatModel {
     return ResponseMapper.map(setup.router().chat(RequestMapper.map(chatRequest, setup.defaultModel())));
   }
 
-  /** The model name of requests that name none. */
-  @Override
-  public ChatRequestParameters defaultRequestParameters() {
-    return setup.defaults();
-  }
-
-  /** JSON-schema response formats: Ollama's {@code format} and the cloud's {@code json_schema} both take them. */
-  @Override
-  public Set<Capability> supportedCapabilities() {
-    return ModelSetup.CAPABILITIES;
-  }
-
-  @Override
-  public List<ChatModelListener> listeners() {
-    return setup.listeners();
-  }
-
-  /** The model of requests that name none. */
-  public String defaultModel() {
-    return setup.defaultModel();
-  }
-
-  @Override
-  public String toString() {
-    return "HeadroomChatModel{" + setup.defaultModel() + " via " + setup.router() + '}';
-  }
-
   /** Builds a {@link HeadroomChatModel}. */
-  public static final class Builder {
-    private final ModelSetup.Builder setup;
-
+  public static final class Builder extends RouterChatModel.Builder<Builder, HeadroomChatModel> {
     private Builder(LlmRouter router) {
-      this.setup = new ModelSetup.Builder(router);
+      super(router);
     }
 
-    /** The model (a name or a router alias) of requests that name none; required. */
-    public Builder defaultModel(String value) {
-      setup.defaultModel(value);
-      return this;
-    }
-
-    /** Adds listeners that LangChain4j tells of each request, reply and error. */
-    public Builder listeners(List<ChatModelListener> values) {
-      setup.listeners(values);
-      return this;
-    }
-
-    /** Validates and builds. */
+    @Override
     public HeadroomChatModel build() {
       return new HeadroomChatModel(setup.build("langchain4j chat model"));
+    }
+
+    @Override
+    Builder self() {
+      return this;
     }
   }
 }
