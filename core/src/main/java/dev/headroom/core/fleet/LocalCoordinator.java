@@ -43,6 +43,11 @@ final class LocalCoordinator implements FleetCoordinator {
       }
 
       @Override
+      public long tryConsumeOrWait(long n) {
+        return Buckets.tryConsumeOrWait(bucket, n);
+      }
+
+      @Override
       public void refund(long n) {
         bucket.addTokens(n);
       }

@@ -4,6 +4,7 @@ import dev.headroom.core.fleet.RateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import java.time.Duration;
@@ -46,22 +47,32 @@ final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public boolean tryConsume(long n) {
+    return tryConsumeOrWait(n) == 0;
+  }
+
+  @Override
+  public long tryConsumeOrWait(long n) {
     if (n <= 0) {
-      return true;
+      return 0;
     }
     if (degradation.degraded() || !client.connected()) {
-      return local().tryConsume(n);
+      return waitOf(local().tryConsumeAndReturnRemaining(n));
     }
     long deadline = System.nanoTime() + budget.toNanos();
     try {
-      return FleetClient.await(shared.tryConsume(n), deadline);
+      return waitOf(FleetClient.await(shared.tryConsumeAndReturnRemaining(n), deadline));
     } catch (FleetClient.Unanswered e) {
       degradation.failed(e);
-      return local().tryConsume(n);
+      return waitOf(local().tryConsumeAndReturnRemaining(n));
     } catch (RuntimeException e) { // the connection went away between the check and the call
       degradation.failed(new FleetClient.Unanswered(FleetClient.Unanswered.Kind.ERROR, e));
-      return local().tryConsume(n);
+      return waitOf(local().tryConsumeAndReturnRemaining(n));
     }
+  }
+
+  /** 0 for a probe that consumed, else its wait until the refill (at least 1 ns). */
+  private static long waitOf(ConsumptionProbe probe) {
+    return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
   }
 
   @Override
