@@ -30,6 +30,7 @@ import java.util.function.Function;
  */
 public final class FakeOpenAi extends FakeServer {
   private final String apiKey;
+  private final String apiKeyHeader;
   private final double tokensPerSecond;
   private final Duration firstToken;
   private final int answerTokens;
@@ -37,6 +38,7 @@ public final class FakeOpenAi extends FakeServer {
   private final Function<String, float[]> embeddingVectors;
   private final boolean embeddingsReversed;
   private final AtomicLong requests = new AtomicLong();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final AtomicLong unauthorized = new AtomicLong();
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, AtomicLong> perModel = new ConcurrentHashMap<>();
@@ -46,6 +48,7 @@ public final class FakeOpenAi extends FakeServer {
   private FakeOpenAi(Builder b) {
     super(b.name, b.seed);
     this.apiKey = b.apiKey;
+    this.apiKeyHeader = b.apiKeyHeader;
     this.tokensPerSecond = b.tokensPerSecond;
     this.firstToken = b.firstToken;
     this.answerTokens = b.answerTokens;
@@ -62,6 +65,17 @@ public final class FakeOpenAi extends FakeServer {
   /** Chat and embedding requests that arrived (refused ones included). */
   public long requests() {
     return requests.get();
+  }
+
+  /**
+   * One generation request as the server saw it: when it arrived ({@link System#nanoTime()}) and, for a busy reply,
+   * the {@code Retry-After} it was given (null otherwise).
+   */
+  public record Call(long arrivedNanos, Duration retryAfter) {}
+
+  /** Every chat and embedding request that passed the key check, in arrival order. */
+  public List<Call> calls() {
+    return List.copyOf(calls);
   }
 
   /** Requests for {@code model}. */
@@ -107,7 +121,7 @@ public final class FakeOpenAi extends FakeServer {
     long arrived = System.nanoTime();
     JsonNode request = readJson(exchange);
     requests.incrementAndGet();
-    String auth = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
+    String auth = Optional.ofNullable(exchange.getRequestHeaders().getFirst(apiKeyHeader)).orElse("");
     authorizations.add(auth);
     if (request == null) {
       sendJson(exchange, 400, error("We could not parse the JSON body of your request.", "invalid_request_error",
@@ -115,7 +129,7 @@ public final class FakeOpenAi extends FakeServer {
       return;
     }
     bodies.add(request);
-    if (apiKey != null && !auth.equals("Bearer " + apiKey)) {
+    if (apiKey != null && !auth.equals(apiKeyHeader.equals("Authorization") ? "Bearer " + apiKey : apiKey)) {
       unauthorized.incrementAndGet();
       String given = auth.startsWith("Bearer ") ? auth.substring(7) : auth;
       sendJson(exchange, 401, error("Incorrect API key provided: " + given
@@ -126,9 +140,11 @@ public final class FakeOpenAi extends FakeServer {
     String model = request.path("model").asText("");
     perModel.computeIfAbsent(model, k -> new AtomicLong()).incrementAndGet();
     LlmFault fault = drawFault();
+    calls.add(new Call(arrived, fault != null && fault.kind() == LlmFault.Kind.BUSY ? fault.retryAfter() : null));
     if (fault != null) {
       switch (fault.kind()) {
         case BUSY -> {
+          retryAfter(exchange, fault);
           sendJson(exchange, 429, error("Rate limit reached for requests", "requests", "rate_limit_exceeded"));
           return;
         }
@@ -381,6 +397,7 @@ public final class FakeOpenAi extends FakeServer {
   public static final class Builder {
     private final String name;
     private String apiKey;
+    private String apiKeyHeader = "Authorization";
     private double tokensPerSecond = 400;
     private Duration firstToken = Duration.ofMillis(60);
     private int answerTokens = 12;
@@ -396,6 +413,15 @@ public final class FakeOpenAi extends FakeServer {
     /** Requires {@code Authorization: Bearer <key>}; without it any key (or none) is accepted. */
     public Builder apiKey(String value) {
       this.apiKey = Objects.requireNonNull(value, "apiKey");
+      return this;
+    }
+
+    /**
+     * The header the key is checked in: {@code Authorization} (as {@code Bearer <key>}, the default) or another, bare
+     * (Azure OpenAI's {@code api-key}); {@link #authorizations()} then lists that header's values.
+     */
+    public Builder apiKeyHeader(String value) {
+      this.apiKeyHeader = Objects.requireNonNull(value, "apiKeyHeader");
       return this;
     }
 

@@ -150,6 +150,14 @@ abstract class FakeServer implements AutoCloseable {
         body instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body));
   }
 
+  /** Sets the {@code Retry-After} of a busy fault's reply (whole seconds, rounded up), if it has one. */
+  static void retryAfter(HttpExchange exchange, LlmFault fault) {
+    if (fault.retryAfter() != null) {
+      long millis = fault.retryAfter().toMillis();
+      exchange.getResponseHeaders().set("Retry-After", Long.toString((millis + 999) / 1000));
+    }
+  }
+
   static void sendRaw(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

@@ -15,8 +15,10 @@ package dev.headroom.testkit.llm;
  * @param bytes for {@link Kind#OVERSIZED_BODY}, the size of the body (or line) sent
  * @param share the share of requests affected, in [0, 1]
  * @param times how many requests at most are affected; negative for no limit
+ * @param retryAfter for {@link Kind#BUSY}, the {@code Retry-After} header sent (whole seconds, rounded up); null: none
  */
-public record LlmFault(Kind kind, int status, int afterTokens, long bytes, double share, int times) {
+public record LlmFault(Kind kind, int status, int afterTokens, long bytes, double share, int times,
+    java.time.Duration retryAfter) {
 
   /** What the fake does to an affected request. */
   public enum Kind {
@@ -36,6 +38,11 @@ public record LlmFault(Kind kind, int status, int afterTokens, long bytes, doubl
     STALL,
     /** Replies 200 with a body (or a single stream line) of {@code bytes} bytes. */
     OVERSIZED_BODY
+  }
+
+  /** A fault without {@code Retry-After}. */
+  public LlmFault(Kind kind, int status, int afterTokens, long bytes, double share, int times) {
+    this(kind, status, afterTokens, bytes, share, times, null);
   }
 
   /** Validates. */
@@ -64,6 +71,11 @@ public record LlmFault(Kind kind, int status, int afterTokens, long bytes, doubl
   /** Backpressure: Ollama's 503 "server busy, please try again. maximum pending requests exceeded", OpenAI's 429. */
   public static LlmFault busy() {
     return new LlmFault(Kind.BUSY, 0, 0, 0, 1, -1);
+  }
+
+  /** Backpressure as {@link #busy()}, with {@code Retry-After: <seconds>} (rounded up to a whole second). */
+  public static LlmFault busy(java.time.Duration retryAfter) {
+    return new LlmFault(Kind.BUSY, 0, 0, 0, 1, -1, java.util.Objects.requireNonNull(retryAfter, "retryAfter"));
   }
 
   /** The connection is closed without a reply. */
@@ -103,11 +115,11 @@ public record LlmFault(Kind kind, int status, int afterTokens, long bytes, doubl
 
   /** The same fault, for a share of the requests only. */
   public LlmFault share(double value) {
-    return new LlmFault(kind, status, afterTokens, bytes, value, times);
+    return new LlmFault(kind, status, afterTokens, bytes, value, times, retryAfter);
   }
 
   /** The same fault, for at most {@code count} requests. */
   public LlmFault times(int count) {
-    return new LlmFault(kind, status, afterTokens, bytes, share, count);
+    return new LlmFault(kind, status, afterTokens, bytes, share, count, retryAfter);
   }
 }

@@ -30,6 +30,7 @@ final class OllamaFaults {
   boolean refused(HttpExchange exchange, LlmFault fault) throws IOException {
     switch (fault.kind()) {
       case BUSY -> {
+        FakeServer.retryAfter(exchange, fault);
         busyReplies.incrementAndGet();
         sendJson(exchange, 503, error(FakeOllama.BUSY_MESSAGE));
         return true;
