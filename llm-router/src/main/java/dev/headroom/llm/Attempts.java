@@ -15,33 +15,35 @@ final class Attempts {
 
   private final LlmTiers tiers;
   private final WireOllama ollama;
-  private final WireOpenAi openAi; // null without a cloud
-  private final CloudSpend spend;
+  private final CloudRoute cloudTier; // null without a cloud
   private final CatalogFeedback feedback;
   private final InFlight inFlight;
+  private final Duration cloudWaitBudget;
 
-  Attempts(LlmTiers tiers, WireOllama ollama, WireOpenAi openAi, CloudSpend spend, CatalogFeedback feedback,
-      InFlight inFlight) {
+  Attempts(LlmTiers tiers, WireOllama ollama, CloudRoute cloudTier, CatalogFeedback feedback, InFlight inFlight,
+      Duration cloudWaitBudget) {
     this.tiers = tiers;
     this.ollama = ollama;
-    this.openAi = openAi;
-    this.spend = spend;
+    this.cloudTier = cloudTier;
     this.feedback = feedback;
     this.inFlight = inFlight;
+    this.cloudWaitBudget = cloudWaitBudget;
   }
 
   /** The whole answer to {@code request} from the endpoint of {@code lease}. */
   ChatResponse chat(Lease lease, ChatRequest request, ModelTarget target, RequestDeadline deadline)
       throws Exception {
-    return bound(lease, deadline, target, (tier, timeout, abort) -> chat(lease, request, target, tier, timeout,
-        abort));
+    return bound(lease, deadline, target, (tier, cloud, timeout, abort) -> cloud != null
+        ? cloudChat(lease, request, target, cloud, deadline, abort)
+        : chat(lease, request, target, tier, timeout, abort));
   }
 
   /** Embeddings of the request's texts from the endpoint of {@code lease}. */
   EmbedResponse embed(Lease lease, EmbedRequest request, ModelTarget target, RequestDeadline deadline)
       throws Exception {
-    return bound(lease, deadline, target, (tier, timeout, abort) -> embed(lease, request, target, tier, timeout,
-        abort));
+    return bound(lease, deadline, target, (tier, cloud, timeout, abort) -> cloud != null
+        ? cloudEmbed(lease, request, target, cloud, deadline, abort)
+        : embed(lease, request, target, tier, timeout, abort));
   }
 
   /**
@@ -51,40 +53,67 @@ final class Attempts {
   private <T> T bound(Lease lease, RequestDeadline deadline, ModelTarget target, Exchange<T> exchange)
       throws Exception {
     String tier = tiers.tierOf(lease);
-    Abort abort = inFlight.start(lease.endpoint().id(), tier.equals(LlmRouter.CLOUD) ? target.cloudModel()
-        : target.key());
+    CloudRoute cloud = tiers.cloudRoute(lease, target, cloudTier);
+    Abort abort = inFlight.start(lease.endpoint().id(), cloud != null ? cloud.model(target) : target.key());
     deadline.bind(lease, abort, tier);
     try {
-      return exchange.run(tier, deadline.cap(lease, deadline.timeout()), abort);
+      return exchange.run(tier, cloud, deadline.cap(lease, deadline.timeout()), abort);
     } finally {
       inFlight.end(abort);
     }
   }
 
-  /** One HTTP exchange of an attempt, given its tier, its timeout and the handle that cuts it. */
+  /** One HTTP exchange of an attempt, given its tier, its cloud route (null: Ollama), its timeout and its abort. */
   @FunctionalInterface
   private interface Exchange<T> {
-    T run(String tier, Duration timeout, Abort abort) throws Exception;
+    T run(String tier, CloudRoute cloud, Duration timeout, Abort abort) throws Exception;
+  }
+
+  /**
+   * A whole answer from the cloud: paced by the deployment's limits (waiting at most its tier's wait budget), its
+   * estimated cost reserved against the spend limit, settled with the reply's usage or refunded when it failed.
+   */
+  private ChatResponse cloudChat(Lease lease, ChatRequest request, ModelTarget target, CloudRoute cloud,
+      RequestDeadline deadline, Abort abort) throws Exception {
+    String model = cloud.model(target);
+    int tokens = SpendGuard.estimateTokens(request, cloud.spend().assumedAnswerTokens());
+    cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
+    SpendGuard.Reservation reservation = cloud.spend().reserve(cloud.priceKey(target), request);
+    Reply reply;
+    try {
+      reply = cloud.wire().chat(lease.endpoint(), request, model, deadline.cap(lease, deadline.timeout()), abort);
+    } catch (Exception | Error e) {
+      reservation.refund();
+      log.debug("cloud call failed ({}): {}", cloud.tier(), e.toString());
+      throw e;
+    }
+    cloud.spend().settle(reservation, reply.stats());
+    cloud.unpace(tokens, reply.stats());
+    return new ChatResponse(reply.text(), reply.model(), lease.endpoint().id(), cloud.tier(),
+        reply.stats().promptTokens(), reply.stats().evalCount(), Duration.ZERO, Duration.ZERO, 0,
+        reply.doneReason(), reply.toolCalls(), reply.thinking());
+  }
+
+  /** Embeddings from the cloud, paced and counted like a chat. */
+  private EmbedResponse cloudEmbed(Lease lease, EmbedRequest request, ModelTarget target, CloudRoute cloud,
+      RequestDeadline deadline, Abort abort) throws Exception {
+    int tokens = request.inputs().stream().mapToInt(SpendGuard::estimateTokens).sum();
+    cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
+    SpendGuard.Reservation reservation = cloud.spend().reserve(cloud.priceKey(target), tokens, 0);
+    try {
+      Embedded reply = cloud.wire().embed(lease.endpoint(), cloud.model(target), request.inputs(),
+          deadline.cap(lease, deadline.timeout()), abort);
+      cloud.spend().settle(reservation, 0, 0);
+      return new EmbedResponse(reply.model(), lease.endpoint().id(), cloud.tier(), reply.vectors());
+    } catch (Exception | Error e) {
+      reservation.refund();
+      throw e;
+    }
   }
 
   private ChatResponse chat(Lease lease, ChatRequest request, ModelTarget target, String tier, Duration timeout,
       Abort abort) throws Exception {
     String id = lease.endpoint().id();
-    if (tier.equals(LlmRouter.CLOUD)) {
-      SpendGuard.Reservation reservation = spend.reserve(target.cloudModel(), request);
-      Reply reply;
-      try {
-        reply = openAi.chat(lease.endpoint(), request, target.cloudModel(), timeout, abort);
-      } catch (Exception | Error e) {
-        reservation.refund();
-        log.debug("cloud call failed: {}", e.toString());
-        throw e;
-      }
-      spend.settle(reservation, reply.stats());
-      return new ChatResponse(reply.text(), reply.model(), id, tier, reply.stats().promptTokens(),
-          reply.stats().evalCount(), Duration.ZERO, Duration.ZERO, 0, reply.doneReason(), reply.toolCalls(),
-          reply.thinking());
-    }
     Reply reply;
     try {
       reply = ollama.generate(lease.endpoint(), request, target.wire(), timeout, abort);
@@ -105,18 +134,6 @@ final class Attempts {
   private EmbedResponse embed(Lease lease, EmbedRequest request, ModelTarget target, String tier, Duration timeout,
       Abort abort) throws Exception {
     String id = lease.endpoint().id();
-    if (tier.equals(LlmRouter.CLOUD)) {
-      int tokens = request.inputs().stream().mapToInt(SpendGuard::estimateTokens).sum();
-      SpendGuard.Reservation reservation = spend.reserve(target.cloudModel(), tokens, 0);
-      try {
-        Embedded reply = openAi.embed(lease.endpoint(), target.cloudModel(), request.inputs(), timeout, abort);
-        spend.settle(reservation, 0, 0);
-        return new EmbedResponse(reply.model(), id, tier, reply.vectors());
-      } catch (Exception | Error e) {
-        reservation.refund();
-        throw e;
-      }
-    }
     try {
       Embedded reply = ollama.embed(lease.endpoint(), target.wire(), request.inputs(), timeout, abort);
       feedback.embedded(id, target.key(), reply.loadNanos());

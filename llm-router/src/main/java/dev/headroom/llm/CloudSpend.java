@@ -13,6 +13,11 @@ final class CloudSpend {
     this.metrics = metrics;
   }
 
+  /** The answer length assumed for a request that sets no max tokens. */
+  int assumedAnswerTokens() {
+    return guard.assumedAnswerTokens();
+  }
+
   /** Reserves the estimated cost of {@code request} on {@code model}. */
   SpendGuard.Reservation reserve(String model, ChatRequest request) {
     try {

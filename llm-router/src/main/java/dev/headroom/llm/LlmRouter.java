@@ -263,6 +263,7 @@ public final class LlmRouter implements AutoCloseable {
     SlowStart slowStart;
     VramPolicy vram;
     ConversationAffinity affinity;
+    final List<ModelGroup> modelGroups = new ArrayList<>();
     boolean startEmpty;
 
     private Builder() {}
@@ -307,6 +308,17 @@ public final class LlmRouter implements AutoCloseable {
      */
     public Builder conversationAffinity(ConversationAffinity value) {
       this.affinity = Objects.requireNonNull(value, "affinity");
+      return this;
+    }
+
+    /**
+     * Adds a {@link ModelGroup}: a request for its name goes to its deployments in their order (the Ollama fleet,
+     * providers' deployments with their own concurrency, paced limits, cooldowns and context windows), within the
+     * group's spend limit. The router's own cloud tier is not among a group's. With a {@link #coordinator}, the
+     * deployments' limits and the group's spend limit hold for every replica together.
+     */
+    public Builder modelGroup(ModelGroup value) {
+      modelGroups.add(Objects.requireNonNull(value, "modelGroup"));
       return this;
     }
 

@@ -48,23 +48,24 @@ final class LlmRouterParts implements AutoCloseable {
     this.catalog = new Catalog(s.defaultColdLoad().toNanos(), s.keepAlive().toNanos());
     this.stats = new NodeStats();
     LlmCost cost = new LlmCost(stats, s.expectedTokens());
-    this.tiers = new LlmTiers(s, cost, http);
+    LlmMetrics metrics = new LlmMetrics(s.meterRegistry());
+    Deployments deployments = new Deployments(s, http, metrics);
+    this.tiers = new LlmTiers(s, cost, http, deployments);
     CloudConfig c = s.cloud();
     this.guard = spendGuard(s, ticker);
     WireOllama ollama = new WireOllama(new WireExchange(http, s.maxBodyBytes(), s.maxLineBytes(), text -> text),
         s.scheduler());
-    WireOpenAi openAi = c == null ? null : new WireOpenAi(new WireExchange(http, s.maxBodyBytes(),
-        s.maxLineBytes(), text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey());
-    LlmMetrics metrics = new LlmMetrics(s.meterRegistry());
-    CloudSpend spend = new CloudSpend(guard, metrics);
+    CloudRoute cloudTier = c == null ? null : new CloudRoute(LlmRouter.CLOUD, new WireOpenAi(new WireExchange(http,
+        s.maxBodyBytes(), s.maxLineBytes(), text -> c.apiKey().map(k -> k.redact(text)).orElse(text)), c.apiKey()),
+        null, new CloudSpend(guard, metrics), null, null);
     CatalogFeedback feedback = new CatalogFeedback(catalog, stats, metrics, ticker);
     List<Endpoint> all = tiers.ollamaEndpoints();
-    Affinity affinity = s.affinity() == null ? null : new Affinity(s.affinity(), () -> tiers.pools().stream()
-        .filter(pool -> !tiers.tierOf(pool).equals(LlmRouter.CLOUD)).map(Pool::endpoints).toList());
-    this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost, affinity),
+    Affinity affinity = s.affinity() == null ? null : new Affinity(s.affinity(),
+        () -> tiers.ollamaPools().stream().map(Pool::endpoints).toList());
+    this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost, affinity, deployments),
         new ResponseCacheStep(s.responseCache(), s.cacheTtl(), metrics),
-        new Attempts(tiers, ollama, openAi, spend, feedback, inFlight),
-        new StreamAttempts(tiers, ollama, openAi, spend, feedback, inFlight, s.scheduler(), ticker,
+        new Attempts(tiers, ollama, cloudTier, feedback, inFlight, s.cloudWaitBudget()),
+        new StreamAttempts(tiers, ollama, cloudTier, s.cloudWaitBudget(), feedback, inFlight, s.scheduler(), ticker,
             s.firstTokenTimeout()),
         tiers, inFlight, metrics);
     all.forEach(e -> catalog.register(e.id()));

@@ -34,7 +34,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     OutlierDetection outlierDetection, MeterRegistry meterRegistry, Ticker ticker, Scheduler scheduler,
     RandomSource random, HttpClient httpClient, boolean discoverOnBuild, FleetCoordinator coordinator,
     boolean strictNodeCaps, Duration drainTimeout, SlowStart slowStart, ObservationRegistry observationRegistry,
-    VramPolicy vram, ConversationAffinity affinity) {
+    VramPolicy vram, ConversationAffinity affinity, List<ModelGroup> modelGroups) {
 
   /**
    * Validates {@code b} and copies its settings. Every bad setting is a {@link dev.headroom.core.ConfigException}
@@ -74,6 +74,7 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
     checks.atLeast("maxAttempts", b.maxAttempts, 1);
     checks.atLeast("maxWaiters", b.maxWaiters, 0);
     checks.nonNegative("drainTimeout", b.drainTimeout);
+    groups(checks, ids, b);
     return new LlmRouterSettings(b.name, List.copyOf(b.nodes), List.copyOf(b.remoteNodes), b.cloud,
         b.localWaitBudget, b.remoteWaitBudget, b.cloudWaitBudget, b.firstTokenTimeout, b.idleTimeout,
         b.requestTimeout, b.connectTimeout, b.pollInterval, b.pollTimeout, b.healthCheckInterval,
@@ -81,7 +82,38 @@ record LlmRouterSettings(String name, List<OllamaNode> nodes, List<OllamaNode> r
         b.loadedPreference, b.defaultColdLoad, b.keepAlive, b.maxAttempts, b.maxWaiters, b.retryBudget,
         b.outlierDetection, b.meterRegistry, b.ticker, b.scheduler, b.random, b.httpClient, b.discoverOnBuild,
         b.coordinator, b.strictNodeCaps, b.drainTimeout, b.slowStart, b.observationRegistry, b.vram,
-        b.affinity);
+        b.affinity, List.copyOf(b.modelGroups));
+  }
+
+  /**
+   * Checks the model groups: unique names; a provider deployment's id is no node's or tier's; a deployment id used
+   * in two groups is the same deployment; a group with the Ollama fleet's deployment needs a fleet.
+   */
+  private static void groups(Checks checks, Set<String> nodeIds, LlmRouter.Builder b) {
+    Set<String> names = new HashSet<>();
+    Map<String, Deployment> byId = new java.util.HashMap<>();
+    for (int i = 0; i < b.modelGroups.size(); i++) {
+      ModelGroup group = b.modelGroups.get(i);
+      if (!names.add(group.name())) {
+        throw checks.invalid("modelGroups[" + i + "].name", group.name(), "must be unique");
+      }
+      for (int j = 0; j < group.deployments().size(); j++) {
+        Deployment d = group.deployments().get(j);
+        String path = "modelGroups[" + i + "].deployments[" + j + "]";
+        if (d.isOllama()) {
+          continue;
+        }
+        if (nodeIds.contains(d.id()) || Set.of(LlmRouter.LOCAL, LlmRouter.REMOTE, LlmRouter.CLOUD, LlmRouter.CACHE)
+            .contains(d.id())) {
+          throw checks.invalid(path + ".id", d.id(), "must not be a node's id or a tier's name");
+        }
+        Deployment seen = byId.putIfAbsent(d.id(), d);
+        if (seen != null && seen != d) {
+          throw checks.invalid(path + ".id", d.id(), "is another deployment's: a deployment in two groups must be "
+              + "the same Deployment object (one pool, one set of limits); give the other an id()");
+        }
+      }
+    }
   }
 
   /** Whether probes of {@code /api/version} run. */

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The tiers of an {@link LlmRouter} and the core {@link Router}s over them: builds the local Ollama pool, the optional
  * second pool and the optional cloud pool from the router's settings, the default router with the configured wait
- * budgets, and a router per distinct {@link ChatRequest#maxQueueWait()} (a bounded number of them are cached).
+ * budgets, a router per {@link ModelGroup} (its Ollama deployment's tiers and its provider deployments' pools, in the
+ * group's order), and one per distinct {@link ChatRequest#maxQueueWait()} (a bounded number of them are cached).
  */
 final class LlmTiers {
   private static final int MAX_CACHED_ROUTERS = 64;
@@ -40,9 +41,15 @@ final class LlmTiers {
   private final ObservationRegistry observationRegistry;
   private final RetryBudget retryBudget;
   private final Router router;
-  private final Map<Duration, Router> budgetRouters = new ConcurrentHashMap<>();
+  private final Deployments deployments;
+  private final Map<String, Router> groupRouters = new ConcurrentHashMap<>();
+  private final Map<RouterKey, Router> budgetRouters = new ConcurrentHashMap<>();
 
-  LlmTiers(LlmRouterSettings s, LlmCost cost, HttpClient http) {
+  /** A cached router: for a group (null: the router's own tiers) with a wait budget. */
+  private record RouterKey(String group, Duration budget) {}
+
+  LlmTiers(LlmRouterSettings s, LlmCost cost, HttpClient http, Deployments deployments) {
+    this.deployments = deployments;
     this.name = s.name();
     this.ticker = s.ticker();
     this.cloudWaitBudget = s.cloudWaitBudget();
@@ -54,34 +61,64 @@ final class LlmTiers {
         : Pool.create(ollamaPool(s, s.name() + "-remote", LlmRouter.REMOTE, s.remoteNodes(), cost, http));
     this.cloud = s.cloud() == null ? null : Pool.create(cloudPool(s, s.name() + "-cloud", s.cloud()));
     this.retryBudget = s.retryBudget() != null ? s.retryBudget() : RetryBudget.defaults(ticker);
-    this.router = buildRouter(s.localWaitBudget(), s.remoteWaitBudget());
+    this.router = buildRouter(null, s.localWaitBudget(), s.remoteWaitBudget());
+    for (ModelGroup group : s.modelGroups()) {
+      groupRouters.put(group.name(), buildRouter(group, s.localWaitBudget(), s.remoteWaitBudget()));
+    }
   }
 
-  /** Every pool, in tier order. */
+  /** Every pool: the Ollama pools, the cloud's, then the model groups' deployments'. */
   List<Pool> pools() {
-    List<Pool> pools = new ArrayList<>(3);
+    List<Pool> pools = ollamaPools();
+    if (cloud != null) {
+      pools.add(cloud);
+    }
+    pools.addAll(deployments.pools());
+    return pools;
+  }
+
+  /** The Ollama pools: the local one and the second one. */
+  List<Pool> ollamaPools() {
+    List<Pool> pools = new ArrayList<>(2);
     pools.add(local);
     if (remote != null) {
       pools.add(remote);
-    }
-    if (cloud != null) {
-      pools.add(cloud);
     }
     return pools;
   }
 
   /** The tier name of one of the pools. */
   String tierOf(Pool pool) {
-    return pool == cloud ? LlmRouter.CLOUD : pool == remote ? LlmRouter.REMOTE : LlmRouter.LOCAL;
+    return tierOf(pool.name());
   }
 
   /** The tier of the pool {@code lease} came from. */
   String tierOf(Lease lease) {
-    String pool = lease.pool();
+    return tierOf(lease.pool());
+  }
+
+  private String tierOf(String pool) {
     if (cloud != null && pool.equals(cloud.name())) {
       return LlmRouter.CLOUD;
     }
+    Deployments.Running deployment = deployments.byPool(pool);
+    if (deployment != null) {
+      return deployment.deployment().id();
+    }
     return remote != null && pool.equals(remote.name()) ? LlmRouter.REMOTE : LlmRouter.LOCAL;
+  }
+
+  /**
+   * Where an attempt on {@code lease} for {@code target} goes when it is a cloud call: the router's cloud tier
+   * ({@code cloudTier}), or a provider deployment of the request's group; null for an Ollama node.
+   */
+  CloudRoute cloudRoute(Lease lease, ModelTarget target, CloudRoute cloudTier) {
+    String pool = lease.pool();
+    if (cloud != null && pool.equals(cloud.name())) {
+      return cloudTier;
+    }
+    Deployments.Running deployment = deployments.byPool(pool);
+    return deployment == null ? null : deployments.route(deployment, target.group());
   }
 
   /** The Ollama nodes of the local and the second pool. */
@@ -107,30 +144,43 @@ final class LlmTiers {
         .weight(node.weight()).label("kind", "ollama").build();
   }
 
-  /** The router for a request: the default one, or one whose Ollama tiers have the request's own wait budget. */
-  Router routerFor(Optional<Duration> maxQueueWait) {
+  /**
+   * The router for a request for {@code target}: its group's or the router's own tiers, with the default wait budgets
+   * or with the request's own for the Ollama tiers.
+   */
+  Router routerFor(ModelTarget target, Optional<Duration> maxQueueWait) {
+    ModelGroup group = target.group();
     if (maxQueueWait.isEmpty()) {
-      return router;
+      return group == null ? router : groupRouters.get(group.name());
     }
-    Duration budget = maxQueueWait.get();
-    Router cached = budgetRouters.get(budget);
+    RouterKey key = new RouterKey(group == null ? null : group.name(), maxQueueWait.get());
+    Router cached = budgetRouters.get(key);
     if (cached != null) {
       return cached;
     }
-    Router made = buildRouter(budget, budget);
+    Router made = buildRouter(group, key.budget(), key.budget());
     if (budgetRouters.size() < MAX_CACHED_ROUTERS) {
-      budgetRouters.putIfAbsent(budget, made);
+      budgetRouters.putIfAbsent(key, made);
     }
     return made;
   }
 
-  private Router buildRouter(Duration localBudget, Duration remoteBudget) {
-    Router.Builder rb = Router.builder(name).tier(LlmRouter.LOCAL, local, localBudget);
-    if (remote != null) {
-      rb.tier(LlmRouter.REMOTE, remote, remoteBudget);
-    }
-    if (cloud != null) {
-      rb.tier(LlmRouter.CLOUD, cloud, cloudWaitBudget);
+  /** A router over the router's own tiers ({@code group} null), or over a group's deployments in its order. */
+  private Router buildRouter(ModelGroup group, Duration localBudget, Duration remoteBudget) {
+    Router.Builder rb = Router.builder(group == null ? name : name + "-" + group.name());
+    if (group == null) {
+      ollamaTiers(rb, localBudget, remoteBudget);
+      if (cloud != null) {
+        rb.tier(LlmRouter.CLOUD, cloud, cloudWaitBudget);
+      }
+    } else {
+      for (Deployment d : group.deployments()) {
+        if (d.isOllama()) {
+          ollamaTiers(rb, localBudget, remoteBudget);
+        } else {
+          rb.tier(d.id(), deployments.pool(d), cloudWaitBudget);
+        }
+      }
     }
     rb.retryBudget(retryBudget).maxAttempts(maxAttempts).classifier(new LlmClassifier()).ticker(ticker)
         .observationRegistry(observationRegistry);
@@ -138,6 +188,13 @@ final class LlmTiers {
       rb.meterRegistry(meterRegistry);
     }
     return rb.build();
+  }
+
+  private void ollamaTiers(Router.Builder rb, Duration localBudget, Duration remoteBudget) {
+    rb.tier(LlmRouter.LOCAL, local, localBudget);
+    if (remote != null) {
+      rb.tier(LlmRouter.REMOTE, remote, remoteBudget);
+    }
   }
 
   private static PoolConfig ollamaPool(LlmRouterSettings s, String poolName, String tier, List<OllamaNode> nodes,

@@ -35,7 +35,13 @@ final class ModelResolver {
   private final double loadedPreference;
   private final Affinity affinity; // null without conversation affinity
 
-  ModelResolver(LlmRouterSettings settings, Catalog catalog, LlmCost cost, Affinity affinity) {
+  private final Deployments deployments;
+  private final boolean remote;
+
+  ModelResolver(LlmRouterSettings settings, Catalog catalog, LlmCost cost, Affinity affinity,
+      Deployments deployments) {
+    this.deployments = deployments;
+    this.remote = !settings.remoteNodes().isEmpty();
     this.router = settings.name();
     this.aliases = settings.aliases();
     this.cloudModels = settings.cloud() == null ? Map.of() : settings.cloud().models();
@@ -48,6 +54,12 @@ final class ModelResolver {
 
   /** The target of {@code requested}: its alias resolved, its catalog key, and its cloud model if mapped. */
   ModelTarget resolve(String requested) {
+    ModelGroup group = deployments.group(requested);
+    if (group != null) {
+      Deployment ollama = group.ollama();
+      String wire = ollama == null ? group.name() : ollama.model();
+      return new ModelTarget(wire, ollama == null ? group.name() : WireOllama.normalize(wire), null, group);
+    }
     String resolved = aliases.getOrDefault(requested, requested);
     String key = WireOllama.normalize(resolved);
     String cloudModel = cloudModels.get(requested);
@@ -66,18 +78,23 @@ final class ModelResolver {
    *
    * @throws ModelNotFoundException when no node lists the model and no cloud model maps it
    */
-  RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout) {
-    return options(target, idempotent, timeout, null);
+  RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout, int tokens) {
+    return options(target, idempotent, timeout, null, tokens);
   }
 
   /**
    * As {@link #options(ModelTarget, boolean, Duration)}, for a request of the conversation {@code conversation}
    * (null: none): with conversation affinity, its last node is preferred while its load is within the bound.
+   * {@code tokens} is the request's estimated prompt and answer tokens, held against a group's context windows.
+   *
+   * @throws ContextWindowExceededException when the request is for a group and fits none of its deployments
    */
-  RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout, String conversation) {
+  RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout, String conversation, int tokens) {
+    if (target.group() != null) {
+      return groupOptions(target, idempotent, timeout, conversation, tokens);
+    }
     requireModel(target);
-    Selector model = new ModelSelector(catalog, cost, ticker, target.key(), loadedPreference);
-    Selector selector = affinity == null || conversation == null ? model : affinity.selector(conversation, model);
+    Selector selector = ollamaSelector(target, conversation);
     return RouteOptions.builder()
         .idempotent(idempotent)
         .timeout(timeout)
@@ -85,6 +102,44 @@ final class ModelResolver {
         .selector(LlmRouter.REMOTE, selector)
         .selector(LlmRouter.CLOUD, target.cloudModel() != null ? Selector.any() : NONE)
         .build();
+  }
+
+  /**
+   * A group's options: each deployment's tier takes the request only when it fits the deployment's context window
+   * (the Ollama tiers then select nodes by the deployment's model).
+   */
+  private RouteOptions groupOptions(ModelTarget target, boolean idempotent, Duration timeout, String conversation,
+      int tokens) {
+    ModelGroup group = target.group();
+    RouteOptions.Builder options = RouteOptions.builder().idempotent(idempotent).timeout(timeout);
+    int largest = 0;
+    boolean fits = false;
+    for (Deployment d : group.deployments()) {
+      boolean fit = d.fits(tokens);
+      fits |= fit;
+      largest = Math.max(largest, d.contextWindow());
+      if (d.isOllama()) {
+        Selector selector = fit ? ollamaSelector(target, conversation) : NONE;
+        options.selector(LlmRouter.LOCAL, selector);
+        if (remote) {
+          options.selector(LlmRouter.REMOTE, selector);
+        }
+      } else {
+        options.selector(d.id(), fit ? Selector.any() : NONE);
+      }
+    }
+    if (!fits) {
+      throw new ContextWindowExceededException(group.name(), tokens, largest);
+    }
+    if (group.deployments().size() == 1 && group.ollama() != null) {
+      requireModel(target); // the fleet alone: a model no node has is not found, as without a group
+    }
+    return options.build();
+  }
+
+  private Selector ollamaSelector(ModelTarget target, String conversation) {
+    Selector model = new ModelSelector(catalog, cost, ticker, target.key(), loadedPreference);
+    return affinity == null || conversation == null ? model : affinity.selector(conversation, model);
   }
 
   /** The conversation key of {@code request} for {@code target}, or null without conversation affinity. */

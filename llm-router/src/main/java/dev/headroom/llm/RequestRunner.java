@@ -2,6 +2,7 @@ package dev.headroom.llm;
 
 import dev.headroom.core.NoCapacityException;
 import dev.headroom.core.RequestTimeoutException;
+import dev.headroom.core.route.RouteOptions;
 import dev.headroom.core.route.Router;
 import dev.headroom.core.time.Scheduler;
 import dev.headroom.core.time.Ticker;
@@ -51,9 +52,17 @@ final class RequestRunner {
     return new RequestDeadline(name, timeout.orElse(requestTimeout), scheduler, inFlight);
   }
 
-  /** The core router for {@code request}'s wait budget. */
-  Router router(ChatRequest request) {
-    return tiers.routerFor(request.maxQueueWait());
+  /** The core router for a request for {@code target} with {@code request}'s wait budget. */
+  Router router(ChatRequest request, ModelTarget target) {
+    return tiers.routerFor(target, request.maxQueueWait());
+  }
+
+  /** The route options of {@code request} for {@code target}. */
+  RouteOptions options(ChatRequest request, ModelTarget target, RequestDeadline deadline) {
+    int tokens = target.group() == null ? 0
+        : SpendGuard.estimateTokens(request, target.group().assumedAnswerTokens());
+    return models.options(target, request.idempotent(), deadline.timeout(), models.conversation(request, target),
+        tokens);
   }
 
   /** The whole answer to {@code request}: from the cache, or routed. */
@@ -72,8 +81,8 @@ final class RequestRunner {
     ChatResponse response;
     String conversation = models.conversation(request, target);
     try {
-      response = router(request).execute(models.options(target, request.idempotent(), deadline.timeout(),
-          conversation), lease -> attempts.chat(lease, request, target, deadline));
+      response = router(request, target).execute(options(request, target, deadline),
+          lease -> attempts.chat(lease, request, target, deadline));
     } catch (RuntimeException e) {
       RuntimeException typed = deadline.typed(e);
       failed(target, typed);
@@ -141,7 +150,9 @@ final class RequestRunner {
     long start = ticker.read();
     EmbedResponse response;
     try {
-      response = tiers.routerFor(Optional.empty()).execute(models.options(target, true, deadline.timeout()),
+      int tokens = request.inputs().stream().mapToInt(SpendGuard::estimateTokens).sum();
+      response = tiers.routerFor(target, Optional.empty()).execute(
+          models.options(target, true, deadline.timeout(), tokens),
           lease -> attempts.embed(lease, request, target, deadline));
     } catch (RuntimeException e) {
       RuntimeException typed = deadline.typed(e);

@@ -47,6 +47,12 @@ final class SpendGuard {
     return Math.max(1, text.length() / 4);
   }
 
+  /** Estimated tokens of a chat request: its prompt's, plus its max tokens or else {@code assumedAnswerTokens}. */
+  static int estimateTokens(ChatRequest request, int assumedAnswerTokens) {
+    long total = (long) estimateTokens(request.promptText()) + request.maxTokens().orElse(assumedAnswerTokens);
+    return (int) Math.min(Integer.MAX_VALUE, total);
+  }
+
   /**
    * Reserves one request of {@code model} with the given estimated token counts.
    *
@@ -73,6 +79,11 @@ final class SpendGuard {
   Reservation reserve(String model, ChatRequest request) {
     return reserve(model, estimateTokens(request.promptText()),
         request.maxTokens().orElse(assumedAnswerTokens));
+  }
+
+  /** The answer length assumed for a request that sets no max tokens. */
+  int assumedAnswerTokens() {
+    return assumedAnswerTokens;
   }
 
   /** Requests counted in the last minute. */

@@ -20,20 +20,20 @@ final class StreamAttempts {
 
   private final LlmTiers tiers;
   private final WireOllama ollama;
-  private final WireOpenAi openAi; // null without a cloud
-  private final CloudSpend spend;
+  private final CloudRoute cloudTier; // null without a cloud
+  private final Duration cloudWaitBudget;
   private final CatalogFeedback feedback;
   private final InFlight inFlight;
   private final Scheduler scheduler;
   private final Ticker ticker;
   private final Duration firstTokenTimeout;
 
-  StreamAttempts(LlmTiers tiers, WireOllama ollama, WireOpenAi openAi, CloudSpend spend, CatalogFeedback feedback,
-      InFlight inFlight, Scheduler scheduler, Ticker ticker, Duration firstTokenTimeout) {
+  StreamAttempts(LlmTiers tiers, WireOllama ollama, CloudRoute cloudTier, Duration cloudWaitBudget,
+      CatalogFeedback feedback, InFlight inFlight, Scheduler scheduler, Ticker ticker, Duration firstTokenTimeout) {
     this.tiers = tiers;
     this.ollama = ollama;
-    this.openAi = openAi;
-    this.spend = spend;
+    this.cloudTier = cloudTier;
+    this.cloudWaitBudget = cloudWaitBudget;
     this.feedback = feedback;
     this.inFlight = inFlight;
     this.scheduler = scheduler;
@@ -49,11 +49,22 @@ final class StreamAttempts {
       throws Exception {
     String tier = tiers.tierOf(lease);
     String id = lease.endpoint().id();
-    boolean toCloud = tier.equals(LlmRouter.CLOUD);
-    SpendGuard.Reservation reservation = toCloud ? spend.reserve(target.cloudModel(), request) : null;
-    Abort abort = inFlight.start(lease.endpoint().id(), toCloud ? target.cloudModel() : target.key());
+    CloudRoute cloud = tiers.cloudRoute(lease, target, cloudTier);
+    boolean toCloud = cloud != null;
+    Abort abort = inFlight.start(lease.endpoint().id(), toCloud ? cloud.model(target) : target.key());
     pump.attach(abort);
     deadline.bind(lease, abort, tier);
+    int tokens = toCloud ? SpendGuard.estimateTokens(request, cloud.spend().assumedAnswerTokens()) : 0;
+    SpendGuard.Reservation reservation = null;
+    if (toCloud) {
+      try {
+        cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
+        reservation = cloud.spend().reserve(cloud.priceKey(target), request);
+      } catch (Exception | Error e) {
+        inFlight.end(abort);
+        throw e;
+      }
+    }
     long start = ticker.read();
     Duration firstToken = firstTokenTimeout;
     Scheduler.Cancellable timer = scheduler.schedule(firstToken.toNanos(), () -> abort.fire(
@@ -62,7 +73,7 @@ final class StreamAttempts {
     WireStream stream = null;
     try {
       Duration headers = deadline.cap(lease, firstToken);
-      stream = toCloud ? openAi.open(lease.endpoint(), request, target.cloudModel(), headers, abort)
+      stream = toCloud ? cloud.wire().open(lease.endpoint(), request, cloud.model(target), headers, abort)
           : ollama.open(lease.endpoint(), request, target.wire(), headers, abort);
       Delta first;
       do {
@@ -77,7 +88,7 @@ final class StreamAttempts {
       Scheduler.Cancellable deadlineTimer = deadline.armDetached(lease, abort, tier);
       lease.detach();
       return new OpenStream(lease, stream, abort, deadlineTimer, first, ttft, tier, id,
-          toCloud ? target.cloudModel() : target.wire(), reservation);
+          toCloud ? cloud.model(target) : target.wire(), reservation, cloud, tokens);
     } catch (Exception | Error e) {
       timer.cancel();
       inFlight.end(abort);
@@ -102,10 +113,11 @@ final class StreamAttempts {
   void completed(OpenStream opened, ModelTarget target, GenStats s) {
     release(opened);
     opened.lease().success();
-    boolean cloud = opened.reservation() != null;
-    feedback.streamed(opened.tier(), opened.endpoint(), target.key(), opened.ttftNanos(), s, cloud);
-    if (cloud) {
-      spend.settle(opened.reservation(), s);
+    CloudRoute cloud = opened.cloud();
+    feedback.streamed(opened.tier(), opened.endpoint(), target.key(), opened.ttftNanos(), s, cloud != null);
+    if (cloud != null) {
+      cloud.spend().settle(opened.reservation(), s);
+      cloud.unpace(opened.tokens(), s);
     }
   }
 

@@ -117,9 +117,7 @@ final class StreamPump implements Flow.Subscription, Runnable {
     OpenStream opened = null;
     Throwable failure = null;
     try {
-      opened = runner.router(request).execute(
-          runner.models.options(target, request.idempotent(), deadline.timeout(),
-              runner.models.conversation(request, target)),
+      opened = runner.router(request, target).execute(runner.options(request, target, deadline),
           lease -> runner.streams.open(lease, request, target, this, deadline));
     } catch (Throwable e) {
       failure = e;

@@ -16,16 +16,23 @@ import java.util.Optional;
 
 /**
  * An OpenAI-compatible API: {@code /v1/chat/completions} (one object, or server-sent events of chunks ending with
- * {@code data: [DONE]}) and {@code /v1/embeddings}. The API key goes only into the {@code Authorization} header;
+ * {@code data: [DONE]}) and {@code /v1/embeddings}. The API key goes only into its header ({@code Authorization}, or a provider's own);
  * every error text built from a reply is redacted, so a server that echoes the key cannot leak it into exceptions.
  */
 final class WireOpenAi {
   private final WireExchange http;
   private final Optional<Secret> apiKey;
+  private final String keyHeader;
 
   WireOpenAi(WireExchange http, Optional<Secret> apiKey) {
+    this(http, apiKey, "Authorization");
+  }
+
+  /** A client that sends the key in {@code keyHeader}: {@code Authorization} as a bearer token, another bare. */
+  WireOpenAi(WireExchange http, Optional<Secret> apiKey, String keyHeader) {
     this.http = http;
     this.apiKey = apiKey;
+    this.keyHeader = keyHeader;
   }
 
   /** A whole answer. */
@@ -289,7 +296,8 @@ final class WireOpenAi {
         .timeout(timeout)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toString().getBytes(StandardCharsets.UTF_8)));
-    apiKey.ifPresent(k -> b.header("Authorization", "Bearer " + k.reveal()));
+    apiKey.ifPresent(k -> b.header(keyHeader, keyHeader.equalsIgnoreCase("Authorization") ? "Bearer " + k.reveal()
+        : k.reveal()));
     return b.build();
   }
 }
