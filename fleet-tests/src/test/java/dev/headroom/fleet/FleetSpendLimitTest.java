@@ -7,8 +7,11 @@ import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.llm.ChatRequest;
 import dev.headroom.llm.ChatResponse;
 import dev.headroom.llm.CloudConfig;
+import dev.headroom.llm.Deployment;
 import dev.headroom.llm.LlmRouter;
+import dev.headroom.llm.ModelGroup;
 import dev.headroom.llm.OllamaNode;
+import dev.headroom.llm.Provider;
 import dev.headroom.llm.SpendLimit;
 import dev.headroom.llm.SpendLimitExceededException;
 import dev.headroom.redis.fleet.FleetMetricNames;
@@ -150,6 +153,62 @@ class FleetSpendLimitTest {
       assertThat(outcome.countedByRouters()).as("the minute's count, as each router reads the shared window")
           .containsOnly(LIMIT);
     } finally {
+      fleets.forEach(RedisFleet::close);
+    }
+  }
+
+  @Test
+  void fourReplicasSharingTheFleetHoldAModelGroupDeploymentsRequestLimitTogether() throws Exception {
+    int limit = 20;
+    List<RedisFleet> fleets = new ArrayList<>();
+    List<LlmRouter> routers = new ArrayList<>();
+    ExecutorService senders = Executors.newFixedThreadPool(ROUTERS * 2);
+    try (FakeOllama node = FakeOllama.builder("gpu-1").loaded("qwen2.5").start();
+        FakeOpenAi openaiServer = FakeOpenAi.builder("openai").firstToken(Duration.ofMillis(5)).start();
+        FakeOpenAi azureServer = FakeOpenAi.builder("azure").firstToken(Duration.ofMillis(5)).start()) {
+      Provider openai = Provider.builder("openai", openaiServer.uri()).build();
+      Provider azure = Provider.builder("azure", azureServer.uri()).build();
+      for (int r = 0; r < ROUTERS; r++) {
+        RedisFleet fleet = RedisFleet.builder().seeds(redis.uris()).replicaId("group-" + r)
+            .publishInterval(Duration.ofMillis(100)).commandBudget(Duration.ofSeconds(2)).build();
+        fleets.add(fleet);
+        routers.add(LlmRouter.builder().name("agents") // one service: the replicas share the deployments' buckets
+            .node(OllamaNode.of(node.name(), node.uri(), 2))
+            .modelGroup(ModelGroup.builder("chat")
+                // 20 per 10 minutes: no refill worth counting while the test runs
+                .deployment(Deployment.on(openai, "gpt-4o-mini").requestLimit(limit, Duration.ofMinutes(10)).build())
+                .deployment(Deployment.on(azure, "gpt-4o-mini").build())
+                .build())
+            .cloudWaitBudget(Duration.ZERO)
+            .coordinator(fleet).noHealthCheck().requestTimeout(Duration.ofSeconds(30)).build());
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> fleets.stream().noneMatch(RedisFleet::degraded));
+      List<String> failures = new CopyOnWriteArrayList<>();
+      List<Future<?>> sent = new ArrayList<>();
+      for (LlmRouter router : routers) {
+        for (int t = 0; t < 2; t++) {
+          sent.add(senders.submit(() -> {
+            for (int i = 0; i < 10; i++) {
+              try {
+                router.chat(ChatRequest.chat("chat").user("question " + i).maxTokens(4).build());
+              } catch (RuntimeException e) {
+                failures.add(e.toString());
+              }
+            }
+          }));
+        }
+      }
+      for (Future<?> f : sent) {
+        f.get();
+      }
+
+      assertThat(failures).isEmpty();
+      assertThat(openaiServer.requests()).as("the limit held for the four replicas together").isEqualTo(limit);
+      assertThat(azureServer.requests()).as("the rest went to the group's next deployment")
+          .isEqualTo(ROUTERS * 2 * 10 - limit);
+    } finally {
+      senders.shutdownNow();
+      routers.forEach(LlmRouter::close);
       fleets.forEach(RedisFleet::close);
     }
   }
