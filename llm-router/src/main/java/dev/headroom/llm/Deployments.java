@@ -83,7 +83,7 @@ final class Deployments {
   }
 
   private static PoolConfig pool(LlmRouterSettings s, Deployment d) {
-    PoolConfig.Builder pb = PoolConfig.builder(s.name() + "-" + d.id()).tier(d.id())
+    PoolConfig.Builder pb = PoolConfig.builder(s.name() + "-" + d.id().replace('/', '-')).tier(d.id())
         .endpoint(Endpoint.builder(d.id()).uri(d.provider().orElseThrow().uri()).maxConcurrency(d.maxConcurrency())
             .label("kind", "cloud").build())
         .ticker(s.ticker()).scheduler(s.scheduler()).random(s.random())

@@ -197,6 +197,14 @@ public final class LlmRouter implements AutoCloseable {
     return Optional.ofNullable(parts.tiers.cloud);
   }
 
+  /**
+   * Every pool of the router: the local one, the second one and the cloud's when configured, and one per provider
+   * deployment of its model groups (named {@code <router>-<deployment id>}, its {@code /} written {@code -}).
+   */
+  public List<Pool> pools() {
+    return parts.tiers.pools();
+  }
+
   /** Cloud requests counted against the spend limit in the last minute. */
   public int cloudRequestsLastMinute() {
     return parts.guard.requestsLastMinute();

@@ -71,6 +71,8 @@ import org.springframework.util.unit.DataSize;
  * @param slowStart the window over which a member added at run time ramps up to its full share (none when unset)
  * @param vram GPU memory management of the nodes (off when unset): VRAM use per node, no cold loads above the
  *     warning level, the least recently used idle model unloaded at the critical level
+ * @param providers OpenAI-compatible APIs by name, for the deployments of model groups
+ * @param modelGroups logical models by the name requests use, each served by its deployments in order
  */
 @ConfigurationProperties("headroom.llm")
 public record HeadroomLlmProperties(
@@ -105,7 +107,9 @@ public record HeadroomLlmProperties(
     @DefaultValue("false") boolean strictNodeCaps,
     @DefaultValue DiscoveryProperties discovery,
     Duration slowStart,
-    Vram vram) {
+    Vram vram,
+    Map<String, Provider> providers,
+    Map<String, ModelGroup> modelGroups) {
 
   /**
    * {@code headroom.llm.vram.*}: the nodes' VRAM capacities and the levels that act on them.
@@ -130,7 +134,63 @@ public record HeadroomLlmProperties(
     nodes = nodes == null ? List.of() : List.copyOf(nodes);
     remoteNodes = remoteNodes == null ? List.of() : List.copyOf(remoteNodes);
     aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    providers = providers == null ? Map.of() : Map.copyOf(providers);
+    modelGroups = modelGroups == null ? Map.of() : new java.util.LinkedHashMap<>(modelGroups);
   }
+
+  /**
+   * An OpenAI-compatible API for model groups' deployments: {@code headroom.llm.providers.<name>.*}.
+   *
+   * @param uri the API's base URI, without /v1, e.g. https://api.openai.com
+   * @param apiKey the key; never logged, shown or put in an error
+   * @param apiKeyHeader the header the key goes in: Authorization (as a bearer token), or another such as Azure
+   *     OpenAI's api-key (the bare key)
+   */
+  public record Provider(URI uri, String apiKey, @DefaultValue("Authorization") String apiKeyHeader) {
+
+    /** Everything but the API key, which shows only as whether it is set. */
+    @Override
+    public String toString() {
+      return "Provider[uri=" + uri + ", apiKey=" + (apiKey == null ? "none" : "[redacted]") + ", apiKeyHeader="
+          + apiKeyHeader + "]";
+    }
+  }
+
+  /**
+   * A logical model: {@code headroom.llm.model-groups.<name>.*}; requests that name it go to its deployments in order.
+   *
+   * @param deployments where the model runs, in the order they are tried
+   * @param spendLimit how much the group may spend per sliding minute over its priced deployments
+   * @param assumedAnswerTokens the answer length assumed for estimates when a request sets no max tokens
+   */
+  public record ModelGroup(List<Deployment> deployments, @DefaultValue CloudSpendLimit spendLimit,
+      @DefaultValue("512") int assumedAnswerTokens) {
+
+    /** Copies the list; an absent one becomes empty. */
+    public ModelGroup {
+      deployments = deployments == null ? List.of() : List.copyOf(deployments);
+    }
+  }
+
+  /**
+   * One deployment of a model group: {@code headroom.llm.model-groups.<name>.deployments[i].*}.
+   *
+   * @param provider the provider's name under headroom.llm.providers; unset: the Ollama fleet (local, then remote
+   *     nodes), which takes only a context window
+   * @param model the model name sent
+   * @param id the tier and endpoint id; default provider/model
+   * @param maxConcurrency the most requests in flight at once
+   * @param requestsPerMinute requests allowed per minute, paced; no limit when not set
+   * @param tokensPerMinute estimated prompt and answer tokens allowed per minute, paced; no limit when not set
+   * @param contextWindow the model's context window in tokens; 0: every prompt fits
+   * @param inputPerMillion dollars per million prompt tokens; free when neither price is set
+   * @param outputPerMillion dollars per million completion tokens
+   * @param cooldownFailures failed calls in a row that put the deployment in cooldown
+   * @param cooldown the first cooldown, doubling while it keeps failing
+   */
+  public record Deployment(String provider, String model, String id, @DefaultValue("64") int maxConcurrency,
+      Long requestsPerMinute, Long tokensPerMinute, @DefaultValue("0") int contextWindow, Double inputPerMillion,
+      Double outputPerMillion, @DefaultValue("3") int cooldownFailures, @DefaultValue("30s") Duration cooldown) {}
 
   /**
    * One Ollama server: {@code headroom.llm.nodes[i].*} (or {@code remote-nodes[i]}).

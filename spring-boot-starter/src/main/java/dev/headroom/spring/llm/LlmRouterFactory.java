@@ -4,10 +4,13 @@ import dev.headroom.core.Checks;
 import dev.headroom.core.fleet.FleetCoordinator;
 import dev.headroom.core.time.Ticker;
 import dev.headroom.llm.CloudConfig;
+import dev.headroom.llm.Deployment;
 import dev.headroom.llm.InMemoryResponseCache;
 import dev.headroom.llm.LlmRouter;
+import dev.headroom.llm.ModelGroup;
 import dev.headroom.llm.ModelPrice;
 import dev.headroom.llm.OllamaNode;
+import dev.headroom.llm.Provider;
 import dev.headroom.llm.ResponseCache;
 import dev.headroom.llm.SpendLimit;
 import dev.headroom.llm.VramPolicy;
@@ -57,6 +60,7 @@ final class LlmRouterFactory {
     if (p.cloud() != null) {
       b.cloud(cloud(AT + ".cloud", p.cloud()));
     }
+    groups(p, b);
     for (int i = 0; i < p.aliases().size(); i++) {
       HeadroomLlmProperties.Alias a = p.aliases().get(i);
       String at = AT + ".aliases[" + i + "]";
@@ -148,10 +152,7 @@ final class LlmRouterFactory {
       b.price(model, PropertyErrors.at(pat, () -> new ModelPrice(price.inputPerMillion(), price.outputPerMillion())));
       priced.add(model);
     }
-    HeadroomLlmProperties.CloudSpendLimit limit = c.spendLimit();
-    SpendLimit spend = PropertyErrors.at(at + ".spend-limit", () -> new SpendLimit(
-        limit.maxRequestsPerMinute() == null ? Integer.MAX_VALUE : limit.maxRequestsPerMinute(),
-        limit.maxCostPerMinute() == null ? Double.POSITIVE_INFINITY : limit.maxCostPerMinute()));
+    SpendLimit spend = spendLimit(at + ".spend-limit", c.spendLimit());
     if (spend.limitsCost()) {
       List<String> unpriced = cloudModels.stream().filter(m -> !priced.contains(m)).sorted().toList();
       if (!unpriced.isEmpty()) {
@@ -164,6 +165,79 @@ final class LlmRouterFactory {
     return PropertyErrors.at(at, b::build);
   }
 
+  /**
+   * The model groups: each deployment names a provider of {@code headroom.llm.providers}, or none for the fleet; two
+   * groups' deployments with the same settings are one deployment (one pool, one set of limits).
+   */
+  private static void groups(HeadroomLlmProperties p, LlmRouter.Builder b) {
+    Map<String, Provider> providers = new HashMap<>();
+    p.providers().forEach((name, provider) -> providers.put(name, provider(AT + ".providers." + name, name,
+        provider)));
+    Map<HeadroomLlmProperties.Deployment, Deployment> made = new HashMap<>();
+    p.modelGroups().forEach((name, group) -> {
+      String at = AT + ".model-groups." + name;
+      ModelGroup.Builder g = ModelGroup.builder(name).assumedAnswerTokens(group.assumedAnswerTokens())
+          .spendLimit(spendLimit(at + ".spend-limit", group.spendLimit()));
+      for (int i = 0; i < group.deployments().size(); i++) {
+        HeadroomLlmProperties.Deployment d = group.deployments().get(i);
+        String dat = at + ".deployments[" + i + "]";
+        Deployment deployment = made.get(d);
+        if (deployment == null) {
+          deployment = deployment(dat, d, providers);
+          made.put(d, deployment);
+        }
+        g.deployment(deployment);
+      }
+      b.modelGroup(PropertyErrors.at(at, g::build));
+    });
+  }
+
+  private static Provider provider(String at, String name, HeadroomLlmProperties.Provider p) {
+    if (p.uri() == null) {
+      throw PropertyErrors.invalid(at + ".uri", "(missing)", "must be set");
+    }
+    Provider.Builder b = Provider.builder(name, p.uri()).apiKeyHeader(p.apiKeyHeader());
+    if (p.apiKey() != null) {
+      PropertyErrors.at(at, () -> b.apiKey(p.apiKey())); // a blank key is named; the key itself never is
+    }
+    return PropertyErrors.at(at, b::build);
+  }
+
+  private static Deployment deployment(String at, HeadroomLlmProperties.Deployment d,
+      Map<String, Provider> providers) {
+    String model = required(at + ".model", d.model());
+    if (d.provider() == null) {
+      return PropertyErrors.at(at, () -> Deployment.ollama(model).contextWindow(d.contextWindow()).build());
+    }
+    Provider provider = providers.get(d.provider());
+    if (provider == null) {
+      throw PropertyErrors.invalid(at + ".provider", d.provider(), "must be one of headroom.llm.providers "
+          + new java.util.TreeSet<>(providers.keySet()));
+    }
+    Deployment.Builder b = Deployment.on(provider, model).maxConcurrency(d.maxConcurrency())
+        .contextWindow(d.contextWindow()).cooldownAfter(d.cooldownFailures(), d.cooldown());
+    if (d.id() != null) {
+      b.id(d.id());
+    }
+    if (d.requestsPerMinute() != null) {
+      b.requestsPerMinute(d.requestsPerMinute());
+    }
+    if (d.tokensPerMinute() != null) {
+      b.tokensPerMinute(d.tokensPerMinute());
+    }
+    if (d.inputPerMillion() != null || d.outputPerMillion() != null) {
+      b.price(PropertyErrors.at(at, () -> new ModelPrice(d.inputPerMillion() == null ? 0 : d.inputPerMillion(),
+          d.outputPerMillion() == null ? 0 : d.outputPerMillion())));
+    }
+    return PropertyErrors.at(at, b::build);
+  }
+
+  private static SpendLimit spendLimit(String at, HeadroomLlmProperties.CloudSpendLimit limit) {
+    return PropertyErrors.at(at, () -> new SpendLimit(
+        limit.maxRequestsPerMinute() == null ? Integer.MAX_VALUE : limit.maxRequestsPerMinute(),
+        limit.maxCostPerMinute() == null ? Double.POSITIVE_INFINITY : limit.maxCostPerMinute()));
+  }
+
   private static String required(String property, String value) {
     if (value == null || value.isBlank()) {
       throw PropertyErrors.invalid(property, value == null ? "(missing)" : "'" + value + "'", "must be set");
@@ -173,9 +247,7 @@ final class LlmRouterFactory {
 
   /** The pools of {@code router} by name, for the {@code headroom} health component and the drain. */
   static Map<String, dev.headroom.core.Pool> pools(LlmRouter router, Map<String, dev.headroom.core.Pool> into) {
-    into.put(router.localPool().name(), router.localPool());
-    router.remotePool().ifPresent(pool -> into.put(pool.name(), pool));
-    router.cloudPool().ifPresent(pool -> into.put(pool.name(), pool));
+    router.pools().forEach(pool -> into.put(pool.name(), pool));
     return into;
   }
 

@@ -149,6 +149,40 @@ class LlmAutoConfigurationTest {
   }
 
   @Test
+  void modelGroupsComeFromThePropertiesWithTheirProvidersAndTheirPoolsInTheRegistry() {
+    runner.withPropertyValues(fleet()).withPropertyValues(
+        "headroom.llm.providers.oa.uri=" + cloud.uri(),
+        "headroom.llm.providers.oa.api-key=" + KEY,
+        "headroom.llm.model-groups.agents.deployments[0].model=llama3.2",
+        "headroom.llm.model-groups.agents.deployments[0].context-window=100",
+        "headroom.llm.model-groups.agents.deployments[1].provider=oa",
+        "headroom.llm.model-groups.agents.deployments[1].model=gpt-4o-mini",
+        "headroom.llm.model-groups.agents.deployments[1].requests-per-minute=100",
+        "headroom.llm.model-groups.agents.deployments[1].input-per-million=0.15",
+        "headroom.llm.model-groups.agents.deployments[1].output-per-million=0.6",
+        "headroom.llm.model-groups.agents.spend-limit.max-cost-per-minute=1",
+        // the same deployment in a second group: one pool, one set of limits
+        "headroom.llm.model-groups.batch.deployments[0].provider=oa",
+        "headroom.llm.model-groups.batch.deployments[0].model=gpt-4o-mini",
+        "headroom.llm.model-groups.batch.deployments[0].requests-per-minute=100",
+        "headroom.llm.model-groups.batch.deployments[0].input-per-million=0.15",
+        "headroom.llm.model-groups.batch.deployments[0].output-per-million=0.6").run(context -> {
+          assertThat(context).hasNotFailed();
+          LlmRouter router = context.getBean(LlmRouter.class);
+          long before = cloud.requestsFor("gpt-4o-mini");
+
+          assertThat(router.chat(ChatRequest.chat("agents").user("hi").maxTokens(4).build()).tier())
+              .isEqualTo(LlmRouter.LOCAL);
+          assertThat(router.chat(ChatRequest.chat("agents").user("x".repeat(800)).maxTokens(4).build()).tier())
+              .as("past the fleet's context window").isEqualTo("oa/gpt-4o-mini");
+          assertThat(router.chat(ChatRequest.chat("batch").user("hi").maxTokens(4).build()).tier())
+              .isEqualTo("oa/gpt-4o-mini");
+          assertThat(cloud.requestsFor("gpt-4o-mini") - before).isEqualTo(2);
+          assertThat(context.getBean(HeadroomPools.class).names()).contains("chat-oa-gpt-4o-mini");
+        });
+  }
+
+  @Test
   void theNodePoolsAreInThePoolRegistryAndItsHealthComponent() {
     runner.withPropertyValues(fleet()).run(context -> {
       HeadroomPools pools = context.getBean(HeadroomPools.class);
@@ -283,7 +317,18 @@ class LlmAutoConfigurationTest {
         Arguments.of("headroom.llm.cloud.prices[0].input-per-million=-1",
             "headroom.llm.cloud.prices[0].input-per-million", ">= 0"),
         Arguments.of("headroom.llm.cloud.models[0].cloud= ", "headroom.llm.cloud.models[0].cloud", "must be set"),
-        Arguments.of("headroom.llm.aliases[0].model= ", "headroom.llm.aliases[0].model", "must be set"));
+        Arguments.of("headroom.llm.aliases[0].model= ", "headroom.llm.aliases[0].model", "must be set"),
+        Arguments.of("headroom.llm.providers.oa.uri=http://127.0.0.1:9,"
+            + "headroom.llm.model-groups.g.deployments[0].provider=nope,"
+            + "headroom.llm.model-groups.g.deployments[0].model=m",
+            "headroom.llm.model-groups.g.deployments[0].provider", "must be one of headroom.llm.providers [oa]"),
+        Arguments.of("headroom.llm.providers.oa.uri=http://127.0.0.1:9,headroom.llm.providers.oa.api-key= ",
+            "headroom.llm.providers.oa.api-key", "non-empty"),
+        Arguments.of("headroom.llm.providers.oa.uri=http://127.0.0.1:9,"
+            + "headroom.llm.model-groups.g.deployments[0].provider=oa,"
+            + "headroom.llm.model-groups.g.deployments[0].model=m,"
+            + "headroom.llm.model-groups.g.deployments[0].max-concurrency=0",
+            "headroom.llm.model-groups.g.deployments[0].max-concurrency", ">= 1"));
   }
 
   @ParameterizedTest(name = "{1}")
