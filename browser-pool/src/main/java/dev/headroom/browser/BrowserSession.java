@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>To drive the page with another library, use {@link #webSocketUrl()} (Playwright's {@code connectOverCDP},
- * Puppeteer's {@code browserWSEndpoint}) with {@link #browserContextId()} and {@link #targetId()}, or
- * {@link #pageWebSocketUrl()} for a client that attaches to one page; or send raw commands through {@link #cdp()}.
+ * <p>To drive the session with Playwright inside its context only, give Playwright's {@code connectOverCDP} the
+ * endpoint of {@code headroom-browser-devtools}' {@code DevToolsProxy}. {@link #webSocketUrl()} is the whole
+ * browser (every lease's pages; for a client trusted with all of them, with {@link #browserContextId()} and {@link
+ * #targetId()}), {@link #pageWebSocketUrl()} the page alone; or send raw commands through {@link #cdp()}.
  *
  * <p>Thread-safe. When the page's renderer crashes every later call throws {@link TargetCrashedException}; when the
  * browser goes away they throw {@link BrowserCrashedException} (and the slot has already been given back).
@@ -59,6 +61,7 @@ public final class BrowserSession implements AutoCloseable {
   private final String leasedBy;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<CompletableFuture<?>> waits = ConcurrentHashMap.newKeySet();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final CdpSession.Subscription crashWatch;
   private volatile BrowserException failure;
   private volatile Scheduler.Cancellable leakCheck;
@@ -98,7 +101,10 @@ public final class BrowserSession implements AutoCloseable {
     return context.browserContextId();
   }
 
-  /** The browser's DevTools WebSocket URL ({@code ws://host:port/devtools/browser/<id>}). */
+  /**
+   * The browser's DevTools WebSocket URL ({@code ws://host:port/devtools/browser/<id>}): the whole browser, every
+   * lease's contexts included. For a client that should see this session only, use {@code headroom-browser-devtools}.
+   */
   public URI webSocketUrl() {
     return context.browser().webSocketUrl();
   }
@@ -287,12 +293,23 @@ public final class BrowserSession implements AutoCloseable {
     return Duration.ofNanos(runtime.ticker.read() - leasedAtNanos);
   }
 
+  /**
+   * Completes once the session has ended: closed by its holder, or ended by the pool (its browser crashed or was
+   * retired, the pool was closed). When it is closed, this completes before its browser context is disposed, so
+   * whatever hangs on the session (a DevTools proxy) can let go first. Continuations run on the thread that ends
+   * the session: keep them short.
+   */
+  public CompletionStage<Void> whenEnded() {
+    return ended.minimalCompletionStage();
+  }
+
   /** Disposes the browser context and gives the slot back. Idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    ended.complete(null);
     Scheduler.Cancellable check = leakCheck;
     if (check != null) {
       check.cancel();
@@ -337,8 +354,10 @@ public final class BrowserSession implements AutoCloseable {
   /** The pool ends this session (browser gone, pool closed): fail it and give its slot back now. */
   void terminate(BrowserException reason) {
     fail(reason);
+    ended.complete(null);
     lease.failure(reason);
   }
+
 
   /** The page's renderer crashed; returns whether this was news. The slot stays held until close(). */
   boolean crashed(TargetCrashedException error) {

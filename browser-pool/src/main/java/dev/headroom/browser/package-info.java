@@ -33,9 +33,11 @@
  * <h2>Our own DevTools client</h2>
  * A small CDP client over the JDK's WebSocket and Jackson ({@code CdpConnection}, flattened sessions), with no
  * Playwright or Selenium dependency: the pool needs contexts, navigation with a deadline, screenshots and crash
- * events. Applications that want Playwright or Selenium connect it to
- * {@link dev.headroom.browser.BrowserSession#webSocketUrl()}. Event listeners run on the WebSocket's reader thread,
- * so they never wait for another reply on the same connection.
+ * events. Playwright attaches to one lease, and sees only its context, through the separate module
+ * {@code headroom-browser-devtools}, which hangs its endpoint on {@link
+ * dev.headroom.browser.BrowserSession#whenEnded()}; {@link dev.headroom.browser.BrowserSession#webSocketUrl()} is the
+ * whole browser, for clients trusted with every lease. Event listeners run on the WebSocket's reader thread, so they
+ * never wait for another reply on the same connection.
  *
  * <h2>No orphans</h2>
  * Every launched Chromium gets a fresh profile directory and is recorded in a registry; {@link

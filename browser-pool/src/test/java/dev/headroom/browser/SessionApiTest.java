@@ -17,10 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -267,6 +270,25 @@ class SessionApiTest {
     assertThat(session.isClosed()).isTrue();
     assertThatThrownBy(() -> session.evaluate("1")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
+  }
+
+  @Test
+  void whenEndedCompletesWhenTheSessionIsClosedWhileItsContextStillExists() throws Exception {
+    BrowserSession session = pool.lease(LEASE);
+    CompletableFuture<Set<String>> contextsAtTheEnd = new CompletableFuture<>();
+    try (ChromiumProbe probe = ChromiumProbe.connect(session.webSocketUrl())) {
+      session.whenEnded().thenRun(() -> {
+        try {
+          contextsAtTheEnd.complete(probe.contexts());
+        } catch (Exception e) {
+          contextsAtTheEnd.completeExceptionally(e);
+        }
+      });
+      assertThat(contextsAtTheEnd).isNotDone();
+      session.close();
+      assertThat(contextsAtTheEnd.get(10, TimeUnit.SECONDS)).contains(session.browserContextId());
+      assertThat(probe.contexts()).doesNotContain(session.browserContextId());
+    }
   }
 
   private static double crashes(String kind) {
