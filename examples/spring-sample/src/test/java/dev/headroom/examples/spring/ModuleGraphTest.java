@@ -28,6 +28,7 @@ import org.w3c.dom.NodeList;
  * core ← discovery ← spring-boot-starter   (DNS and Kubernetes discovery sources)
  * core ← llm-router ← spring-ai ← spring-boot-starter   (Spring AI's models on the LLM router)
  * core ← llm-router ← langchain4j          (LangChain4j's model interfaces over the LLM router)
+ * core ← browser-pool ← browser-devtools    (a DevTools endpoint per lease, for Playwright)
  * core ← testkit            (the library modules use testkit in their tests only)
  * examples, spring-sample, benchmarks: leaves, may use anything
  * </pre>
@@ -44,6 +45,7 @@ class ModuleGraphTest {
     add("llm-router", "dev.headroom.llm", "core");
     add("npu", "dev.headroom.npu", "core");
     add("browser-pool", "dev.headroom.browser", "core");
+    add("browser-devtools", "dev.headroom.devtools", "core", "browser-pool");
     add("redis-cluster", "dev.headroom.redis", "core");
     add("sql", "dev.headroom.sql", "core");
     add("discovery", "dev.headroom.discovery", "core");
