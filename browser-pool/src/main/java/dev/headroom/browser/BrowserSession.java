@@ -358,7 +358,6 @@ public final class BrowserSession implements AutoCloseable {
     lease.failure(reason);
   }
 
-
   /** The page's renderer crashed; returns whether this was news. The slot stays held until close(). */
   boolean crashed(TargetCrashedException error) {
     return fail(error);

@@ -7,7 +7,8 @@
  * The public types are what a user writes or reads: the router and its builder, the requests and replies
  * ({@code ChatRequest}, {@code ChatResponse}, {@code ChatStream}, {@code Chunk}, {@code EmbedRequest},
  * {@code EmbedResponse}, {@code Message}, {@code NodeStatus}), the settings values ({@code OllamaNode},
- * {@code CloudConfig}, {@code SpendLimit}, {@code ModelPrice}), the response cache SPI, the exceptions a caller can
+ * {@code CloudConfig}, {@code SpendLimit}, {@code ModelPrice}, {@code ModelGroup}, {@code Deployment},
+ * {@code Provider}), the response cache SPI, the exceptions a caller can
  * catch and {@link dev.headroom.llm.LlmMetricNames}. Everything else is package-private and has one job each; the
  * package is not split in sub-packages because Java has no access level between "package" and "public", and moving
  * the internals apart would make them all public API.
@@ -43,6 +44,14 @@
  *       load beats no answer), and above the critical level unloads the least recently used model that has no
  *       exchange in flight ({@code InFlight} knows each exchange's node and model, and when each pair was last
  *       used). One unload per poll: the next poll measures again rather than guessing what the unload freed.
+ *   <li><b>Model groups.</b> {@code Deployments} runs the groups' provider deployments: a core pool of one
+ *       endpoint each (its concurrency, its {@code Retry-After} bench and its failure cooldown are the pool's), a
+ *       {@code WireOpenAi} per provider (its key in its own header), a {@code Pacer} per deployment with limits (the
+ *       fleet coordinator's token buckets, waited for within the wait budget), a {@code SpendGuard} per group.
+ *       {@code LlmTiers} builds a core router per group, its deployments in order; {@code ModelResolver} turns a
+ *       group's name into a target and its context windows into the tiers' selectors; an attempt on a deployment's
+ *       lease is a cloud call through the {@code CloudRoute} that {@code LlmTiers} gives for it. See
+ *       {@code docs/architecture.md}.
  *   <li><b>Metrics.</b> {@code LlmMetricNames} holds the names; the package-private {@code LlmMetrics} records, and
  *       keeps each meter per tag set, so the request path does a map lookup, not a registry lookup.
  * </ul>
