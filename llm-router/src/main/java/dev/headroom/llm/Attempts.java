@@ -70,17 +70,18 @@ final class Attempts {
   }
 
   /**
-   * A whole answer from the cloud: paced by the deployment's limits (waiting at most its tier's wait budget), its
-   * estimated cost reserved against the spend limit, settled with the reply's usage or refunded when it failed.
+   * A whole answer from the cloud: its estimated cost reserved against the spend limit, then paced by the
+   * deployment's limits (waiting at most its tier's wait budget), the cost settled with the reply's usage, or
+   * refunded when the call was paced out or failed. Reserving first means a refused spend never waits for a turn.
    */
   private ChatResponse cloudChat(Lease lease, ChatRequest request, ModelTarget target, CloudRoute cloud,
       RequestDeadline deadline, Abort abort) throws Exception {
     String model = cloud.model(target);
     int tokens = SpendGuard.estimateTokens(request, cloud.spend().assumedAnswerTokens());
-    cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
     SpendGuard.Reservation reservation = cloud.spend().reserve(cloud.priceKey(target), request);
     Reply reply;
     try {
+      cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
       reply = cloud.wire().chat(lease.endpoint(), request, model, deadline.cap(lease, deadline.timeout()), abort);
     } catch (Exception | Error e) {
       reservation.refund();
@@ -98,9 +99,9 @@ final class Attempts {
   private EmbedResponse cloudEmbed(Lease lease, EmbedRequest request, ModelTarget target, CloudRoute cloud,
       RequestDeadline deadline, Abort abort) throws Exception {
     int tokens = request.inputs().stream().mapToInt(SpendGuard::estimateTokens).sum();
-    cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
     SpendGuard.Reservation reservation = cloud.spend().reserve(cloud.priceKey(target), tokens, 0);
     try {
+      cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
       Embedded reply = cloud.wire().embed(lease.endpoint(), cloud.model(target), request.inputs(),
           deadline.cap(lease, deadline.timeout()), abort);
       cloud.spend().settle(reservation, 0, 0);

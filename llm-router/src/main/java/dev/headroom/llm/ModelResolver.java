@@ -83,7 +83,7 @@ final class ModelResolver {
   }
 
   /**
-   * As {@link #options(ModelTarget, boolean, Duration)}, for a request of the conversation {@code conversation}
+   * As {@link #options(ModelTarget, boolean, Duration, int)}, for a request of the conversation {@code conversation}
    * (null: none): with conversation affinity, its last node is preferred while its load is within the bound.
    * {@code tokens} is the request's estimated prompt and answer tokens, held against a group's context windows.
    *

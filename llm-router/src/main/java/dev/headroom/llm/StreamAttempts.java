@@ -56,11 +56,14 @@ final class StreamAttempts {
     deadline.bind(lease, abort, tier);
     int tokens = toCloud ? SpendGuard.estimateTokens(request, cloud.spend().assumedAnswerTokens()) : 0;
     SpendGuard.Reservation reservation = null;
-    if (toCloud) {
+    if (toCloud) { // the spend first: a refused spend never waits for a turn
       try {
-        cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
         reservation = cloud.spend().reserve(cloud.priceKey(target), request);
+        cloud.pace(tokens, deadline.cap(lease, cloudWaitBudget), abort);
       } catch (Exception | Error e) {
+        if (reservation != null) {
+          reservation.refund();
+        }
         inFlight.end(abort);
         throw e;
       }

@@ -3,11 +3,14 @@ package dev.headroom.llm;
 import static dev.headroom.llm.Fleet.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.BackendException;
 import dev.headroom.core.ConfigException;
+import dev.headroom.core.NoCapacityException;
+import dev.headroom.core.RequestTimeoutException;
 import dev.headroom.testkit.llm.FakeOllama;
 import dev.headroom.testkit.llm.FakeOpenAi;
 import dev.headroom.testkit.llm.LlmFault;
@@ -244,6 +247,37 @@ class ModelGroupTest {
     assertThat(openaiServer.authorizations()).contains("Bearer sk-wrong-Zt7Qp3Lx");
     assertThat(refused.getMessage() + refused.bodyExcerpt() + wrong + llm + llm.fleet())
         .doesNotContain("Zt7Qp3Lx").contains(Secret.MASK);
+  }
+
+  @Test
+  void aRequestWaitingForItsTurnNeverOutlivesItsDeadline() {
+    LlmRouter llm = router(Duration.ofSeconds(30), ModelGroup.builder("chat")
+        .deployment(onOpenai().requestLimit(1, Duration.ofSeconds(20)).build()).build());
+    llm.chat(ask("chat", "first")); // takes the only request of the next 20 s
+    Duration timeout = Duration.ofMillis(800);
+
+    long start = System.nanoTime();
+    Throwable error = catchThrowable(() -> llm.chat(ChatRequest.chat("chat").user("second").maxTokens(8)
+        .timeout(timeout).build()));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plus(Duration.ofSeconds(1)));
+    assertThat(error).isInstanceOfAny(RequestTimeoutException.class, NoCapacityException.class);
+    assertThat(openaiServer.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void embeddingsOfAGroupGoToItsDeploymentsToo() {
+    LlmRouter llm = router(Duration.ofSeconds(1), ModelGroup.builder("embed")
+        .deployment(Deployment.on(openai, "text-embedding-3-small").build())
+        .deployment(Deployment.on(azure, "text-embedding-3-small").build())
+        .build());
+    openaiServer.kill();
+
+    EmbedResponse vectors = llm.embed(EmbedRequest.of("embed", "a", "b"));
+
+    assertThat(vectors.tier()).isEqualTo("azure/text-embedding-3-small");
+    assertThat(vectors.vectors()).hasSize(2);
+    assertThat(azureServer.requestsFor("text-embedding-3-small")).isEqualTo(1);
   }
 
   @Test
