@@ -12,11 +12,19 @@ import java.util.Set;
 /**
  * The prompt caches of a {@link FakeOllama}'s slots, as Ollama keeps one per slot: each remembers the conversation
  * it last evaluated (the hashes of its messages' prefixes, answer included), and a request whose messages start with
- * a remembered prefix evaluates only the rest. The least recently used slot takes a new conversation.
+ * a remembered prefix evaluates only the rest. A request that continues a slot's conversation (its messages start
+ * with everything the slot evaluated, answer included) updates that slot; any other takes the least recently used
+ * slot, even when it shares a first message (a common system prompt) with a conversation cached elsewhere.
  */
 final class PromptCache {
   private final int slots;
-  private final Deque<Set<Long>> lru = new ArrayDeque<>();
+  private final Deque<Slot> lru = new ArrayDeque<>();
+
+  /** One slot: the prefix hashes it evaluated, and the hash of its whole conversation with the answer. */
+  private static final class Slot {
+    final Set<Long> prefixes = new HashSet<>();
+    long tip;
+  }
 
   PromptCache(int slots) {
     this.slots = Math.max(1, slots);
@@ -48,8 +56,8 @@ final class PromptCache {
   /** How many leading messages of a request with these prefix hashes a slot has cached (0: none). */
   synchronized int cachedMessages(List<Long> prefixes) {
     for (int i = prefixes.size() - 1; i >= 0; i--) {
-      for (Set<Long> slot : lru) {
-        if (slot.contains(prefixes.get(i))) {
+      for (Slot slot : lru) {
+        if (slot.prefixes.contains(prefixes.get(i))) {
           return i + 1;
         }
       }
@@ -59,29 +67,25 @@ final class PromptCache {
 
   /** A slot evaluated these prefixes (and the answer after them): it now holds this conversation. */
   synchronized void remember(List<Long> prefixes, long withAnswer) {
-    Set<Long> holder = null;
-    for (Set<Long> slot : lru) {
-      for (Long p : prefixes) {
-        if (slot.contains(p)) {
-          holder = slot;
-          break;
-        }
-      }
-      if (holder != null) {
+    Slot holder = null;
+    for (Slot slot : lru) {
+      if (prefixes.contains(slot.tip)) { // this request continued the slot's conversation
+        holder = slot;
         break;
       }
     }
     if (holder == null) {
-      holder = new HashSet<>();
+      holder = new Slot();
       if (lru.size() >= slots) {
         lru.removeLast();
       }
     } else {
       lru.remove(holder);
-      holder.clear();
+      holder.prefixes.clear();
     }
-    holder.addAll(prefixes);
-    holder.add(withAnswer);
+    holder.prefixes.addAll(prefixes);
+    holder.prefixes.add(withAnswer);
+    holder.tip = withAnswer;
     lru.addFirst(holder);
   }
 }
