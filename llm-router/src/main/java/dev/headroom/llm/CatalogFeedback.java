@@ -63,6 +63,7 @@ final class CatalogFeedback {
   private void observed(String tier, String id, String model, long ttftNoLoadNanos, GenStats s) {
     stats.ttft(id, ttftNoLoadNanos);
     stats.tokensPerSecond(id, s.tokensPerSecond());
+    stats.promptEval(id, s.promptEvalNanos(), s.promptTokens());
     metrics.tokenRate(tier, id, s.tokensPerSecond());
     if (s.loadNanosOrZero() > Catalog.COLD_LOAD_THRESHOLD_NANOS) {
       metrics.coldLoad(id, model);

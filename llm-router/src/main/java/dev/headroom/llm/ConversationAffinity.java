@@ -12,7 +12,7 @@ import java.time.Duration;
  * picking decides and the conversation moves. {@code epsilon} of infinity is pure stickiness. Immutable.
  *
  * <pre>{@code
- * LlmRouter.builder()...conversationAffinity(ConversationAffinity.boundedLoads(0.25)).build();
+ * LlmRouter.builder()...conversationAffinity(ConversationAffinity.boundedLoads(0.25).cacheAware()).build();
  * }</pre>
  */
 public final class ConversationAffinity {
@@ -22,8 +22,13 @@ public final class ConversationAffinity {
   private final double epsilon;
   private final long maxConversations;
   private final Duration idleExpiry;
+  private final boolean cacheAware;
 
   private ConversationAffinity(double epsilon, long maxConversations, Duration idleExpiry) {
+    this(epsilon, maxConversations, idleExpiry, false);
+  }
+
+  private ConversationAffinity(double epsilon, long maxConversations, Duration idleExpiry, boolean cacheAware) {
     Checks checks = Checks.in("conversation affinity");
     if (!(epsilon >= 0)) {
       throw checks.invalid("epsilon", epsilon, "must be >= 0 (or infinity for pure stickiness)");
@@ -33,6 +38,7 @@ public final class ConversationAffinity {
     this.epsilon = epsilon;
     this.maxConversations = maxConversations;
     this.idleExpiry = idleExpiry;
+    this.cacheAware = cacheAware;
   }
 
   /** Bounded loads with {@code epsilon} (0.25: a node may carry 25% over the average), 100,000 conversations kept. */
@@ -47,13 +53,35 @@ public final class ConversationAffinity {
 
   /** This affinity remembering at most {@code value} conversations (the least recently used go first). */
   public ConversationAffinity maxConversations(long value) {
-    return new ConversationAffinity(epsilon, value, idleExpiry);
+    return new ConversationAffinity(epsilon, value, idleExpiry, cacheAware);
   }
 
   /** This affinity forgetting a conversation idle for {@code value}. */
   public ConversationAffinity idleExpiry(Duration value) {
-    return new ConversationAffinity(epsilon, maxConversations, value);
+    return new ConversationAffinity(epsilon, maxConversations, value, cacheAware);
   }
+
+  /**
+   * This affinity weighing what a move costs: a conversation stays on its node while the node has a free slot, or
+   * while its load with this turn is within the bound (then the turn waits for a slot there, as in the paper, rather
+   * than having its whole history read again elsewhere); otherwise it moves to the node within the bound where its
+   * first token is predicted soonest. Plain {@link #boundedLoads} moves a turn whenever its node has no free slot,
+   * and, while few requests are in flight, even when it has one: the paper's capacity,
+   * {@code ceil((1 + epsilon) m / n)}, is one request while m is below n. The prediction is the wait for a slot
+   * (none while one is free, else the requests ahead at the node's measured request time) plus reading the whole
+   * prompt, which that node's cache does not hold, at the node's measured prompt-evaluation speed per token: a long
+   * history moves to a node that reads it fast, not to an idle slow one. The recommended setting (see the
+   * benchmark in {@code benchmarks/RESULTS.md}).
+   */
+  public ConversationAffinity cacheAware() {
+    return new ConversationAffinity(epsilon, maxConversations, idleExpiry, true);
+  }
+
+  /** Whether this affinity is {@linkplain #cacheAware() cache-aware}. */
+  public boolean isCacheAware() {
+    return cacheAware;
+  }
+
 
   /** How far above the average load a sticky node may be. */
   public double epsilon() {
@@ -72,6 +100,7 @@ public final class ConversationAffinity {
 
   @Override
   public String toString() {
-    return "ConversationAffinity{epsilon=" + epsilon + ", max=" + maxConversations + ", idle=" + idleExpiry + '}';
+    return "ConversationAffinity{epsilon=" + epsilon + ", max=" + maxConversations + ", idle=" + idleExpiry
+        + (cacheAware ? ", cache-aware" : "") + '}';
   }
 }

@@ -61,7 +61,7 @@ final class LlmRouterParts implements AutoCloseable {
     CatalogFeedback feedback = new CatalogFeedback(catalog, stats, metrics, ticker);
     List<Endpoint> all = tiers.ollamaEndpoints();
     Affinity affinity = s.affinity() == null ? null : new Affinity(s.affinity(),
-        () -> tiers.ollamaPools().stream().map(Pool::endpoints).toList());
+        () -> tiers.ollamaPools().stream().map(Pool::endpoints).toList(), stats, ticker);
     this.requests = new RequestRunner(s, new ModelResolver(s, catalog, cost, affinity, deployments),
         new ResponseCacheStep(s.responseCache(), s.cacheTtl(), metrics),
         new Attempts(tiers, ollama, cloudTier, feedback, inFlight, s.cloudWaitBudget()),

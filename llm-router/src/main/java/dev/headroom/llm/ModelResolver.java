@@ -89,7 +89,8 @@ final class ModelResolver {
    *
    * @throws ContextWindowExceededException when the request is for a group and fits none of its deployments
    */
-  RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout, String conversation, int tokens) {
+  RouteOptions options(ModelTarget target, boolean idempotent, Duration timeout, Affinity.Turn conversation,
+      int tokens) {
     if (target.group() != null) {
       return groupOptions(target, idempotent, timeout, conversation, tokens);
     }
@@ -108,8 +109,8 @@ final class ModelResolver {
    * A group's options: each deployment's tier takes the request only when it fits the deployment's context window
    * (the Ollama tiers then select nodes by the deployment's model).
    */
-  private RouteOptions groupOptions(ModelTarget target, boolean idempotent, Duration timeout, String conversation,
-      int tokens) {
+  private RouteOptions groupOptions(ModelTarget target, boolean idempotent, Duration timeout,
+      Affinity.Turn conversation, int tokens) {
     ModelGroup group = target.group();
     RouteOptions.Builder options = RouteOptions.builder().idempotent(idempotent).timeout(timeout);
     int largest = 0;
@@ -137,20 +138,20 @@ final class ModelResolver {
     return options.build();
   }
 
-  private Selector ollamaSelector(ModelTarget target, String conversation) {
+  private Selector ollamaSelector(ModelTarget target, Affinity.Turn conversation) {
     Selector model = new ModelSelector(catalog, cost, ticker, target.key(), loadedPreference);
     return affinity == null || conversation == null ? model : affinity.selector(conversation, model);
   }
 
-  /** The conversation key of {@code request} for {@code target}, or null without conversation affinity. */
-  String conversation(ChatRequest request, ModelTarget target) {
-    return affinity == null ? null : Affinity.key(request, target.key());
+  /** The conversation turn of {@code request} for {@code target}, or null without conversation affinity. */
+  Affinity.Turn conversation(ChatRequest request, ModelTarget target) {
+    return affinity == null ? null : Affinity.turn(request, target.key());
   }
 
   /** {@code endpoint} of {@code tier} answered the conversation {@code key} (null: none). */
-  void served(String key, String tier, String endpoint) {
-    if (affinity != null && key != null && (tier.equals(LlmRouter.LOCAL) || tier.equals(LlmRouter.REMOTE))) {
-      affinity.served(key, endpoint);
+  void served(Affinity.Turn turn, String tier, String endpoint) {
+    if (affinity != null && turn != null && (tier.equals(LlmRouter.LOCAL) || tier.equals(LlmRouter.REMOTE))) {
+      affinity.served(turn, endpoint);
     }
   }
 

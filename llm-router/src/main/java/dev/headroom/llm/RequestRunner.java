@@ -79,7 +79,7 @@ final class RequestRunner {
       }
     }
     ChatResponse response;
-    String conversation = models.conversation(request, target);
+    Affinity.Turn conversation = models.conversation(request, target);
     try {
       response = router(request, target).execute(options(request, target, deadline),
           lease -> attempts.chat(lease, request, target, deadline));
@@ -101,7 +101,7 @@ final class RequestRunner {
     long start = ticker.read();
     ModelTarget target = models.resolve(request.model());
     String model = target.key();
-    String conversation = models.conversation(request, target);
+    Affinity.Turn conversation = models.conversation(request, target);
     result.whenComplete((response, error) -> {
       if (error == null) {
         metrics.request(model, response.tier(), "success", ticker.read() - start);

@@ -16,8 +16,9 @@ import java.util.Optional;
 
 /**
  * An OpenAI-compatible API: {@code /v1/chat/completions} (one object, or server-sent events of chunks ending with
- * {@code data: [DONE]}) and {@code /v1/embeddings}. The API key goes only into its header ({@code Authorization}, or a provider's own);
- * every error text built from a reply is redacted, so a server that echoes the key cannot leak it into exceptions.
+ * {@code data: [DONE]}) and {@code /v1/embeddings}. The API key goes only into its header ({@code Authorization}, or
+ * a provider's own); every error text built from a reply is redacted, so a server that echoes the key cannot leak it
+ * into exceptions.
  */
 final class WireOpenAi {
   private final WireExchange http;

@@ -127,6 +127,44 @@ class ConversationAffinityTest {
     }
   }
 
+  /** The node a turn of the conversation {@code key} goes to while one of its home's two slots is held. */
+  private static String withOneSlotHeld(LlmRouter llm, String home, String opening, String key) {
+    List<Lease> both = fill(llm, home);
+    both.get(1).close();
+    try {
+      return llm.chat(ChatRequest.chat(Fleet.MODEL).user(opening).conversation(key).build()).endpoint();
+    } finally {
+      both.get(0).close();
+    }
+  }
+
+  @Test
+  void thePapersBoundMovesAConversationOffANodeWithAFreeSlotWhenFewRequestsAreInFlight() {
+    LlmRouter llm = fourNodes(ConversationAffinity.boundedLoads(0.25));
+    String home = converse(llm, "Tell me about lakes", 1, "lake").get(0);
+
+    // capacity ceil(1.25 x (1 + 1) x 2 / 8) = 1: its one request in flight already fills it
+    assertThat(withOneSlotHeld(llm, home, "Tell me about lakes", "lake")).isNotEqualTo(home);
+  }
+
+  @Test
+  void cacheAwareAConversationStaysWhileItsNodeHasAFreeSlotAndMovesWhenItHasNone() {
+    LlmRouter llm = fourNodes(ConversationAffinity.boundedLoads(0.25).cacheAware());
+    String home = converse(llm, "Tell me about lakes", 1, "lake").get(0);
+
+    assertThat(withOneSlotHeld(llm, home, "Tell me about lakes", "lake")).isEqualTo(home);
+
+    List<Lease> held = fill(llm, home);
+    try {
+      String moved = llm.chat(ChatRequest.chat(Fleet.MODEL).user("Tell me about lakes").conversation("lake")
+          .build()).endpoint();
+      assertThat(moved).as("no free slot: it moves").isNotEqualTo(home);
+    } finally {
+      held.forEach(Lease::close);
+    }
+    assertThat(ConversationAffinity.boundedLoads(0.25).cacheAware().toString()).contains("cache-aware");
+  }
+
   @Test
   void stickyWaitsForItsNodeWhereBoundedLoadsMoves() {
     assertThat(ConversationAffinity.sticky().epsilon()).isInfinite();
