@@ -109,10 +109,7 @@ public final class CloudConfig {
 
     /** The API key, sent as {@code Authorization: Bearer <key>}. */
     public Builder apiKey(String value) {
-      if (value == null || value.isBlank()) {
-        throw checks().invalid("apiKey", "<empty>", "must be non-empty when set"); // the key itself is never shown
-      }
-      this.apiKey = new Secret(value);
+      this.apiKey = ApiChecks.apiKey(value, checks()); // the key itself is never shown
       return this;
     }
 
@@ -154,9 +151,7 @@ public final class CloudConfig {
     /** Validates and builds. */
     public CloudConfig build() {
       Checks checks = checks();
-      if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw checks.invalid("uri", uri, "must be an http or https URI");
-      }
+      ApiChecks.httpUri(uri, checks);
       checks.atLeast("maxConcurrency", maxConcurrency, 1);
       checks.atLeast("assumedAnswerTokens", assumedAnswerTokens, 1);
       if (spendLimit.limitsCost()) {

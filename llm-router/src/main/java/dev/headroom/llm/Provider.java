@@ -93,10 +93,7 @@ public final class Provider {
 
     /** The API key, sent as {@code Authorization: Bearer <key>} unless {@link #apiKeyHeader} names another. */
     public Builder apiKey(String value) {
-      if (value == null || value.isBlank()) {
-        throw checks().invalid("apiKey", "<empty>", "must be non-empty when set"); // the key itself is never shown
-      }
-      this.apiKey = new Secret(value);
+      this.apiKey = ApiChecks.apiKey(value, checks()); // the key itself is never shown
       return this;
     }
 
@@ -120,9 +117,7 @@ public final class Provider {
         throw checks().invalid("name", name, "must not contain '/'");
       }
       Checks checks = checks();
-      if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw checks.invalid("uri", uri, "must be an http or https URI");
-      }
+      ApiChecks.httpUri(uri, checks);
       if (!apiKeyHeader.matches("[A-Za-z0-9-]+")) {
         throw checks.invalid("apiKeyHeader", apiKeyHeader, "must be an HTTP header name");
       }
