@@ -27,7 +27,40 @@ final class Catalog {
 
   /** Starts keeping entries for {@code node} (none yet: it is sent nothing until its tags are read). */
   void register(String node) {
-    nodes.putIfAbsent(node, new Node());
+    register(node, 0);
+  }
+
+  /** As {@link #register(String)}, for a node that holds at most {@code maxLoadedModels} models (0: not given). */
+  void register(String node, int maxLoadedModels) {
+    Node n = new Node();
+    n.maxLoaded = maxLoadedModels;
+    nodes.putIfAbsent(node, n);
+  }
+
+  /**
+   * The model that loading {@code model} on {@code node} would evict: the least recently used loaded one, when the
+   * node already holds its {@code OLLAMA_MAX_LOADED_MODELS}; null when nothing would be (the model is loaded, the
+   * node has room, or its limit is not given).
+   */
+  String evictee(String node, String model, long now) {
+    Node n = nodes.get(node);
+    if (n == null || n.maxLoaded <= 0 || loaded(node, model, now)) {
+      return null;
+    }
+    String victim = null;
+    long oldest = 0;
+    int count = 0;
+    for (Map.Entry<String, Long> e : n.loadedUntil.entrySet()) {
+      long until = e.getValue();
+      if (until - now > 0) {
+        count++;
+        if (victim == null || until - oldest < 0) {
+          victim = e.getKey();
+          oldest = until;
+        }
+      }
+    }
+    return count >= n.maxLoaded ? victim : null;
   }
 
   /** Drops everything about {@code node}: it was removed from the router. */
@@ -218,6 +251,7 @@ final class Catalog {
     volatile Set<String> available = Set.of();
     volatile boolean known;
     volatile boolean vramHigh;
+    volatile int maxLoaded;
     final Map<String, Long> loadedUntil = new ConcurrentHashMap<>();
     final Map<String, Long> loadNanos = new ConcurrentHashMap<>();
   }

@@ -69,7 +69,7 @@ final class LlmMembers {
       }
       Endpoint endpoint = LlmTiers.endpoint(node);
       tiers.local.add(endpoint); // eligible, but the model selector sends it nothing before its tags are read
-      catalog.register(id);
+      catalog.register(id, node.maxLoadedModels());
       log.info("llm router '{}': added ollama node '{}' ({})", router, id, node.uri());
       return poller.add(endpoint);
     }

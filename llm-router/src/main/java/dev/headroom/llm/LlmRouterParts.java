@@ -68,7 +68,8 @@ final class LlmRouterParts implements AutoCloseable {
         new StreamAttempts(tiers, ollama, cloudTier, s.cloudWaitBudget(), feedback, inFlight, s.scheduler(), ticker,
             s.firstTokenTimeout()),
         tiers, inFlight, metrics);
-    all.forEach(e -> catalog.register(e.id()));
+    s.nodes().forEach(n -> catalog.register(n.id(), n.maxLoadedModels()));
+    s.remoteNodes().forEach(n -> catalog.register(n.id(), n.maxLoadedModels()));
     this.vram = s.vram() == null ? null
         : new VramGuard(s.vram(), catalog, inFlight, ollama, s.pollTimeout(), s.meterRegistry());
     this.poller = new FleetPoller(all, ollama, catalog, s.scheduler(), ticker, workers, s.pollInterval(),

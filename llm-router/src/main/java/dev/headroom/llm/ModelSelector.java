@@ -8,7 +8,8 @@ import dev.headroom.core.time.Ticker;
  * Model-aware routing for one request: only nodes that have the model on disk are eligible (never send a model to a
  * node that lacks it), nodes that have it in memory are preferred ({@code costFactor < 1}), and a node that would
  * have to load it pays the measured cold-load time on top of its cost, so that it is chosen only when the others'
- * queues are longer than a load. A node whose GPU memory is above the warning level gets no cold load while another
+ * queues are longer than a load; a node that already holds its {@code OLLAMA_MAX_LOADED_MODELS} also pays the reload
+ * of the model the load would evict (its least recently used one), which the next request for that model pays. A node whose GPU memory is above the warning level gets no cold load while another
  * node can take the request.
  */
 final class ModelSelector implements Selector {
@@ -51,7 +52,12 @@ final class ModelSelector implements Selector {
       return loadedPreference;
     }
     double base = Math.max(1, cost.cost(endpoint, now));
-    return 1 + catalog.expectedLoadNanos(endpoint.id(), model) / base;
+    double load = catalog.expectedLoadNanos(endpoint.id(), model);
+    String evicted = catalog.evictee(endpoint.id(), model, now);
+    if (evicted != null) { // its next request there pays a load again: the eviction's price
+      load += catalog.expectedLoadNanos(endpoint.id(), evicted);
+    }
+    return 1 + load / base;
   }
 
   /**

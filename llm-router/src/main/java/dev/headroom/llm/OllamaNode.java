@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param numParallel the server's {@code OLLAMA_NUM_PARALLEL}: the router sends it at most this many requests at
  *     once and queues the rest client-side, where it can still overflow them
  * @param weight relative speed, > 0 (2 for a node twice as fast); measured speed refines it
+ * @param maxLoadedModels the server's {@code OLLAMA_MAX_LOADED_MODELS}, or 0 when not given: a node that already
+ *     holds that many models evicts one to load another, and placement then prices the eviction (the reload that
+ *     the evicted model's next request will pay)
  */
-public record OllamaNode(String id, URI uri, int numParallel, double weight) {
+public record OllamaNode(String id, URI uri, int numParallel, double weight, int maxLoadedModels) {
   /** Validates. */
   public OllamaNode {
     Checks.in("ollama node").nonBlank("id", id);
@@ -26,6 +29,20 @@ public record OllamaNode(String id, URI uri, int numParallel, double weight) {
       throw checks.invalid("numParallel", numParallel, "must be >= 1 (it is the server's OLLAMA_NUM_PARALLEL)");
     }
     checks.positive("weight", weight);
+    if (maxLoadedModels < 0) {
+      throw checks.invalid("maxLoadedModels", maxLoadedModels,
+          "must be >= 0 (the server's OLLAMA_MAX_LOADED_MODELS; 0: not given)");
+    }
+  }
+
+  /** A node whose {@code OLLAMA_MAX_LOADED_MODELS} is not given (evictions are not priced). */
+  public OllamaNode(String id, URI uri, int numParallel, double weight) {
+    this(id, uri, numParallel, weight, 0);
+  }
+
+  /** This node with its server's {@code OLLAMA_MAX_LOADED_MODELS}, so that placement prices evictions. */
+  public OllamaNode withMaxLoadedModels(int value) {
+    return new OllamaNode(id, uri, numParallel, weight, value);
   }
 
   /** A node with weight 1. */

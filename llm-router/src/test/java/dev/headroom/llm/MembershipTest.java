@@ -92,8 +92,11 @@ class MembershipTest {
     await().atMost(BOUND).until(() -> c.generations() > 5 && d.generations() > 5);
 
     // 4 -> 1: b is slow, so a request is in flight on it when it is removed
+    long arrivedBefore = b.generations();
     b.slowDown(25);
-    await().atMost(BOUND).until(() -> b.pending() > 0);
+    // two arrivals after the slow-down: with b's two slots, what is in flight there now started slow (a request
+    // already being answered at the old speed could finish before the removal begins, leaving nothing to drain)
+    await().atMost(BOUND).until(() -> b.generations() >= arrivedBefore + 2 && b.pending() > 0);
     removalStarted.put("b", true);
     removalStarted.put("c", true);
     removalStarted.put("d", true);

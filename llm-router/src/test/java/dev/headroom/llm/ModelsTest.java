@@ -3,6 +3,7 @@ package dev.headroom.llm;
 import static dev.headroom.llm.Fleet.CLOUD_MODEL;
 import static dev.headroom.llm.Fleet.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.headroom.core.Outcome;
@@ -119,5 +120,23 @@ class ModelsTest {
           "{\"model\":\"" + served + "\",\"embeddings\":[[0.5,0.25]]}"));
       assertThat(router.embed(EmbedRequest.of(MODEL, "a")).model()).isEqualTo(served);
     }
+  }
+
+  @Test
+  void aColdLoadThatWouldEvictAModelInUseIsPricedSoTheLoadGoesWhereItEvictsNothing() {
+    // "full" is twice as fast but already holds its OLLAMA_MAX_LOADED_MODELS (2): loading a third evicts one
+    FakeOllama full = fleet.node(FakeOllama.builder("full").loaded("m1", "m2").model("m3"));
+    FakeOllama roomy = fleet.node(FakeOllama.builder("roomy").model("m1", "m2", "m3"));
+    LlmRouter router = fleet.start(LlmRouter.builder().meterRegistry(fleet.registry).noHealthCheck()
+        .pollInterval(Duration.ofMillis(200))
+        .node(new OllamaNode(full.name(), full.uri(), 1, 2.0).withMaxLoadedModels(2))
+        .node(OllamaNode.of(roomy.name(), roomy.uri(), 1).withMaxLoadedModels(2)));
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(router.chat(ChatRequest.chat("m3").user("q" + i).build()).endpoint()).isEqualTo("roomy");
+    }
+    assertThat(full.requestsFor("m3")).isZero();
+    assertThatThrownBy(() -> OllamaNode.of("n", "http://127.0.0.1:1", 1).withMaxLoadedModels(-1))
+        .isInstanceOf(dev.headroom.core.ConfigException.class).hasMessageContaining("maxLoadedModels");
   }
 }

@@ -199,8 +199,11 @@ public record HeadroomLlmProperties(
    * @param uri its base URI, e.g. http://10.0.0.5:11434
    * @param numParallel the server's OLLAMA_NUM_PARALLEL: the most requests sent to it at once
    * @param weight relative speed, > 0 (measured speed refines it)
+   * @param maxLoadedModels the server's OLLAMA_MAX_LOADED_MODELS (0: not given); placement then prices the eviction
+   *     a cold load there would cause
    */
-  public record Node(String id, URI uri, @DefaultValue("1") int numParallel, @DefaultValue("1.0") double weight) {}
+  public record Node(String id, URI uri, @DefaultValue("1") int numParallel, @DefaultValue("1.0") double weight,
+      @DefaultValue("0") int maxLoadedModels) {}
 
   /**
    * A model name that requests may use: {@code headroom.llm.aliases[i].*}.

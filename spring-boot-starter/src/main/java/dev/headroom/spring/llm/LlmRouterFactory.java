@@ -125,7 +125,8 @@ final class LlmRouterFactory {
     if (n.uri() == null) {
       throw PropertyErrors.invalid(at + ".uri", "(missing)", "must be set");
     }
-    return PropertyErrors.at(at, () -> new OllamaNode(n.id(), n.uri(), n.numParallel(), n.weight()));
+    return PropertyErrors.at(at, () -> new OllamaNode(n.id(), n.uri(), n.numParallel(), n.weight(),
+        n.maxLoadedModels()));
   }
 
   private static CloudConfig cloud(String at, HeadroomLlmProperties.Cloud c) {
