@@ -99,16 +99,17 @@ final class Affinity {
    */
   Selector selector(Turn turn, Selector selector) {
     String node = turn == null ? null : lastNode.getIfPresent(turn.key());
+    if (node == null && (!cacheAware || turn == null)) {
+      return selector;
+    }
+    List<List<EndpointState>> snapshot = pools.get(); // one read of the pools for every test below
     if (cacheAware) {
-      if (node != null && (freeSlot(node, selector) || withinBound(node, selector, false))) {
+      if (node != null && (freeSlot(snapshot, node, selector) || withinBound(snapshot, node, selector, false))) {
         return new Sticky(node, selector);
       }
-      return turn != null ? soonestWithinBound(turn, selector) : selector;
+      return turn != null ? soonestWithinBound(snapshot, turn, selector) : selector;
     }
-    if (node != null && withinBound(node, selector, true)) {
-      return new Sticky(node, selector);
-    }
-    return selector;
+    return withinBound(snapshot, node, selector, true) ? new Sticky(node, selector) : selector;
   }
 
   /**
@@ -116,12 +117,12 @@ final class Affinity {
    * wait for a slot (none while one is free, else the queue ahead at the node's measured request time per slot)
    * plus evaluating the whole prompt at the node's measured speed per token. {@code selector} when none qualifies.
    */
-  private Selector soonestWithinBound(Turn turn, Selector selector) {
+  private Selector soonestWithinBound(List<List<EndpointState>> snapshot, Turn turn, Selector selector) {
     long now = ticker.read();
-    double known = averageEvalPerToken();
+    double known = averageEvalPerToken(snapshot);
     EndpointState best = null;
     double bestCost = Double.POSITIVE_INFINITY;
-    for (List<EndpointState> pool : pools.get()) {
+    for (List<EndpointState> pool : snapshot) {
       long inFlight = 0;
       long slots = 0;
       for (EndpointState e : pool) {
@@ -146,8 +147,8 @@ final class Affinity {
   }
 
   /** Whether {@code node} can serve the model, is not draining or broken, and has a free slot now. */
-  private boolean freeSlot(String node, Selector selector) {
-    for (List<EndpointState> pool : pools.get()) {
+  private static boolean freeSlot(List<List<EndpointState>> snapshot, String node, Selector selector) {
+    for (List<EndpointState> pool : snapshot) {
       for (EndpointState e : pool) {
         if (e.id().equals(node)) {
           return selector.accepts(e) && usable(e) && e.hasCapacity();
@@ -178,10 +179,10 @@ final class Affinity {
   }
 
   /** The mean evaluation time per token of the nodes that measured one; 0 when none has. */
-  private double averageEvalPerToken() {
+  private double averageEvalPerToken(List<List<EndpointState>> snapshot) {
     double sum = 0;
     int count = 0;
-    for (List<EndpointState> pool : pools.get()) {
+    for (List<EndpointState> pool : snapshot) {
       for (EndpointState e : pool) {
         double perToken = stats.promptEvalNanosPerToken(e.id());
         if (perToken >= 0) {
@@ -199,8 +200,9 @@ final class Affinity {
    * loads, where m counts the requests in flight on the pool's nodes that serve the model, this one included, and n
    * is their slots, scaled to the node's slots; and it must have a free slot now.
    */
-  private boolean withinBound(String node, Selector selector, boolean needsFreeSlot) {
-    for (List<EndpointState> pool : pools.get()) {
+  private boolean withinBound(List<List<EndpointState>> snapshot, String node, Selector selector,
+      boolean needsFreeSlot) {
+    for (List<EndpointState> pool : snapshot) {
       EndpointState sticky = null;
       long inFlight = 0;
       long slots = 0;

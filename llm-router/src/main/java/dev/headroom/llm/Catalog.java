@@ -25,12 +25,10 @@ final class Catalog {
     this.keepAliveNanos = keepAliveNanos;
   }
 
-  /** Starts keeping entries for {@code node} (none yet: it is sent nothing until its tags are read). */
-  void register(String node) {
-    register(node, 0);
-  }
-
-  /** As {@link #register(String)}, for a node that holds at most {@code maxLoadedModels} models (0: not given). */
+  /**
+   * Starts keeping entries for {@code node} (none yet: it is sent nothing until its tags are read), which holds at
+   * most {@code maxLoadedModels} models in memory (0: not given).
+   */
   void register(String node, int maxLoadedModels) {
     Node n = new Node();
     n.maxLoaded = maxLoadedModels;

@@ -66,6 +66,7 @@ public final class ChatRequest {
   private final Duration keepAlive;
   private final Boolean think;
   private final String conversation;
+  private volatile String promptText; // made on first use: spend, groups and affinity each read it
 
   private ChatRequest(Builder b) {
     this.kind = b.kind;
@@ -202,6 +203,15 @@ public final class ChatRequest {
 
   /** All message contents (or the system prompt and prompt) joined by newlines: what the model reads. */
   public String promptText() {
+    String text = promptText;
+    if (text == null) {
+      text = joinedText();
+      promptText = text; // a race makes the same string twice, nothing worse
+    }
+    return text;
+  }
+
+  private String joinedText() {
     if (kind == Kind.GENERATE) {
       return system == null ? prompt() : system + "\n" + prompt();
     }

@@ -143,6 +143,8 @@ public final class Deployment {
   public static final class Builder {
     private final Provider provider;
     private final String model;
+    /** The provider-only settings this builder was given, by name: an Ollama deployment takes none of them. */
+    private final java.util.Set<String> providerSettings = new java.util.LinkedHashSet<>();
     private String id;
     private int maxConcurrency = 64;
     private long requests;
@@ -161,12 +163,14 @@ public final class Deployment {
 
     /** The id instead of {@code provider/model} (say, two deployments of one model on one provider). */
     public Builder id(String value) {
+      providerSettings.add("id");
       this.id = Objects.requireNonNull(value, "id");
       return this;
     }
 
     /** The most requests in flight at once; default 64. Only a provider's deployment has its own. */
     public Builder maxConcurrency(int value) {
+      providerSettings.add("maxConcurrency");
       this.maxConcurrency = value;
       return this;
     }
@@ -178,6 +182,7 @@ public final class Deployment {
 
     /** At most {@code count} requests per {@code period}, refilled smoothly, paced. */
     public Builder requestLimit(long count, Duration period) {
+      providerSettings.add("requestLimit");
       this.requests = count;
       this.requestsPer = Objects.requireNonNull(period, "period");
       return this;
@@ -190,6 +195,7 @@ public final class Deployment {
 
     /** At most {@code count} estimated tokens per {@code period}, refilled smoothly, paced. */
     public Builder tokenLimit(long count, Duration period) {
+      providerSettings.add("tokenLimit");
       this.tokens = count;
       this.tokensPer = Objects.requireNonNull(period, "period");
       return this;
@@ -203,6 +209,7 @@ public final class Deployment {
 
     /** The model's price; default free. */
     public Builder price(ModelPrice value) {
+      providerSettings.add("price");
       this.price = Objects.requireNonNull(value, "price");
       return this;
     }
@@ -213,6 +220,7 @@ public final class Deployment {
      * while it keeps failing (up to ten times as long); default 3 failures, 30 s.
      */
     public Builder cooldownAfter(int failures, Duration time) {
+      providerSettings.add("cooldownAfter");
       this.cooldownFailures = failures;
       this.cooldown = Objects.requireNonNull(time, "time");
       return this;
@@ -234,10 +242,10 @@ public final class Deployment {
       checks.atLeast("contextWindow", contextWindow, 0);
       checks.atLeast("cooldownFailures", cooldownFailures, 1);
       checks.positive("cooldown", cooldown);
-      if (provider == null && (requests > 0 || tokens > 0 || price != null || maxConcurrency != 64 || id != null
-          || cooldownFailures != 3 || !cooldown.equals(Duration.ofSeconds(30)))) {
-        throw checks.invalid("ollama", model, "an Ollama deployment takes only a context window: the fleet's nodes "
-            + "have their own concurrency and ejection, and it has no rate limits, price or id");
+      if (provider == null && !providerSettings.isEmpty()) {
+        throw checks.invalid(providerSettings.iterator().next(), providerSettings, "an Ollama deployment takes only a "
+            + "context window: the fleet's nodes have their own concurrency and ejection, and it has no rate limits, "
+            + "price, cooldown or id");
       }
       return new Deployment(this);
     }

@@ -104,7 +104,7 @@ class SlowStartTest {
         .endpoint(Endpoint.of("cold", URI.create("http://127.0.0.1:2"), 4))
         .build());
     for (String node : Set.of("warm", "cold")) {
-      catalog.register(node);
+      catalog.register(node, 0);
       catalog.tags(node, Set.of(MODEL));
     }
     catalog.ps("warm", Map.of(MODEL, time.read() + Duration.ofMinutes(5).toNanos()));
